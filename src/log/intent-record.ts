@@ -1,0 +1,65 @@
+/**
+ * The intent record: the contract between the ticker actors, the logger actor, the
+ * intents file and everything that reads it. One JSON object per line in the intents file.
+ *
+ *   {"ts": ISO-8601, "ticker", "kind", "side", "action", "price": "0.4300",
+ *    "size": "5.00", "reason", "prev_price"?}
+ *
+ * Fields may be added; none of these may be removed or renamed.
+ */
+import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
+import type { Side } from '../protocol/wire.js';
+
+export type IntentKind = 'quote' | 'reprice' | 'cancel' | 'exit' | 'exit_cancel' | 'reduce_only';
+export type IntentAction = 'buy' | 'sell';
+
+export const INTENT_KINDS: readonly IntentKind[] = ['quote', 'reprice', 'cancel', 'exit', 'exit_cancel', 'reduce_only'];
+
+/** An intent as the strategy produces it: exact integers, time in ms. */
+export interface Intent {
+  readonly tsMs: number;
+  readonly ticker: string;
+  readonly kind: IntentKind;
+  readonly side: Side;
+  readonly action: IntentAction;
+  /** ticks of one cent, 1..99 */
+  readonly price: number;
+  /** hundredths of a contract */
+  readonly size: number;
+  readonly reason: string;
+  /** on a reprice: the price it replaces, in ticks */
+  readonly prevPrice?: number;
+}
+
+/** An intent as written to the intents file. */
+export interface IntentRecord {
+  readonly ts: string;
+  readonly ticker: string;
+  readonly kind: IntentKind;
+  readonly side: Side;
+  readonly action: IntentAction;
+  readonly price: string;
+  readonly size: string;
+  readonly reason: string;
+  readonly prev_price?: string;
+}
+
+export function toIntentRecord(i: Intent): IntentRecord {
+  const base = {
+    ts: new Date(i.tsMs).toISOString(),
+    ticker: i.ticker,
+    kind: i.kind,
+    side: i.side,
+    action: i.action,
+    price: ticksToDollars(i.price),
+    size: hundredthsToCount(i.size),
+    reason: i.reason,
+  };
+  return i.prevPrice === undefined ? base : { ...base, prev_price: ticksToDollars(i.prevPrice) };
+}
+
+/** Short human line, in the spirit of the seed's prints. */
+export function formatIntentLine(r: IntentRecord): string {
+  const prev = r.prev_price ? ` (was ${r.prev_price})` : '';
+  return `${r.ts} ${r.ticker} ${r.kind.toUpperCase()} ${r.action} ${r.side.toUpperCase()} ${r.size} @ ${r.price}${prev} [${r.reason}]`;
+}

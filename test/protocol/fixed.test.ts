@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import {
+  ProtocolError,
+  countToHundredths,
+  dollarsToE4,
+  dollarsToTicks,
+  hundredthsToCount,
+  ticksToDollars,
+} from '../../src/protocol/fixed.js';
+
+describe('protocol/fixed', () => {
+  it('reads dollar strings as exact ticks', () => {
+    expect(dollarsToTicks('0.4200')).to.equal(42);
+    expect(dollarsToTicks('0.42')).to.equal(42);
+    expect(dollarsToTicks('0.0100')).to.equal(1);
+    expect(dollarsToTicks('0.9900')).to.equal(99);
+    expect(dollarsToTicks('1.0000')).to.equal(100);
+    expect(dollarsToTicks(0.29)).to.equal(29); // 0.29 is not exact in binary; still 29
+    expect(dollarsToTicks('0.570000')).to.equal(57);
+  });
+
+  it('refuses sub-cent, malformed and out-of-range prices', () => {
+    expect(() => dollarsToTicks('0.0050')).to.throw(ProtocolError, /sub-cent/);
+    expect(() => dollarsToTicks('abc')).to.throw(ProtocolError, /not a decimal/);
+    expect(() => dollarsToTicks('1.5000')).to.throw(ProtocolError, /outside/);
+    expect(() => dollarsToTicks(undefined)).to.throw(ProtocolError);
+    expect(() => dollarsToTicks('0.42001')).to.throw(ProtocolError, /precision/);
+  });
+
+  it('writes ticks as 4-decimal dollar strings', () => {
+    expect(ticksToDollars(42)).to.equal('0.4200');
+    expect(ticksToDollars(1)).to.equal('0.0100');
+    expect(ticksToDollars(99)).to.equal('0.9900');
+    expect(ticksToDollars(100)).to.equal('1.0000');
+    expect(() => ticksToDollars(101)).to.throw(RangeError);
+    expect(() => ticksToDollars(4.5)).to.throw(RangeError);
+  });
+
+  it('round-trips every tick', () => {
+    for (let t = 0; t <= 100; t++) expect(dollarsToTicks(ticksToDollars(t))).to.equal(t);
+  });
+
+  it('reads and writes counts as exact hundredths, signed and fractional', () => {
+    expect(countToHundredths('136.00')).to.equal(13600);
+    expect(countToHundredths('74.77')).to.equal(7477);
+    expect(countToHundredths('-25.00')).to.equal(-2500);
+    expect(countToHundredths('5')).to.equal(500);
+    expect(countToHundredths(0.01)).to.equal(1);
+    expect(() => countToHundredths('1.005')).to.throw(ProtocolError);
+    expect(hundredthsToCount(500)).to.equal('5.00');
+    expect(hundredthsToCount(7477)).to.equal('74.77');
+    expect(hundredthsToCount(-2500)).to.equal('-25.00');
+    expect(hundredthsToCount(1)).to.equal('0.01');
+  });
+
+  it('sums fractional sizes exactly where floats would drift', () => {
+    let h = 0;
+    for (let i = 0; i < 1000; i++) h += countToHundredths('0.10');
+    expect(hundredthsToCount(h)).to.equal('100.00');
+  });
+
+  it('reads money to ten-thousandths', () => {
+    expect(dollarsToE4('50.0000')).to.equal(500000);
+    expect(dollarsToE4('0.010000')).to.equal(100);
+    expect(dollarsToE4('8.40')).to.equal(84000);
+  });
+});
