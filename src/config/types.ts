@@ -1,0 +1,58 @@
+/**
+ * The shape of a validated configuration. The convict schema in ./schema.ts is the single
+ * source of truth for keys, defaults and ranges; this type mirrors it for the rest of the code.
+ * Key names are a contract: add keys freely, never rename these.
+ */
+export type ExchangeEnv = 'sim' | 'demo' | 'prod';
+export type ConsoleMode = 'pretty' | 'json' | 'off';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Strategy parameters, same names and defaults as the seed bot. Sizes in whole contracts. */
+export interface StrategyParams {
+  min_spread: number;
+  bid_size: number;
+  exit_size: number;
+  sum_cushion: number;
+  take_profit: number;
+  quote_ttl_s: number;
+  exit_ttl_s: number;
+  max_inventory: number;
+  reduce_step: number;
+  improve: boolean;
+  thin_queue: number;
+}
+
+/** One configured market; any strategy key may be overridden per market. */
+export interface MarketConfig extends Partial<StrategyParams> {
+  ticker: string;
+}
+
+export interface AppConfig {
+  exchange: {
+    env: ExchangeEnv;
+    /** '' = use the env's default host (for `sim`: the embedded simulator) */
+    ws_url: string;
+    rest_url: string;
+  };
+  credentials: {
+    key_id: string;
+    private_key_path: string;
+  };
+  markets: MarketConfig[];
+  strategy: StrategyParams;
+  runtime: {
+    workers: number;
+    with_private: boolean;
+    status_interval_s: number;
+  };
+  log: {
+    level: LogLevel;
+    intents_file: string;
+    events_file: string;
+    console: ConsoleMode;
+  };
+  /** options of the embedded simulator (exchange.env = sim) */
+  sim: {
+    seed: number;
+  };
+}
