@@ -1,0 +1,144 @@
+/**
+ * The simulated exchange: its markets, the market loop (step), the fan-out of every event
+ * to the sessions, and paper trading. Deterministic: given the same seed, the same clock
+ * readings and the same client actions, it produces the same events in the same order.
+ */
+import type { BookSnapshot } from '../../protocol/decode.js';
+import type { SimClock } from '../clock.js';
+import type { Random } from '../random.js';
+import { encodeEvent, snapshotBody, tickerBody } from './frame-encoder.js';
+import { Market, type MarketActivity } from './market.js';
+import type { ExchangeEvent, MarketCloseType } from './market-events.js';
+import { PaperTrading } from './paper-trading.js';
+import { driftFair, seedBook, simulateEvent, type ParticipantContext } from './participants.js';
+import type { Session, SessionExchange } from './session.js';
+
+export interface ExchangeOptions {
+  /** every market, in a fixed order */
+  readonly tickers: readonly string[];
+  /** markets that never close on their own (the configured ones) */
+  readonly permanent: ReadonlySet<string>;
+  readonly random: Random;
+  readonly clock: SimClock;
+  readonly legacyCents: boolean;
+  /** market events per second in a normal market (quiet ones have less, busy ones more) */
+  readonly ratePerMarket: number;
+  /** cap on market events per second over all markets */
+  readonly maxRateTotal: number;
+  readonly tickMs: number;
+  /** chance per step that a generated market closes */
+  readonly closeChancePerStep: number;
+}
+
+const ACTIVITY_FACTOR: Record<MarketActivity, number> = { quiet: 0.2, normal: 1, busy: 5 };
+const UNKNOWN_MARKET = 'KXSIMNONE-26JAN01-T0';
+
+export class Exchange implements SessionExchange {
+  readonly markets = new Map<string, Market>();
+  readonly paper: PaperTrading;
+  steps = 0;
+  marketEvents = 0;
+  private readonly sessions = new Set<Session>();
+  private readonly participants: ParticipantContext;
+  private totalCredit = 0;
+  private participantOrders = 0;
+
+  constructor(private readonly options: ExchangeOptions) {
+    const { random, clock, legacyCents } = options;
+    this.participants = {
+      random,
+      wholeContracts: legacyCents,
+      nextOrderId: () => `participant-${++this.participantOrders}`,
+    };
+    const publish = (event: ExchangeEvent): void => this.publish(event);
+    for (const ticker of options.tickers) {
+      const activity = random.pick<MarketActivity>(['quiet', 'normal', 'normal', 'busy']);
+      const fair = 0.05 + random.next() * 0.9;
+      const market = new Market(ticker, random.uuid(), fair, activity, !options.permanent.has(ticker), random, clock, publish);
+      if (random.chance(0.3)) market.regime = 'wide';
+      seedBook(market, this.participants);
+      this.markets.set(ticker, market);
+    }
+    this.paper = new PaperTrading({ markets: this.markets, random, clock, publish, wholeContracts: legacyCents });
+  }
+
+  attach(session: Session): void {
+    this.sessions.add(session);
+  }
+
+  detach(session: Session): void {
+    this.sessions.delete(session);
+  }
+
+  publish(event: ExchangeEvent): void {
+    if (this.sessions.size === 0) return;
+    const encoded = encodeEvent(event, this.options.legacyCents);
+    for (const session of this.sessions) session.deliver(encoded);
+  }
+
+  /** Advances every open market by `count` steps of tickMs. */
+  step(count = 1): void {
+    for (let i = 0; i < count; i += 1) this.stepOnce();
+  }
+
+  hasMarket(ticker: string): boolean {
+    return this.markets.has(ticker);
+  }
+
+  allTickers(): readonly string[] {
+    return this.options.tickers;
+  }
+
+  bookSnapshot(ticker: string): BookSnapshot {
+    return this.market(ticker).snapshot();
+  }
+
+  snapshotBody(ticker: string): string {
+    const market = this.market(ticker);
+    return snapshotBody(market.snapshot(), market.marketId, this.options.legacyCents);
+  }
+
+  tickerBody(ticker: string): string {
+    return tickerBody(this.market(ticker).tickerState(), this.options.legacyCents);
+  }
+
+  unknownMarketDeltaBody(): string {
+    const event = { kind: 'book', ticker: UNKNOWN_MARKET, marketId: '', side: 'yes', price: 50, delta: 100, tsMs: this.options.clock.now() } as const;
+    return encodeEvent(event, this.options.legacyCents).msg;
+  }
+
+  closeMarket(ticker: string, eventType: MarketCloseType): void {
+    this.market(ticker).close(eventType);
+  }
+
+  private market(ticker: string): Market {
+    const market = this.markets.get(ticker);
+    if (!market) throw new RangeError(`no simulated market ${JSON.stringify(ticker)}`);
+    return market;
+  }
+
+  private stepOnce(): void {
+    const { random, tickMs, ratePerMarket, maxRateTotal, closeChancePerStep } = this.options;
+    this.steps += 1;
+    this.totalCredit = Math.min(this.totalCredit + (maxRateTotal * tickMs) / 1000, Math.max(1, (maxRateTotal * tickMs) / 1000));
+    const open = [...this.markets.values()].filter((market) => market.isOpen);
+    for (let k = 0; k < open.length; k += 1) {
+      const market = open[(this.steps + k) % open.length]!;
+      driftFair(market, random);
+      market.eventCredit += (ratePerMarket * ACTIVITY_FACTOR[market.activity] * tickMs * (0.5 + random.next())) / 1000;
+      const due = Math.floor(market.eventCredit);
+      market.eventCredit -= due;
+      const events = Math.min(due, Math.floor(this.totalCredit));
+      this.totalCredit -= events;
+      for (let e = 0; e < events; e += 1) {
+        const trade = simulateEvent(market, this.participants);
+        if (trade) this.paper.settleMakers(market, trade);
+      }
+      this.marketEvents += events;
+      if (market.closable && random.chance(closeChancePerStep)) {
+        market.close('determined');
+        market.close('settled');
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/** The exchange simulator's public API. */
+export { startSimulator, type FaultSwitches, type Simulator, type SimulatorOptions, type SimulatorStats } from './simulator.js';
+export { generateKeyPair, makeDevKey, readKeysFile, type DevKeyFiles, type GeneratedKeyPair } from './keys.js';
+export { ManualClock, realClock, type SimClock, type TimerHandle } from './clock.js';
+export { FAULT_KINDS, parseFaultSpec, type FaultKind, type FaultSpec } from './faults.js';
+export { MALFORMED_FRAME } from './exchange/session.js';
+export type { MarketCloseType } from './exchange/market-events.js';
+export { KeyRegistry, type AuthResult } from './server/key-registry.js';
+export { Connection } from './server/connection.js';
+export { SignedServer, startSignedServer, type SignedServerOptions } from './server/signed-server.js';
+export { restError, type RestRequest, type RestResponse, type RestRoute } from './server/rest.js';

@@ -1,0 +1,121 @@
+/**
+ * One authenticated WebSocket connection: corked sends (one socket write per burst),
+ * a stall switch that holds frames back for a while, liveness for the ping loop.
+ */
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { SimClock, TimerHandle } from '../clock.js';
+
+export class Connection {
+  /** set by the ping loop, cleared when a pong arrives */
+  awaitingPong = false;
+  framesSent = 0;
+  bytesSent = 0;
+  private corked = false;
+  private stallTimer: TimerHandle | undefined;
+  private held: string[] = [];
+  private closed = false;
+  private readonly closeHandlers: Array<() => void> = [];
+
+  constructor(
+    readonly id: number,
+    readonly keyId: string,
+    private readonly socket: WebSocket,
+    private readonly rawSocket: Socket,
+    private readonly clock: SimClock,
+  ) {
+    socket.on('pong', () => {
+      this.awaitingPong = false;
+    });
+    socket.on('close', () => this.markClosed());
+    socket.on('error', () => this.terminate());
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  get isStalled(): boolean {
+    return this.stallTimer !== undefined;
+  }
+
+  /** Bytes queued in the socket and not yet written to the kernel. */
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount + this.held.reduce((sum, text) => sum + text.length, 0);
+  }
+
+  onMessage(handler: (text: string) => void): void {
+    this.socket.on('message', (data) => {
+      handler(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    });
+  }
+
+  onClose(handler: () => void): void {
+    if (this.closed) handler();
+    else this.closeHandlers.push(handler);
+  }
+
+  send(text: string): void {
+    if (this.closed) return;
+    this.framesSent += 1;
+    this.bytesSent += text.length;
+    if (this.stallTimer !== undefined) {
+      this.held.push(text);
+      return;
+    }
+    this.write(text);
+  }
+
+  ping(payload: string): void {
+    if (this.closed || this.stallTimer !== undefined) return;
+    this.awaitingPong = true;
+    this.socket.ping(payload);
+  }
+
+  /** Holds every outgoing frame (and ping) for durationMs, then flushes them in order. */
+  stall(durationMs: number): void {
+    if (this.closed) return;
+    if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
+    this.stallTimer = this.clock.setTimeout(() => {
+      this.stallTimer = undefined;
+      const held = this.held;
+      this.held = [];
+      for (const text of held) this.write(text);
+    }, durationMs);
+  }
+
+  /** Drops the TCP connection without a close handshake. */
+  terminate(): void {
+    if (this.closed) return;
+    this.socket.terminate();
+    this.markClosed();
+  }
+
+  /** Closes with a close frame. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.socket.close(code, reason);
+    this.markClosed();
+  }
+
+  private write(text: string): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.rawSocket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.rawSocket.uncork();
+      });
+    }
+    this.socket.send(text);
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+    this.held = [];
+    for (const handler of this.closeHandlers.splice(0)) handler();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Test helpers for the simulator suites: a signed `ws` client that records every frame,
+ * and a cached RSA test key (key generation is slow).
+ */
+import type { KeyObject } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { authHeaders, parseRsaPrivateKey } from '../../src/protocol/auth.js';
+import type { ServerFrame } from '../../src/protocol/wire.js';
+import { generateKeyPair } from '../../src/sim/index.js';
+
+export interface TestKey {
+  keyId: string;
+  privateKey: KeyObject;
+  publicKeyPem: string;
+}
+
+const keys: TestKey[] = [];
+
+/** The index-th test key (generated once per run). */
+export function testKey(index = 0): TestKey {
+  while (keys.length <= index) {
+    const pair = generateKeyPair();
+    keys.push({ keyId: pair.keyId, privateKey: parseRsaPrivateKey(pair.privateKeyPem), publicKeyPem: pair.publicKeyPem });
+  }
+  return keys[index]!;
+}
+
+export function keysOption(...list: TestKey[]): Record<string, string> {
+  return Object.fromEntries(list.map((key) => [key.keyId, key.publicKeyPem]));
+}
+
+export type Frame = ServerFrame<string, any>;
+
+export class TestClient {
+  readonly raw: string[] = [];
+  private waiters: Array<() => void> = [];
+  private nextId = 1_000_000;
+  closed = false;
+  pings = 0;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.raw.push(String(data));
+      this.wake();
+    });
+    socket.on('ping', () => {
+      this.pings += 1;
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  static connect(url: string, key: TestKey, nowMs: number, options: { autoPong?: boolean } = {}): Promise<TestClient> {
+    const socket = new WebSocket(url, {
+      headers: authHeaders(key.keyId, key.privateKey, nowMs),
+      perMessageDeflate: false,
+      autoPong: options.autoPong ?? true,
+    });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new TestClient(socket)));
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
+    });
+  }
+
+  /** Every frame that parses as JSON. */
+  get frames(): Frame[] {
+    const frames: Frame[] = [];
+    for (const text of this.raw) {
+      try {
+        frames.push(JSON.parse(text) as Frame);
+      } catch {
+        // malformed frames stay in `raw`
+      }
+    }
+    return frames;
+  }
+
+  send(command: unknown): void {
+    this.socket.send(typeof command === 'string' ? command : JSON.stringify(command));
+  }
+
+  /** Sends a command with a fresh id and resolves with the frames that carry that id, once `count` arrived. */
+  async command(cmd: string, params?: unknown, count = 1): Promise<Frame[]> {
+    const id = this.nextId++;
+    this.send(params === undefined ? { id, cmd } : { id, cmd, params });
+    await this.waitUntil(() => this.frames.filter((frame) => frame.id === id).length >= count);
+    return this.frames.filter((frame) => frame.id === id);
+  }
+
+  /** Round trip: every frame the server sent before this call has arrived when it resolves. */
+  async sync(): Promise<void> {
+    await this.command('list_subscriptions');
+  }
+
+  waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (condition()) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== check);
+        reject(new Error('timed out waiting for frames'));
+      }, timeoutMs);
+      const check = (): void => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((waiter) => waiter !== check);
+        resolve();
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** Attempts an upgrade with the given headers; resolves with the HTTP refusal. */
+export function refusal(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const socket = new WebSocket(url, { headers, perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => {
+      socket.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.once('error', () => undefined);
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      response.on('end', () => {
+        socket.terminate();
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+  });
+}
+
+/** Sequenced frames grouped by sid, in arrival order. */
+export function seqsBySid(frames: readonly Frame[]): Map<number, number[]> {
+  const bySid = new Map<number, number[]>();
+  for (const frame of frames) {
+    if (frame.sid === undefined || frame.seq === undefined) continue;
+    const list = bySid.get(frame.sid) ?? [];
+    list.push(frame.seq);
+    bySid.set(frame.sid, list);
+  }
+  return bySid;
+}
