@@ -44,6 +44,8 @@ export interface AppConfig {
     workers: number;
     with_private: boolean;
     status_interval_s: number;
+    /** sim only: mirror intents as paper orders to the simulator so fills and positions happen */
+    paper_orders: boolean;
   };
   log: {
     level: LogLevel;
@@ -55,4 +57,15 @@ export interface AppConfig {
   sim: {
     seed: number;
   };
+}
+
+/**
+ * Values given on the command line (`mm start` flags). They win over the file and the
+ * environment: `tickers` replaces the markets list, and a strategy value applies to every
+ * market (a per-market override of the same key in the file is dropped).
+ */
+export interface ConfigOverrides {
+  tickers?: readonly string[];
+  strategy?: Partial<StrategyParams>;
+  with_private?: boolean;
 }

@@ -1,0 +1,155 @@
+/**
+ * The one config schema: every key, its default, its allowed values, its environment
+ * variable and its `mm start` flag. ./types.ts mirrors its shape; the README table is
+ * generated from it (scripts/config-docs.ts).
+ */
+import convict from 'convict';
+import type { AppConfig, StrategyParams } from './types.js';
+import type { SchemaNode } from './formats.js';
+import './formats.js';
+
+/** A section of the schema: named keys or nested sections. */
+export interface SchemaSection {
+  readonly [name: string]: SchemaNode | SchemaSection;
+}
+
+/** Largest contract count accepted for sizes, caps and queue thresholds. */
+const MAX_CONTRACTS = 1_000_000;
+const ONE_DAY_S = 86_400;
+
+export const STRATEGY_SCHEMA: { readonly [K in keyof StrategyParams]: SchemaNode } = {
+  min_spread: {
+    doc: 'minimum spread (ticks) before bidding; below it nothing is quoted',
+    format: 'integer-in-range', min: 1, max: 98, default: 3, flag: 'min-spread',
+  },
+  bid_size: {
+    doc: 'contracts per passive bid on each leg',
+    format: 'integer-in-range', min: 1, max: MAX_CONTRACTS, default: 5, flag: 'bid-size',
+  },
+  exit_size: {
+    doc: 'contracts per exit ask after fills',
+    format: 'integer-in-range', min: 1, max: MAX_CONTRACTS, default: 5, flag: 'exit-size',
+  },
+  sum_cushion: {
+    doc: 'keep bid_yes + bid_no <= 100 - sum_cushion (ticks)',
+    format: 'integer-in-range', min: 0, max: 98, default: 3, flag: 'sum-cushion',
+  },
+  take_profit: {
+    doc: 'ticks above the entry price for the exit ask',
+    format: 'integer-in-range', min: 1, max: 98, default: 2, flag: 'take-profit',
+  },
+  quote_ttl_s: {
+    doc: 'seconds before an entry bid is refreshed',
+    format: 'positive-seconds', max: ONE_DAY_S, default: 6, flag: 'quote-ttl',
+  },
+  exit_ttl_s: {
+    doc: 'seconds before an exit ask expires and is re-posted',
+    format: 'positive-seconds', max: ONE_DAY_S, default: 20, flag: 'exit-ttl',
+  },
+  max_inventory: {
+    doc: 'per-leg inventory cap (contracts); at the cap the leg stops bidding and a reduce-only sell is suggested',
+    format: 'integer-in-range', min: 1, max: MAX_CONTRACTS, default: 100, flag: 'max-inventory',
+  },
+  reduce_step: {
+    doc: 'size of the suggested reduce-only sell at the cap (contracts)',
+    format: 'integer-in-range', min: 1, max: MAX_CONTRACTS, default: 10, flag: 'reduce-step',
+  },
+  improve: {
+    doc: 'improve by one tick on a thin queue when the spread allows it',
+    format: 'true-or-false', default: true, flag: 'improve',
+  },
+  thin_queue: {
+    doc: 'a best level with fewer contracts than this is a thin queue',
+    format: 'integer-in-range', min: 0, max: MAX_CONTRACTS, default: 50,
+  },
+};
+
+export const CONFIG_SCHEMA = {
+  exchange: {
+    env: {
+      doc: "where to connect: sim = start the embedded simulator on a free loopback port; demo and prod = Kalshi's hosts",
+      format: 'one-of', choices: ['sim', 'demo', 'prod'], default: 'sim',
+    },
+    ws_url: {
+      doc: "WebSocket URL overriding the env's host (for example a loopback server in tests)",
+      format: 'ws-url', default: '',
+    },
+    rest_url: {
+      doc: "REST base URL overriding the env's host",
+      format: 'http-url', default: '',
+    },
+  },
+  credentials: {
+    key_id: {
+      doc: 'Kalshi API key id; required for demo and prod (sim mints an ephemeral key when empty)',
+      format: 'text', default: '', env: 'KALSHI_API_KEY_ID', sensitive: true,
+    },
+    private_key_path: {
+      doc: 'path of the RSA private key (PEM) that belongs to the key id; checked at start',
+      format: 'text', default: '', env: 'KALSHI_PRIVATE_KEY_PATH',
+    },
+  },
+  markets: {
+    doc: 'markets to quote: [{"ticker": "KXFOO-26", ...}], each may override any strategy key',
+    format: 'market-list', default: [], flag: 'ticker',
+  },
+  strategy: STRATEGY_SCHEMA,
+  runtime: {
+    workers: {
+      doc: 'actor threads the tickers are spread over',
+      format: 'integer-in-range', min: 1, max: 64, default: 2,
+    },
+    with_private: {
+      doc: 'subscribe to the private fill and market_positions channels',
+      format: 'true-or-false', default: true, flag: 'with-private',
+    },
+    status_interval_s: {
+      doc: 'seconds between status lines',
+      format: 'positive-seconds', max: 3_600, default: 5,
+    },
+    paper_orders: {
+      doc: 'sim only: mirror intents as paper orders to the simulator so fills and positions happen (must be false for demo and prod)',
+      format: 'true-or-false', default: true,
+    },
+  },
+  log: {
+    level: {
+      doc: 'lowest level written to the events file and the console',
+      format: 'one-of', choices: ['error', 'warn', 'info', 'debug'], default: 'info',
+    },
+    intents_file: {
+      doc: 'JSON lines, one per intent (relative paths start at the working directory)',
+      format: 'file-path', default: 'logs/intents.jsonl',
+    },
+    events_file: {
+      doc: 'JSON lines, one per event: fills, positions, trades, tickers, status, errors',
+      format: 'file-path', default: 'logs/events.jsonl',
+    },
+    console: {
+      doc: 'console output: pretty = one readable line per record, json = the JSON line, off = nothing',
+      format: 'one-of', choices: ['pretty', 'json', 'off'], default: 'pretty',
+    },
+  },
+  sim: {
+    seed: {
+      doc: 'random seed of the embedded simulator',
+      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: 1,
+    },
+  },
+} as const satisfies SchemaSection;
+
+export function isSchemaNode(entry: SchemaNode | SchemaSection): entry is SchemaNode {
+  return 'default' in entry;
+}
+
+/** Every key of the schema with its dotted name, in schema order. */
+export function schemaEntries(section: SchemaSection = CONFIG_SCHEMA, prefix = ''): Array<{ key: string; node: SchemaNode }> {
+  return Object.entries(section).flatMap(([name, entry]) =>
+    isSchemaNode(entry) ? [{ key: `${prefix}${name}`, node: entry }] : schemaEntries(entry, `${prefix}${name}.`),
+  );
+}
+
+/** A convict instance on the schema, reading only the given environment (never argv). */
+export function createConfig(env: Record<string, string | undefined>): convict.Config<AppConfig> {
+  return convict<AppConfig>(CONFIG_SCHEMA as unknown as convict.Schema<AppConfig>, { env, args: [] });
+}
