@@ -1,0 +1,52 @@
+/**
+ * The `mm` command line. A thin composition: each subcommand registers itself on the
+ * program (`registerXCommand(program)`); main() runs it and turns errors into exit codes.
+ */
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ConfigError } from '../config/load.js';
+import { registerSimCommand } from '../sim/cli.js';
+import { registerConfigCommand } from './config-command.js';
+import { registerStartCommand } from './start-command.js';
+
+/**
+ * The program with every subcommand. It never exits the process itself (exitOverride):
+ * errors, help and version arrive as CommanderError. `output` redirects commander's
+ * output (tests capture it).
+ */
+export function buildProgram(output?: OutputConfiguration): Command {
+  const program = new Command('mm')
+    .description('market maker for Kalshi prediction markets')
+    .version(packageJson.version)
+    .showHelpAfterError()
+    .exitOverride();
+  if (output !== undefined) program.configureOutput(output);
+  registerStartCommand(program);
+  registerSimCommand(program);
+  registerConfigCommand(program);
+  return program;
+}
+
+/** Runs the command line and sets process.exitCode: 0 ok, 1 usage or runtime error, 2 bad config. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode; // commander already printed the message
+    } else if (error instanceof ConfigError) {
+      process.stderr.write(`mm: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      process.stderr.write(`mm: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url)) {
+  await main();
+}
