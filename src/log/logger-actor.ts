@@ -1,0 +1,93 @@
+/**
+ * The logger actor: a one-thread piscina pool running the never-ending logger task, which
+ * owns winston. Producers (ticker actors, the main thread) get a MessagePort each and wrap
+ * it in a LogProducer; the logger keeps the other end.
+ */
+import { once } from 'node:events';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { ConsoleMode, LogLevel } from '../config/types.js';
+import type { LogCounts, LogWriterOptions } from './log-writer.js';
+import type { LoggerTask } from './logger-task.js';
+import type { AddProducer, LoggerReady, Stop } from './messages.js';
+
+export interface LoggerOptions {
+  intentsFile: string;
+  eventsFile: string;
+  level: LogLevel;
+  console: ConsoleMode;
+  /**
+   * Records queued inside winston above which info/debug events are dropped (counted) and
+   * producers are told to slow down; they resume below half of it. Default 10 000.
+   */
+  highWaterMark?: number;
+}
+
+export interface LoggerHandle {
+  /** A new channel: the logger keeps one end, the caller transfers the other to a producer. */
+  connectProducer(): MessagePort;
+  /**
+   * Drains every producer port, waits for winston to flush the files, then ends the thread.
+   * Rejects with the write error if the logger failed.
+   */
+  stop(): Promise<LogCounts>;
+}
+
+export const DEFAULT_HIGH_WATER_MARK = 10_000;
+
+const TASK_EXTENSION = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+const TASK_FILE = new URL(`./logger-task.${TASK_EXTENSION}`, import.meta.url).href;
+
+export async function startLogger(options: LoggerOptions): Promise<LoggerHandle> {
+  const pool = new Piscina({
+    filename: TASK_FILE,
+    minThreads: 1,
+    maxThreads: 1,
+    idleTimeout: Infinity,
+    concurrentTasksPerWorker: 1,
+    atomics: 'disabled',
+  });
+  const writerOptions: LogWriterOptions = {
+    intentsFile: options.intentsFile,
+    eventsFile: options.eventsFile,
+    level: options.level,
+    console: options.console,
+    highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+  };
+  const control = new MessageChannel();
+  const task: Promise<LogCounts> = pool.run({ options: writerOptions, control: control.port2 } satisfies LoggerTask, {
+    transferList: [control.port2],
+  });
+  task.catch(() => undefined); // a failure is reported by start or stop, never as an unhandled rejection
+
+  try {
+    const [ready] = (await Promise.race([once(control.port1, 'message'), task])) as [LoggerReady];
+    if (ready?.type !== 'logger_ready') throw new Error('the logger task ended before it was ready');
+  } catch (error) {
+    control.port1.close();
+    await pool.destroy();
+    throw new Error(`logger failed to start: ${(error as Error).message}`);
+  }
+
+  let stopping: Promise<LogCounts> | undefined;
+  return {
+    connectProducer(): MessagePort {
+      if (stopping !== undefined) throw new Error('logger is stopped');
+      const channel = new MessageChannel();
+      control.port1.postMessage({ type: 'add_producer', port: channel.port1 } satisfies AddProducer, [channel.port1]);
+      return channel.port2;
+    },
+    stop(): Promise<LogCounts> {
+      stopping ??= (async () => {
+        control.port1.postMessage({ type: 'stop' } satisfies Stop);
+        try {
+          return await task;
+        } finally {
+          control.port1.close();
+          await pool.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
