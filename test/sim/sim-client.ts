@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { authHeaders, parseRsaPrivateKey } from '../../src/protocol/auth.js';
 import type { ServerFrame } from '../../src/protocol/wire.js';
-import { generateKeyPair } from '../../src/sim/index.js';
+import { ManualClock, generateKeyPair, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export interface TestKey {
   keyId: string;
@@ -40,7 +40,13 @@ export class TestClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.raw.push(String(data));
+      const text = String(data);
+      this.raw.push(text);
+      try {
+        this.frames.push(JSON.parse(text) as Frame);
+      } catch {
+        // kept in raw
+      }
       this.wake();
     });
     socket.on('ping', () => {
@@ -66,18 +72,8 @@ export class TestClient {
     });
   }
 
-  /** Every frame that parses as JSON. */
-  get frames(): Frame[] {
-    const frames: Frame[] = [];
-    for (const text of this.raw) {
-      try {
-        frames.push(JSON.parse(text) as Frame);
-      } catch {
-        // malformed frames stay in `raw`
-      }
-    }
-    return frames;
-  }
+  /** Every frame that parsed as JSON, in arrival order (malformed ones stay in `raw` only). */
+  readonly frames: Frame[] = [];
 
   send(command: unknown): void {
     this.socket.send(typeof command === 'string' ? command : JSON.stringify(command));
@@ -159,4 +155,31 @@ export function seqsBySid(frames: readonly Frame[]): Map<number, number[]> {
     bySid.set(frame.sid, list);
   }
   return bySid;
+}
+
+/** A simulator on a ManualClock (markets advance only via step()), plus the clients opened on it. */
+export class SimHarness {
+  private readonly clients: TestClient[] = [];
+
+  private constructor(
+    readonly sim: Simulator,
+    readonly clock: ManualClock,
+  ) {}
+
+  static async start(options: SimulatorOptions = {}, registered: TestKey[] = [testKey()]): Promise<SimHarness> {
+    const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(1_790_000_000_000);
+    const sim = await startSimulator({ autoRun: false, markets: 5, seed: 42, ...options, clock, keys: keysOption(...registered) });
+    return new SimHarness(sim, clock);
+  }
+
+  async connect(key: TestKey = testKey(), options: { autoPong?: boolean } = {}): Promise<TestClient> {
+    const client = await TestClient.connect(this.sim.url, key, this.clock.now(), options);
+    this.clients.push(client);
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((client) => client.close()));
+    await this.sim.close();
+  }
 }
