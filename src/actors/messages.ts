@@ -1,0 +1,120 @@
+/**
+ * Every message that crosses a port between the gateway (main thread) and a shard actor
+ * (worker thread). Commands are imperative (`DeliverFrames`), events past tense
+ * (`FramesProcessed`). The data port carries `DataPortMessage`s both ways; the control
+ * port carries Comlink calls on `ActorControl`; the task payload is a `ShardTask`.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { LogLevel, StrategyParams } from '../config/types.js';
+import type { Intent } from '../log/intent-record.js';
+import type { MakerState } from '../strategy/dual-maker.js';
+
+/** Why the gateway tells an actor that books can no longer be trusted. */
+export type StaleReason =
+  | 'sequence_gap'
+  | 'disconnected'
+  | 'slow_consumer'
+  | 'subscription_lost'
+  | 'actor_restarted'
+  | 'handler_failed';
+
+// ---- gateway -> actor, data port ------------------------------------------------------
+
+/** Raw server frames for tickers of this actor, in arrival order; the actor parses them. */
+export interface DeliverFrames {
+  readonly kind: 'DeliverFrames';
+  readonly frames: readonly string[];
+}
+
+/** These books are stale: cancel what rests on them and wait for a fresh snapshot. */
+export interface MarkStale {
+  readonly kind: 'MarkStale';
+  readonly tickers: readonly string[];
+  readonly reason: StaleReason;
+}
+
+export type ActorCommand = DeliverFrames | MarkStale;
+
+// ---- actor -> gateway, data port ------------------------------------------------------
+
+/** Credit: this many delivered frames are done. */
+export interface FramesProcessed {
+  readonly kind: 'FramesProcessed';
+  readonly frames: number;
+}
+
+/** The actor isolated these tickers (a handler threw) and needs fresh snapshots. */
+export interface SnapshotRequested {
+  readonly kind: 'SnapshotRequested';
+  readonly tickers: readonly string[];
+  readonly reason: string;
+}
+
+export interface TickerMakerState {
+  readonly ticker: string;
+  readonly state: MakerState;
+}
+
+/** The latest maker state of tickers whose makers just emitted intents (for restarts). */
+export interface MakerStatesReported {
+  readonly kind: 'MakerStatesReported';
+  readonly states: readonly TickerMakerState[];
+}
+
+/** Intents to be placed as paper orders (only when the task asks for them). */
+export interface IntentsEmitted {
+  readonly kind: 'IntentsEmitted';
+  readonly intents: readonly Intent[];
+}
+
+export type ActorEvent = FramesProcessed | SnapshotRequested | MakerStatesReported | IntentsEmitted;
+
+export type DataPortMessage = ActorCommand | ActorEvent;
+
+// ---- task payload and control plane ---------------------------------------------------
+
+export interface TickerSetup {
+  readonly ticker: string;
+  readonly params: StrategyParams;
+  /** present when the actor is re-created after a crash: the last state it reported */
+  readonly restoredState?: MakerState;
+}
+
+export interface ShardTask {
+  readonly shardId: number;
+  readonly tickers: readonly TickerSetup[];
+  readonly dataPort: MessagePort;
+  readonly controlPort: MessagePort;
+  /** producer end of a logger channel: intents and events go straight to the logger */
+  readonly logPort: MessagePort;
+  readonly logLevel: LogLevel;
+  /** post IntentsEmitted to the gateway as well (paper orders) */
+  readonly forwardIntents: boolean;
+}
+
+export type TickerPhase = 'starting' | 'live' | 'stale' | 'closed' | 'stopped';
+
+export interface ActorStatus {
+  readonly shardId: number;
+  readonly threadId: number;
+  readonly tickers: Readonly<Record<TickerPhase, number>>;
+  readonly framesProcessed: number;
+  readonly intentsEmitted: number;
+  readonly handlerFailures: number;
+}
+
+export interface ActorStopReport {
+  readonly shardId: number;
+  readonly framesProcessed: number;
+  readonly intentsEmitted: number;
+}
+
+/** The control plane of one shard actor, called through Comlink. */
+export interface ActorControl {
+  status(): ActorStatus;
+  /** false when the actor does not host the ticker */
+  setParams(ticker: string, params: StrategyParams): boolean;
+  addTickers(tickers: readonly TickerSetup[]): void;
+  /** cancels everything (reason shutdown), flushes to the logger, and ends the task */
+  stop(): ActorStopReport;
+}

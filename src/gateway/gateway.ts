@@ -1,0 +1,478 @@
+/**
+ * The gateway's routing core, independent of sockets and threads: it sees raw frames,
+ * connection ups and downs, and actor ups and downs, and decides what every actor gets.
+ *
+ * Per ticker the gateway keeps one feed state: `awaiting` (no trustworthy book: initial,
+ * after a gap, a disconnect, an overloaded or restarted actor) or `live`. Deltas reach an
+ * actor only for live tickers; a snapshot makes a ticker live. Every transition to
+ * awaiting tells the owning actor first (MarkStale on the data port, ordered with the
+ * frames), so no book is used past the point where it became untrustworthy.
+ *
+ * Routing reads type/sid/seq/market_ticker with a substring scan and forwards the raw
+ * text; control replies (rare) are parsed in full here.
+ */
+import type { Clock } from '../actors/clock.js';
+import type { StaleReason } from '../actors/messages.js';
+import { ERROR_CODES, type ClientCommand } from '../protocol/wire.js';
+import { AnomalyLog } from './anomaly-log.js';
+import type { ActorOutbox } from './actor-outbox.js';
+import { scanFrame, type FrameHeader } from './frame-scan.js';
+import type { EventSink } from './runtime-event.js';
+import { SequenceTracker, type SequenceVerdict } from './sequence-tracker.js';
+import { BOOK_CHANNEL, Subscriptions } from './subscriptions.js';
+
+export interface ActorDirectory {
+  /** the data-port outbox of a running actor, undefined while it is down */
+  outbox(shardId: number): ActorOutbox | undefined;
+}
+
+export interface GatewayOptions {
+  readonly withPrivate: boolean;
+  /** tickers per subscribe / get_snapshot command */
+  readonly batchSize: number;
+  /** a requested snapshot that has not arrived after this long is requested again */
+  readonly resnapshotAfterMs: number;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: 200, resnapshotAfterMs: 5_000 };
+
+export interface GatewayStatistics {
+  readonly framesReceived: number;
+  readonly framesRouted: number;
+  readonly tickersLive: number;
+  readonly tickersAwaiting: number;
+  readonly sequenceGaps: number;
+  readonly deltasDroppedWhileStale: number;
+  readonly slowConsumerEvents: number;
+  readonly anomalies: Readonly<Record<string, number>>;
+}
+
+type FeedState = { phase: 'awaiting'; requestedAtMs: number | undefined } | { phase: 'live' };
+
+interface Connection {
+  readonly generation: number;
+  readonly subscriptions: Subscriptions;
+  readonly sequences: SequenceTracker;
+  readonly openedAtMs: number;
+}
+
+interface ControlFrame {
+  readonly type: string;
+  readonly id?: number;
+  readonly sid?: number;
+  readonly seq?: number;
+  readonly msg?: unknown;
+}
+
+/** Frame types that must carry sid and seq. */
+const SEQUENCED_TYPES = new Set(['orderbook_snapshot', 'orderbook_delta', 'trade', 'market_lifecycle_v2', 'event_lifecycle', 'event_fee_update']);
+/** Lifecycle-channel frames without a market: known, not needed by any actor. */
+const EVENT_LEVEL_TYPES = new Set(['event_lifecycle', 'event_fee_update']);
+const TERMINAL_ERROR_CODES = new Set<number>([ERROR_CODES.CHANNEL_ERROR, ERROR_CODES.BUFFER_OVERFLOW]);
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function optionalInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+/** The routing fields from a parsed frame, for frames the scan could not read. */
+function headerFromParsed(parsed: Record<string, unknown>): FrameHeader | undefined {
+  if (typeof parsed.type !== 'string' || parsed.type.length === 0) return undefined;
+  const ticker = asRecord(parsed.msg)?.market_ticker;
+  return {
+    type: parsed.type,
+    id: optionalInteger(parsed.id),
+    sid: optionalInteger(parsed.sid),
+    seq: optionalInteger(parsed.seq),
+    ticker: typeof ticker === 'string' && ticker.length > 0 ? ticker : undefined,
+  };
+}
+
+export class Gateway {
+  private readonly feed = new Map<string, FeedState>();
+  private readonly tickersByShard = new Map<number, string[]>();
+  private readonly lastPositionFrame = new Map<string, string>();
+  private readonly anomalies: AnomalyLog;
+  private connection: Connection | undefined;
+  private framesReceived = 0;
+  private framesRouted = 0;
+  private sequenceGaps = 0;
+  private deltasDroppedWhileStale = 0;
+  private slowConsumerEvents = 0;
+
+  constructor(
+    /** ticker -> owning shard */
+    private readonly owners: ReadonlyMap<string, number>,
+    private readonly actors: ActorDirectory,
+    private readonly send: (command: ClientCommand) => boolean,
+    private readonly sink: EventSink,
+    private readonly clock: Clock,
+    private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
+  ) {
+    this.anomalies = new AnomalyLog(sink);
+    for (const [ticker, shard] of owners) {
+      this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+      const group = this.tickersByShard.get(shard);
+      if (group) group.push(ticker);
+      else this.tickersByShard.set(shard, [ticker]);
+    }
+  }
+
+  // ---- connection ---------------------------------------------------------------------
+
+  connectionOpened(generation: number): void {
+    const subscriptions = new Subscriptions({
+      tickers: [...this.owners.keys()],
+      withPrivate: this.options.withPrivate,
+      batchSize: this.options.batchSize,
+    });
+    this.connection = { generation, subscriptions, sequences: new SequenceTracker(), openedAtMs: this.clock.now() };
+    const now = this.clock.now();
+    for (const state of this.feed.values()) if (state.phase === 'awaiting') state.requestedAtMs = now;
+    for (const command of subscriptions.initialCommands()) this.send(command);
+    this.sink({ level: 'info', kind: 'connection_opened', message: `connected (generation ${generation}); subscribing ${this.owners.size} tickers`, data: { generation } });
+  }
+
+  connectionClosed(generation: number, reason: string): void {
+    if (this.connection?.generation === generation) this.connection = undefined;
+    this.invalidate([...this.owners.keys()], 'disconnected');
+    this.sink({ level: 'warn', kind: 'connection_closed', message: `disconnected (generation ${generation}): ${reason}; every book is stale`, data: { generation, reason } });
+  }
+
+  // ---- frames -------------------------------------------------------------------------
+
+  frame(text: string): void {
+    this.framesReceived++;
+    let header = scanFrame(text);
+    let parsed: Record<string, unknown> | undefined;
+    if (!header) {
+      try {
+        parsed = asRecord(JSON.parse(text));
+      } catch {
+        this.anomalies.record('malformed_frame', 'frame is not JSON', text);
+        return;
+      }
+      header = parsed ? headerFromParsed(parsed) : undefined;
+      if (!header) {
+        this.anomalies.record('malformed_frame', 'frame is not an object with a type', text);
+        return;
+      }
+    }
+    switch (header.type) {
+      case 'subscribed':
+      case 'ok':
+      case 'unsubscribed':
+      case 'error':
+        this.control(text, parsed);
+        return;
+      default:
+        this.data(text, header);
+    }
+  }
+
+  private data(text: string, header: FrameHeader): void {
+    const connection = this.connection;
+    if (SEQUENCED_TYPES.has(header.type)) {
+      if (header.sid === undefined || header.seq === undefined) {
+        this.anomalies.record('missing_sequence', `${header.type} without sid/seq`, text, header.ticker);
+        return;
+      }
+      if (connection && !this.sequenced(connection, header.sid, header.seq, header.type, text)) return;
+    }
+    if (EVENT_LEVEL_TYPES.has(header.type)) return;
+    switch (header.type) {
+      case 'orderbook_snapshot':
+        this.snapshot(text, header);
+        return;
+      case 'orderbook_delta':
+        this.delta(text, header);
+        return;
+      case 'market_lifecycle_v2':
+        // the lifecycle channel carries every market; only owned ones matter
+        if (header.ticker !== undefined && this.owners.has(header.ticker)) this.route(header.ticker, text);
+        return;
+      case 'market_position':
+        if (header.ticker === undefined) break;
+        this.lastPositionFrame.set(header.ticker, text);
+        this.routeOwned(header.ticker, text);
+        return;
+      case 'ticker':
+      case 'trade':
+      case 'fill':
+        if (header.ticker === undefined) break;
+        this.routeOwned(header.ticker, text);
+        return;
+      default:
+        this.anomalies.record('unknown_type', `unknown frame type ${JSON.stringify(header.type)}`, text);
+        return;
+    }
+    this.anomalies.record('malformed_frame', `${header.type} without market_ticker`, text);
+  }
+
+  private snapshot(text: string, header: FrameHeader): void {
+    const ticker = header.ticker;
+    if (ticker === undefined) {
+      this.anomalies.record('malformed_frame', 'orderbook_snapshot without market_ticker', text);
+      return;
+    }
+    if (this.connection && header.sid !== undefined) {
+      this.connection.subscriptions.bookFrameSeen(header.sid, ticker);
+      this.connection.subscriptions.snapshotArrived(header.id, ticker);
+    }
+    if (!this.owners.has(ticker)) {
+      this.anomalies.record('unowned_ticker', `snapshot for ${ticker}, which no actor owns`, text, ticker);
+      return;
+    }
+    if (this.route(ticker, text)) this.feed.set(ticker, { phase: 'live' });
+  }
+
+  private delta(text: string, header: FrameHeader): void {
+    const ticker = header.ticker;
+    if (ticker === undefined) {
+      this.anomalies.record('malformed_frame', 'orderbook_delta without market_ticker', text);
+      return;
+    }
+    const state = this.feed.get(ticker);
+    if (!state) {
+      this.anomalies.record('unowned_ticker', `delta for ${ticker}, which no actor owns`, text, ticker);
+      return;
+    }
+    if (state.phase !== 'live') {
+      this.deltasDroppedWhileStale++;
+      return;
+    }
+    this.route(ticker, text);
+  }
+
+  /** Sequence check; false when the frame must be dropped. */
+  private sequenced(connection: Connection, sid: number, seq: number, type: string, text: string): boolean {
+    const verdict = connection.sequences.observe(sid, seq);
+    if (verdict.kind === 'duplicate') {
+      this.anomalies.record('duplicate_sequence', `sid ${sid}: seq ${seq} after ${verdict.last}, ignored`, text);
+      return false;
+    }
+    if (verdict.kind === 'gap') this.gap(connection, sid, type, verdict);
+    return true;
+  }
+
+  private gap(connection: Connection, sid: number, type: string, verdict: Extract<SequenceVerdict, { kind: 'gap' }>): void {
+    this.sequenceGaps++;
+    const channel = connection.subscriptions.channelOf(sid) ?? (type.startsWith('orderbook_') ? BOOK_CHANNEL : type);
+    const detail = `sid ${sid} (${channel}): expected seq ${verdict.expected}, got ${verdict.received}`;
+    if (channel !== BOOK_CHANNEL) {
+      this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; nothing to resynchronise on this channel`, data: { sid, channel, ...verdict } });
+      return;
+    }
+    const tickers = [...connection.subscriptions.tickersOf(sid)];
+    this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; ${tickers.length} books stale, requesting snapshots`, data: { sid, channel, ...verdict } });
+    this.invalidate(tickers, 'sequence_gap');
+    this.requestSnapshots(tickers);
+  }
+
+  // ---- control replies ----------------------------------------------------------------
+
+  private control(text: string, alreadyParsed: Record<string, unknown> | undefined): void {
+    let parsed = alreadyParsed;
+    if (!parsed) {
+      try {
+        parsed = asRecord(JSON.parse(text));
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!parsed) {
+      this.anomalies.record('malformed_frame', 'control frame is not JSON', text);
+      return;
+    }
+    const frame: ControlFrame = {
+      type: String(parsed.type),
+      id: optionalInteger(parsed.id),
+      sid: optionalInteger(parsed.sid),
+      seq: optionalInteger(parsed.seq),
+      msg: parsed.msg,
+    };
+    const connection = this.connection;
+    if (!connection) return;
+    if (frame.sid !== undefined && frame.seq !== undefined && !this.sequenced(connection, frame.sid, frame.seq, frame.type, text)) return;
+    const msg = asRecord(frame.msg);
+    switch (frame.type) {
+      case 'subscribed': {
+        const sid = optionalInteger(msg?.sid);
+        if (sid === undefined || typeof msg?.channel !== 'string') {
+          this.anomalies.record('malformed_frame', 'subscribed without channel/sid', text);
+          return;
+        }
+        connection.subscriptions.subscribed(frame.id, msg.channel, sid);
+        this.sink({ level: 'info', kind: 'subscribed', message: `${msg.channel} subscribed as sid ${sid}`, data: { sid, channel: msg.channel } });
+        return;
+      }
+      case 'ok':
+        connection.subscriptions.acknowledged(frame.id, frame.sid);
+        return;
+      case 'unsubscribed':
+        if (frame.sid !== undefined) {
+          connection.subscriptions.dropSid(frame.sid);
+          connection.sequences.forget(frame.sid);
+        }
+        return;
+      default:
+        this.errorReply(connection, frame, msg, text);
+    }
+  }
+
+  private errorReply(connection: Connection, frame: ControlFrame, msg: Record<string, unknown> | undefined, text: string): void {
+    const code = optionalInteger(msg?.code);
+    this.anomalies.record('error_reply', `error reply ${code ?? '?'}: ${String(msg?.msg ?? '')}`, text);
+    const failed = connection.subscriptions.failed(frame.id);
+    if (failed?.purpose === 'subscribe') {
+      this.sink({ level: 'error', kind: 'subscribe_failed', message: `subscribe command ${failed.id} failed (code ${code ?? '?'}); ${failed.tickers.length} tickers get no data`, data: { tickers: failed.tickers.slice(0, 20) } });
+    }
+    if (code === undefined || !TERMINAL_ERROR_CODES.has(code) || frame.sid === undefined) return;
+    // the subscription is dead: subscribe again (new sid), and the books it carried are stale
+    const dropped = connection.subscriptions.dropSid(frame.sid);
+    connection.sequences.forget(frame.sid);
+    if (dropped.channel === undefined) return;
+    this.sink({ level: 'warn', kind: 'subscription_lost', message: `sid ${frame.sid} (${dropped.channel}) ended by error ${code}; subscribing again`, data: { sid: frame.sid, code } });
+    if (dropped.channel === BOOK_CHANNEL) this.invalidate(dropped.tickers, 'subscription_lost');
+    for (const command of connection.subscriptions.resubscribeCommands(dropped.channel, dropped.tickers)) this.send(command);
+  }
+
+  // ---- routing ------------------------------------------------------------------------
+
+  private routeOwned(ticker: string, text: string): void {
+    if (!this.owners.has(ticker)) {
+      this.anomalies.record('unowned_ticker', `frame for ${ticker}, which no actor owns`, text, ticker);
+      return;
+    }
+    this.route(ticker, text);
+  }
+
+  /** Queues the frame on the owner's outbox; false when it could not be delivered. */
+  private route(ticker: string, text: string): boolean {
+    const shard = this.owners.get(ticker);
+    if (shard === undefined) return false;
+    const outbox = this.actors.outbox(shard);
+    if (!outbox) {
+      this.anomalies.record('actor_unavailable', `actor ${shard} is down; frame for ${ticker} dropped`, undefined, ticker);
+      return false;
+    }
+    const wasOverloaded = outbox.overloaded;
+    if (outbox.push(text) === 'queued') {
+      this.framesRouted++;
+      return true;
+    }
+    if (!wasOverloaded && outbox.overloaded) this.slowConsumer(shard);
+    return false;
+  }
+
+  private slowConsumer(shard: number): void {
+    this.slowConsumerEvents++;
+    const tickers = this.tickersByShard.get(shard) ?? [];
+    this.sink({ level: 'warn', kind: 'slow_consumer', message: `actor ${shard} fell behind; its ${tickers.length} books are stale until it catches up`, data: { shard } });
+    this.invalidate(tickers, 'slow_consumer');
+  }
+
+  // ---- actors -------------------------------------------------------------------------
+
+  /** The actor acknowledged frames; a drained overload resumes its tickers. */
+  framesProcessed(shard: number, frames: number): void {
+    const outbox = this.actors.outbox(shard);
+    if (!outbox?.acknowledge(frames)) return;
+    this.sink({ level: 'info', kind: 'slow_consumer_recovered', message: `actor ${shard} caught up; requesting snapshots`, data: { shard } });
+    this.resume(shard);
+  }
+
+  /** The actor isolated tickers after a handler failure. */
+  snapshotRequested(tickers: readonly string[], reason: string): void {
+    const owned = tickers.filter((ticker) => this.owners.has(ticker));
+    this.sink({ level: 'warn', kind: 'snapshot_requested', message: `actor asked for fresh snapshots of ${owned.length} tickers (${reason})`, data: { tickers: owned.slice(0, 20) } });
+    for (const ticker of owned) this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+    this.requestSnapshots(owned);
+  }
+
+  /** The actor thread died: its tickers wait for the restarted actor and fresh snapshots. */
+  actorDown(shard: number): void {
+    for (const ticker of this.tickersByShard.get(shard) ?? []) this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+  }
+
+  /** A (re)started actor is ready: replay the latest positions, then resnapshot its books. */
+  actorUp(shard: number): void {
+    this.resume(shard);
+  }
+
+  private resume(shard: number): void {
+    const outbox = this.actors.outbox(shard);
+    const tickers = this.tickersByShard.get(shard) ?? [];
+    if (!outbox) return;
+    for (const ticker of tickers) {
+      const position = this.lastPositionFrame.get(ticker);
+      if (position !== undefined) outbox.push(position);
+    }
+    this.requestSnapshots(tickers.filter((ticker) => this.feed.get(ticker)?.phase === 'awaiting'));
+  }
+
+  /** Re-requests snapshots that have not arrived in time (lost replies, refused requests). */
+  sweep(): void {
+    if (!this.connection) return;
+    const now = this.clock.now();
+    const overdue: string[] = [];
+    for (const [ticker, state] of this.feed) {
+      if (state.phase !== 'awaiting') continue;
+      const since = state.requestedAtMs ?? this.connection.openedAtMs;
+      if (now - since < this.options.resnapshotAfterMs) continue;
+      const outbox = this.actors.outbox(this.owners.get(ticker)!);
+      if (!outbox || outbox.overloaded) continue;
+      overdue.push(ticker);
+    }
+    if (overdue.length === 0) return;
+    this.sink({ level: 'info', kind: 'resnapshot', message: `${overdue.length} snapshots overdue; requesting them again` });
+    this.requestSnapshots(overdue);
+  }
+
+  // ---- shared steps -------------------------------------------------------------------
+
+  /** Marks live tickers awaiting and tells their actors (tickers already awaiting were told when they became so). */
+  private invalidate(tickers: readonly string[], reason: StaleReason): void {
+    const byShard = new Map<number, string[]>();
+    for (const ticker of tickers) {
+      const state = this.feed.get(ticker);
+      if (state?.phase !== 'live') continue;
+      this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+      const shard = this.owners.get(ticker)!;
+      const group = byShard.get(shard);
+      if (group) group.push(ticker);
+      else byShard.set(shard, [ticker]);
+    }
+    for (const [shard, group] of byShard) this.actors.outbox(shard)?.command({ kind: 'MarkStale', tickers: group, reason });
+  }
+
+  private requestSnapshots(tickers: readonly string[]): void {
+    const connection = this.connection;
+    if (!connection || tickers.length === 0) return;
+    const { commands } = connection.subscriptions.snapshotCommands(tickers);
+    const now = this.clock.now();
+    for (const ticker of tickers) {
+      const state = this.feed.get(ticker);
+      if (state?.phase === 'awaiting') state.requestedAtMs = now;
+    }
+    for (const command of commands) this.send(command);
+  }
+
+  statistics(): GatewayStatistics {
+    let live = 0;
+    for (const state of this.feed.values()) if (state.phase === 'live') live++;
+    return {
+      framesReceived: this.framesReceived,
+      framesRouted: this.framesRouted,
+      tickersLive: live,
+      tickersAwaiting: this.feed.size - live,
+      sequenceGaps: this.sequenceGaps,
+      deltasDroppedWhileStale: this.deltasDroppedWhileStale,
+      slowConsumerEvents: this.slowConsumerEvents,
+      anomalies: this.anomalies.totals(),
+    };
+  }
+}
