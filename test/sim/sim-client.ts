@@ -82,9 +82,14 @@ export class TestClient {
   /** Sends a command with a fresh id and resolves with the frames that carry that id, once `count` arrived. */
   async command(cmd: string, params?: unknown, count = 1): Promise<Frame[]> {
     const id = this.nextId++;
+    const replies: Frame[] = [];
+    let scanned = this.frames.length;
     this.send(params === undefined ? { id, cmd } : { id, cmd, params });
-    await this.waitUntil(() => this.frames.filter((frame) => frame.id === id).length >= count);
-    return this.frames.filter((frame) => frame.id === id);
+    await this.waitUntil(() => {
+      for (; scanned < this.frames.length; scanned += 1) if (this.frames[scanned]!.id === id) replies.push(this.frames[scanned]!);
+      return replies.length >= count;
+    });
+    return replies;
   }
 
   /** Round trip: every frame the server sent before this call has arrived when it resolves. */
