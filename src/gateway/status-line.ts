@@ -1,0 +1,65 @@
+/**
+ * The periodic status line: tickers live, messages/s, intents/s, stale books. Rates are
+ * computed between two consecutive samples.
+ */
+import type { ActorStatus } from '../actors/messages.js';
+import type { GatewayStatistics } from './gateway.js';
+import type { RuntimeEvent } from './runtime-event.js';
+
+export interface StatusSample {
+  readonly atMs: number;
+  readonly framesReceived: number;
+  readonly intentsEmitted: number;
+}
+
+export interface StatusFigures {
+  readonly tickersTotal: number;
+  readonly tickersLive: number;
+  readonly staleBooks: number;
+  readonly messagesPerSecond: number;
+  readonly intentsPerSecond: number;
+  readonly actorsRunning: number;
+  readonly actorsTotal: number;
+}
+
+export function sampleOf(atMs: number, gateway: GatewayStatistics, actors: readonly ActorStatus[]): StatusSample {
+  return { atMs, framesReceived: gateway.framesReceived, intentsEmitted: actors.reduce((sum, actor) => sum + actor.intentsEmitted, 0) };
+}
+
+export function statusFigures(
+  previous: StatusSample,
+  current: StatusSample,
+  actors: readonly ActorStatus[],
+  tickersTotal: number,
+  actorsTotal: number,
+): StatusFigures {
+  const seconds = Math.max(0.001, (current.atMs - previous.atMs) / 1000);
+  let live = 0;
+  let stale = 0;
+  for (const actor of actors) {
+    live += actor.tickers.live;
+    stale += actor.tickers.stale + actor.tickers.starting;
+  }
+  // tickers of actors that did not answer count as stale: nothing vouches for their books
+  const unanswered = tickersTotal - actors.reduce((sum, actor) => sum + Object.values(actor.tickers).reduce((a, b) => a + b, 0), 0);
+  return {
+    tickersTotal,
+    tickersLive: live,
+    staleBooks: stale + Math.max(0, unanswered),
+    messagesPerSecond: Math.round((current.framesReceived - previous.framesReceived) / seconds),
+    intentsPerSecond: Math.round((Math.max(0, current.intentsEmitted - previous.intentsEmitted) / seconds) * 10) / 10,
+    actorsRunning: actors.length,
+    actorsTotal,
+  };
+}
+
+export function statusEvent(figures: StatusFigures): RuntimeEvent {
+  return {
+    level: 'info',
+    kind: 'status',
+    message:
+      `tickers live ${figures.tickersLive}/${figures.tickersTotal}, ${figures.messagesPerSecond} msgs/s, ` +
+      `${figures.intentsPerSecond} intents/s, stale books ${figures.staleBooks}, actors ${figures.actorsRunning}/${figures.actorsTotal}`,
+    data: { ...figures },
+  };
+}
