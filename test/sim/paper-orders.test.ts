@@ -214,6 +214,6 @@ describe('sim/paper orders', () => {
     const headers = authHeaders(key.keyId, key.privateKey, harness.clock.now(), 'POST', `${REST_PREFIX}/portfolio/orders`);
     const response = await fetch(`http://127.0.0.1:${harness.sim.port}${ORDERS}`, { method: 'POST', headers, body: '{}' });
     expect(response.status).to.equal(401);
-    expect((await response.json()).message).to.equal('bad signature');
+    expect(((await response.json()) as { message: string }).message).to.equal('bad signature');
   });
 });
