@@ -42,7 +42,7 @@ export interface ConnectionSettings {
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   startingDelayMs: 250,
-  maxDelayMs: 10_000,
+  maxDelayMs: 5_000,
   healthyAfterMs: 30_000,
   livenessTimeoutMs: 30_000,
 };
