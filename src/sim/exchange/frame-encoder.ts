@@ -136,26 +136,34 @@ export function tickerBody(event: TickerChanged, legacy: boolean): string {
   return JSON.stringify(msg);
 }
 
+let isoCache = { ms: Number.NaN, text: '' };
+
 /** RFC 3339 with microseconds, as Kalshi writes the deprecated `ts` of a delta. */
 function isoMicros(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000Z');
+  if (isoCache.ms !== ms) isoCache = { ms, text: new Date(ms).toISOString().replace('Z', '000Z') };
+  return isoCache.text;
 }
 
+/**
+ * Deltas are most of the traffic, so their text is assembled directly. Tickers and market
+ * ids never need escaping (tickers are checked at start-up, ids are UUIDs); a client order
+ * id goes through JSON.stringify.
+ */
 function encodeBook(event: BookChanged, legacy: boolean): EncodedEvent {
-  const head = { market_ticker: event.ticker, market_id: event.marketId };
+  const head = `{"market_ticker":"${event.ticker}","market_id":"${event.marketId}",`;
   const body = legacy
-    ? { ...head, price: event.price, delta: event.delta / 100, side: event.side }
-    : { ...head, price_dollars: ticksToDollars(event.price), delta_fp: hundredthsToCount(event.delta), side: event.side };
-  const time = legacy ? { ts: isoMicros(event.tsMs) } : { ts: isoMicros(event.tsMs), ts_ms: event.tsMs };
-  const msg = JSON.stringify({ ...body, ...time });
+    ? `"price":${event.price},"delta":${event.delta / 100},"side":"${event.side}"`
+    : `"price_dollars":"${ticksToDollars(event.price)}","delta_fp":"${hundredthsToCount(event.delta)}","side":"${event.side}"`;
+  const time = legacy ? `,"ts":"${isoMicros(event.tsMs)}"}` : `,"ts":"${isoMicros(event.tsMs)}","ts_ms":${event.tsMs}}`;
+  const msg = head + body + time;
   if (!event.cause) return { type: 'orderbook_delta', channel: 'orderbook_delta', ticker: event.ticker, msg };
-  const own = event.cause.clientOrderId !== undefined ? { client_order_id: event.cause.clientOrderId } : {};
+  const own = event.cause.clientOrderId !== undefined ? `,"client_order_id":${JSON.stringify(event.cause.clientOrderId)}` : '';
   return {
     type: 'orderbook_delta',
     channel: 'orderbook_delta',
     ticker: event.ticker,
     msg,
-    ownMsg: JSON.stringify({ ...body, ...own, ...time }),
+    ownMsg: head + body + own + time,
     causeKeyId: event.cause.keyId,
   };
 }
