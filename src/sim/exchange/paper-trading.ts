@@ -10,7 +10,7 @@ import type { SimClock } from '../clock.js';
 import type { Random } from '../random.js';
 import { restError, type RestResponse, type RestRoute } from '../server/rest.js';
 import type { RestingOrder } from './bid-ladder.js';
-import { otherSide, type Market, type TakeResult } from './market.js';
+import { otherSide, type Market, type Match, type TakeResult } from './market.js';
 import type { EventSink, OrderCause } from './market-events.js';
 import { parseOrderRequest } from './order-request.js';
 import { Portfolio, takerFeeE4 } from './portfolio.js';
@@ -89,7 +89,7 @@ export class PaperTrading {
       const feeE4 = takerFeeE4(match.count, legPrice);
       feesE4 += feeE4;
       yesNotional += match.count * match.yesPrice;
-      this.execute(keyId, market.ticker, orderId, request.clientOrderId, request.side, true, match.yesPrice, match.count, match.tradeId, feeE4);
+      this.execute({ keyId, ticker: market.ticker, orderId, clientOrderId: request.clientOrderId, orderSide: request.side }, true, match, feeE4);
     }
     this.settleMakers(market, result);
     const remaining = size - result.filled;
@@ -148,7 +148,7 @@ export class PaperTrading {
     for (const match of result.matches) {
       const order = match.maker.keyId !== undefined ? this.orders.get(match.maker.orderId) : undefined;
       if (!order) continue;
-      this.execute(order.keyId, market.ticker, order.orderId, order.clientOrderId, order.orderSide, false, match.yesPrice, match.count, match.tradeId, 0);
+      this.execute(order, false, match, 0);
     }
   }
 
@@ -157,32 +157,27 @@ export class PaperTrading {
     this.dependencies.publish(this.portfolio.set(keyId, ticker, position, costE4));
   }
 
+  /** Books one execution of an order and announces the fill and the new position. */
   private execute(
-    keyId: string,
-    ticker: string,
-    orderId: string,
-    clientOrderId: string | undefined,
-    orderSide: 'bid' | 'ask',
+    order: Pick<PaperOrder, 'keyId' | 'ticker' | 'orderId' | 'orderSide'> & { clientOrderId?: string | undefined },
     isTaker: boolean,
-    yesPrice: number,
-    count: number,
-    tradeId: string,
+    match: Match,
     feeE4: number,
   ): void {
-    const bought: Side = orderSide === 'bid' ? 'yes' : 'no';
-    const legPrice = bought === 'yes' ? yesPrice : 100 - yesPrice;
-    const position = this.portfolio.applyFill(keyId, ticker, bought, legPrice, count, feeE4);
+    const bought: Side = order.orderSide === 'bid' ? 'yes' : 'no';
+    const legPrice = bought === 'yes' ? match.yesPrice : 100 - match.yesPrice;
+    const position = this.portfolio.applyFill(order.keyId, order.ticker, bought, legPrice, match.count, feeE4);
     this.dependencies.publish({
       kind: 'fill',
-      keyId,
-      ticker,
-      tradeId,
-      orderId,
-      ...(clientOrderId !== undefined ? { clientOrderId } : {}),
+      keyId: order.keyId,
+      ticker: order.ticker,
+      tradeId: match.tradeId,
+      orderId: order.orderId,
+      ...(order.clientOrderId !== undefined ? { clientOrderId: order.clientOrderId } : {}),
       isTaker,
-      orderSide,
-      yesPrice,
-      count,
+      orderSide: order.orderSide,
+      yesPrice: match.yesPrice,
+      count: match.count,
       feeE4,
       postPosition: position.position,
       tsMs: this.dependencies.clock.now(),
