@@ -64,12 +64,15 @@ export default async function runLogger({ options, control }: LoggerTask): Promi
 
   try {
     await Promise.race([stopped, writer.failed]);
-    for (const port of producers) drain(port);
+    for (const port of producers) {
+      drain(port);
+      port.close(); // anything posted after Stop is not waited for
+    }
     await Promise.race([writer.close(), writer.failed]);
     return writer.counts;
   } finally {
     clearInterval(resumeCheck);
-    for (const port of producers) port.close();
+    producers.forEach((port) => port.close());
     control.close();
   }
 }

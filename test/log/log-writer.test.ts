@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sinon from 'sinon';
+import type { ConsoleMode, LogLevel } from '../../src/config/types.js';
+import { formatIntentLine, toIntentRecord } from '../../src/log/intent-record.js';
+import { formatEventLine } from '../../src/log/log-event.js';
+import { LogWriter } from '../../src/log/log-writer.js';
+import type { LogRecord } from '../../src/log/messages.js';
+import { jsonLines } from './files.js';
+import { eventFor, intentFor } from './records.js';
+
+function intentRecord(ticker: string, sequence: number): LogRecord {
+  return { stream: 'intent', level: 'info', line: JSON.stringify(toIntentRecord(intentFor(ticker, sequence))) };
+}
+
+function eventRecord(ticker: string, sequence: number, level: LogLevel): LogRecord {
+  return { stream: 'event', level, line: JSON.stringify(eventFor(ticker, sequence, level)) };
+}
+
+describe('log/log-writer', () => {
+  let directory: string;
+  let intentsFile: string;
+  let eventsFile: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'mm-writer-'));
+    intentsFile = join(directory, 'logs', 'intents.jsonl');
+    eventsFile = join(directory, 'logs', 'events.jsonl');
+  });
+  afterEach(() => {
+    sinon.restore();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  function writer(level: LogLevel, console: ConsoleMode, highWaterMark = 10_000): LogWriter {
+    return new LogWriter({ intentsFile, eventsFile, level, console, highWaterMark });
+  }
+
+  it('writes intents to the intents file only and events at or above the level to the events file only', async () => {
+    const logWriter = writer('info', 'off');
+    logWriter.write(intentRecord('KXA-1', 0));
+    logWriter.write(eventRecord('KXA-1', 1, 'debug'));
+    logWriter.write(eventRecord('KXA-1', 2, 'info'));
+    logWriter.write(eventRecord('KXA-1', 3, 'error'));
+    logWriter.write(intentRecord('KXA-1', 4));
+    await logWriter.close();
+    expect(jsonLines(intentsFile)).to.deep.equal([toIntentRecord(intentFor('KXA-1', 0)), toIntentRecord(intentFor('KXA-1', 4))]);
+    expect(jsonLines(eventsFile)).to.deep.equal([eventFor('KXA-1', 2, 'info'), eventFor('KXA-1', 3, 'error')]);
+    expect(logWriter.counts).to.deep.equal({ intents: 2, events: 2, dropped: 0 });
+  });
+
+  it('writes every intent whatever the level', async () => {
+    const logWriter = writer('error', 'off');
+    logWriter.write(intentRecord('KXA-1', 0));
+    logWriter.write(eventRecord('KXA-1', 1, 'warn'));
+    await logWriter.close();
+    expect(jsonLines(intentsFile)).to.have.length(1);
+    expect(jsonLines(eventsFile)).to.have.length(0);
+  });
+
+  it('prints a readable line per intent and event on the console (pretty), warnings and errors on stderr', async () => {
+    const stdout = sinon.stub(process.stdout, 'write').returns(true);
+    const stderr = sinon.stub(process.stderr, 'write').returns(true);
+    const logWriter = writer('info', 'pretty');
+    logWriter.write(intentRecord('KXA-1', 0));
+    logWriter.write(eventRecord('KXA-1', 1, 'info'));
+    logWriter.write(eventRecord('KXA-1', 2, 'warn'));
+    logWriter.write(eventRecord('KXA-1', 3, 'debug'));
+    await logWriter.close();
+    sinon.restore();
+    const printed = stdout.getCalls().map((call) => String(call.args[0]));
+    expect(printed).to.deep.equal([
+      `${formatIntentLine(toIntentRecord(intentFor('KXA-1', 0)))}\n`,
+      `${formatEventLine(eventFor('KXA-1', 1, 'info'))}\n`,
+    ]);
+    expect(stderr.getCalls().map((call) => String(call.args[0]))).to.deep.equal([`${formatEventLine(eventFor('KXA-1', 2, 'warn'))}\n`]);
+  });
+
+  it('prints the JSON line on the console in json mode, and hides intents below info', async () => {
+    const stdout = sinon.stub(process.stdout, 'write').returns(true);
+    const stderr = sinon.stub(process.stderr, 'write').returns(true);
+    const logWriter = writer('warn', 'json');
+    logWriter.write(intentRecord('KXA-1', 0));
+    logWriter.write(eventRecord('KXA-1', 1, 'error'));
+    await logWriter.close();
+    sinon.restore();
+    expect(stdout.called).to.equal(false);
+    expect(stderr.getCalls().map((call) => String(call.args[0]))).to.deep.equal([`${JSON.stringify(eventFor('KXA-1', 1, 'error'))}\n`]);
+    expect(jsonLines(intentsFile)).to.have.length(1);
+  });
+
+  it('above the high-water mark drops info and debug events (counted), never intents, warnings or errors', async () => {
+    const logWriter = writer('debug', 'off', 1);
+    let sentEvents = 0;
+    for (let sequence = 0; sequence < 3_000; sequence += 1) {
+      logWriter.write(intentRecord('KXA-1', sequence));
+      logWriter.write(eventRecord('KXA-1', sequence, sequence % 100 === 0 ? 'warn' : 'debug'));
+      sentEvents += 1;
+    }
+    await logWriter.close();
+    const { intents, events, dropped } = logWriter.counts;
+    expect(dropped).to.be.greaterThan(0);
+    expect(intents).to.equal(3_000);
+    expect(events + dropped).to.equal(sentEvents);
+    expect(jsonLines(intentsFile)).to.have.length(3_000);
+    const written = jsonLines(eventsFile);
+    expect(written).to.have.length(events);
+    expect(written.filter((event) => event['level'] === 'warn')).to.have.length(30);
+  });
+
+  it('fails at once, clearly, when a file cannot be created', () => {
+    const blocker = join(directory, 'not-a-directory');
+    writeFileSync(blocker, '');
+    expect(() => new LogWriter({ intentsFile: join(blocker, 'intents.jsonl'), eventsFile, level: 'info', console: 'off', highWaterMark: 10 })).to.throw(
+      /^cannot open log file .*not-a-directory\/intents\.jsonl: /,
+    );
+  });
+});
