@@ -35,10 +35,6 @@ export class Connection {
     return !this.closed;
   }
 
-  get isStalled(): boolean {
-    return this.stallTimer !== undefined;
-  }
-
   /** Bytes queued in the socket and not yet written to the kernel. */
   get bufferedAmount(): number {
     return this.socket.bufferedAmount + this.held.reduce((sum, text) => sum + text.length, 0);
