@@ -3,7 +3,7 @@ export { startSimulator, type FaultSwitches, type Simulator, type SimulatorOptio
 export { generateKeyPair, makeDevKey, readKeysFile, type DevKeyFiles, type GeneratedKeyPair } from './keys.js';
 export { ManualClock, realClock, type SimClock, type TimerHandle } from './clock.js';
 export { FAULT_KINDS, parseFaultSpec, type FaultKind, type FaultSpec } from './faults.js';
-export { MALFORMED_FRAME } from './exchange/session.js';
+export { MALFORMED_FRAME } from './exchange/subscriber.js';
 export type { MarketCloseType } from './exchange/market-events.js';
 export { KeyRegistry, type AuthResult } from './server/key-registry.js';
 export { Connection } from './server/connection.js';

@@ -1,13 +1,13 @@
 /**
  * startSimulator: the server core (signed upgrade, pings, REST) wired to the exchange
- * (markets, sessions, paper trading) and the fault switches.
+ * (markets, subscribers, paper trading) and the fault switches.
  */
 import type { BookSnapshot } from '../protocol/decode.js';
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
 import { realClock, type SimClock, type TimerHandle } from './clock.js';
 import { Exchange } from './exchange/exchange.js';
 import type { MarketCloseType } from './exchange/market-events.js';
-import { Session } from './exchange/session.js';
+import { Subscriber } from './exchange/subscriber.js';
 import { FaultController, type FaultKind, type FaultSpec } from './faults.js';
 import { Random } from './random.js';
 import type { Connection } from './server/connection.js';
@@ -118,12 +118,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     pingIntervalMs: nonNegative(options.pingIntervalMs ?? 10_000, 'pingIntervalMs'),
     routes: exchange.paper.routes(REST_PREFIX),
     onConnection: (connection: Connection) => {
-      const session = new Session(connection, exchange, faults);
-      exchange.attach(session);
-      faults.attach(session);
+      const subscriber = new Subscriber(connection, exchange, faults);
+      exchange.attach(subscriber);
+      faults.attach(subscriber);
       connection.onClose(() => {
-        exchange.detach(session);
-        faults.detach(session);
+        exchange.detach(subscriber);
+        faults.detach(subscriber);
         totals.framesSent += connection.framesSent;
         totals.bytesSent += connection.bytesSent;
       });

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { authHeaders } from '../../src/protocol/auth.js';
 import { SimHarness, testKey } from './sim-client.js';
 
-/** Runs one scripted session and returns every frame text the client received, in order. */
-async function recordSession(seed: number): Promise<string[]> {
+/** Runs one scripted run and returns every frame text the client received, in order. */
+async function recordRun(seed: number): Promise<string[]> {
   const harness = await SimHarness.start({ seed, markets: 8, ratePerMarket: 15 });
   try {
     const client = await harness.connect();
@@ -34,16 +34,16 @@ async function recordSession(seed: number): Promise<string[]> {
 
 describe('sim/determinism', () => {
   it('the same seed and the same client actions give the same frames, byte for byte', async () => {
-    const first = await recordSession(7);
-    const second = await recordSession(7);
+    const first = await recordRun(7);
+    const second = await recordRun(7);
     expect(first.length).to.be.greaterThan(1000);
     expect(first.some((text) => text.includes('"client_order_id":"order-'))).to.equal(true);
     expect(second).to.deep.equal(first);
   });
 
   it('another seed gives another stream', async () => {
-    const first = await recordSession(7);
-    const other = await recordSession(8);
+    const first = await recordRun(7);
+    const other = await recordRun(8);
     expect(other).to.not.deep.equal(first);
   });
 });

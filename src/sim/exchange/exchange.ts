@@ -1,6 +1,6 @@
 /**
  * The simulated exchange: its markets, the market loop (step), the fan-out of every event
- * to the sessions, and paper trading. Deterministic: given the same seed, the same clock
+ * to the subscribers, and paper trading. Deterministic: given the same seed, the same clock
  * readings and the same client actions, it produces the same events in the same order.
  */
 import type { BookSnapshot } from '../../protocol/decode.js';
@@ -11,7 +11,7 @@ import { Market, type MarketActivity } from './market.js';
 import type { ExchangeEvent, MarketCloseType } from './market-events.js';
 import { PaperTrading } from './paper-trading.js';
 import { driftFair, seedBook, simulateEvent, type ParticipantContext } from './participants.js';
-import type { Session, SessionExchange } from './session.js';
+import type { Subscriber, SubscriberExchange } from './subscriber.js';
 
 export interface ExchangeOptions {
   /** every market, in a fixed order */
@@ -33,12 +33,12 @@ export interface ExchangeOptions {
 const ACTIVITY_FACTOR: Record<MarketActivity, number> = { quiet: 0.2, normal: 1, busy: 5 };
 const UNKNOWN_MARKET = 'KXSIMNONE-26JAN01-T0';
 
-export class Exchange implements SessionExchange {
+export class Exchange implements SubscriberExchange {
   readonly markets = new Map<string, Market>();
   readonly paper: PaperTrading;
   steps = 0;
   marketEvents = 0;
-  private readonly sessions = new Set<Session>();
+  private readonly subscribers = new Set<Subscriber>();
   private readonly participants: ParticipantContext;
   private totalCredit = 0;
   private participantOrders = 0;
@@ -62,18 +62,18 @@ export class Exchange implements SessionExchange {
     this.paper = new PaperTrading({ markets: this.markets, random, clock, publish, wholeContracts: legacyCents });
   }
 
-  attach(session: Session): void {
-    this.sessions.add(session);
+  attach(subscriber: Subscriber): void {
+    this.subscribers.add(subscriber);
   }
 
-  detach(session: Session): void {
-    this.sessions.delete(session);
+  detach(subscriber: Subscriber): void {
+    this.subscribers.delete(subscriber);
   }
 
   publish(event: ExchangeEvent): void {
-    if (this.sessions.size === 0) return;
+    if (this.subscribers.size === 0) return;
     const encoded = encodeEvent(event, this.options.legacyCents);
-    for (const session of this.sessions) session.deliver(encoded);
+    for (const subscriber of this.subscribers) subscriber.deliver(encoded);
   }
 
   /** Advances every open market by `count` steps of tickMs. */

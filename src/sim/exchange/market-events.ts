@@ -1,6 +1,6 @@
 /**
  * What happens in the simulated exchange, as plain events. Markets and paper trading
- * produce them; the frame encoder turns them into wire messages; sessions route them.
+ * produce them; the frame encoder turns them into wire messages; subscribers route them.
  * Prices are integer ticks (cents), sizes integer hundredths of a contract, money e4.
  */
 import type { Side } from '../../protocol/wire.js';

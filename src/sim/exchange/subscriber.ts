@@ -9,7 +9,7 @@ import { envelope, errorBody, type EncodedEvent } from './frame-encoder.js';
 import { ERROR_CODES } from '../../protocol/wire.js';
 import { SubscriptionSet, type Subscription } from './subscriptions.js';
 
-export interface SessionExchange extends MarketDirectory {
+export interface SubscriberExchange extends MarketDirectory {
   snapshotBody(ticker: string): string;
   tickerBody(ticker: string): string;
   unknownMarketDeltaBody(): string;
@@ -18,14 +18,14 @@ export interface SessionExchange extends MarketDirectory {
 /** What a malformed-frame fault sends: a frame cut off in the middle. */
 export const MALFORMED_FRAME = '{"type":"orderbook_delta","sid":1,"seq":';
 
-export class Session implements CommandOutput, FaultTarget {
+export class Subscriber implements CommandOutput, FaultTarget {
   private readonly subscriptions = new SubscriptionSet();
   private readonly commands: CommandHandler;
   private skipSeqPending = false;
 
   constructor(
     readonly connection: Connection,
-    private readonly exchange: SessionExchange,
+    private readonly exchange: SubscriberExchange,
     private readonly faults: FaultController,
   ) {
     this.commands = new CommandHandler(this, this.subscriptions, exchange);
