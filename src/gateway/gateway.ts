@@ -37,6 +37,8 @@ export interface GatewayOptions {
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: 200, resnapshotAfterMs: 5_000 };
 
 export interface GatewayStatistics {
+  /** sessions opened so far (each one subscribes again) */
+  readonly connectionsOpened: number;
   readonly framesReceived: number;
   readonly framesRouted: number;
   readonly tickersLive: number;
@@ -97,6 +99,7 @@ export class Gateway {
   private readonly lastPositionFrame = new Map<string, string>();
   private readonly anomalies: AnomalyLog;
   private connection: Connection | undefined;
+  private connectionsOpened = 0;
   private framesReceived = 0;
   private framesRouted = 0;
   private sequenceGaps = 0;
@@ -124,6 +127,7 @@ export class Gateway {
   // ---- connection ---------------------------------------------------------------------
 
   connectionOpened(generation: number): void {
+    this.connectionsOpened++;
     const subscriptions = new Subscriptions({
       tickers: [...this.owners.keys()],
       withPrivate: this.options.withPrivate,
@@ -465,6 +469,7 @@ export class Gateway {
     let live = 0;
     for (const state of this.feed.values()) if (state.phase === 'live') live++;
     return {
+      connectionsOpened: this.connectionsOpened,
       framesReceived: this.framesReceived,
       framesRouted: this.framesRouted,
       tickersLive: live,

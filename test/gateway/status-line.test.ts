@@ -4,7 +4,7 @@ import type { GatewayStatistics } from '../../src/gateway/gateway.js';
 import { sampleOf, statusEvent, statusFigures } from '../../src/gateway/status-line.js';
 
 const gateway = (framesReceived: number): GatewayStatistics => ({
-  framesReceived, framesRouted: framesReceived, tickersLive: 0, tickersAwaiting: 0, sequenceGaps: 0,
+  connectionsOpened: 1, framesReceived, framesRouted: framesReceived, tickersLive: 0, tickersAwaiting: 0, sequenceGaps: 0,
   deltasDroppedWhileStale: 0, slowConsumerEvents: 0, anomalies: {},
 });
 const actor = (shardId: number, live: number, stale: number, intentsEmitted: number): ActorStatus => ({

@@ -1,0 +1,56 @@
+/**
+ * The shard actor: the piscina task that runs in a worker thread for as long as the
+ * runtime does. It wires a Shard to its ports (data port: frames in, reports out; control
+ * port: Comlink; log port: intents and events straight to the logger) and returns only
+ * when told to stop, after every ticker has cancelled everything and the logger has it.
+ */
+import * as Comlink from 'comlink';
+import { receiveMessageOnPort, threadId } from 'node:worker_threads';
+import { LogProducer } from '../log/producer.js';
+import { systemClock } from './clock.js';
+import type { ActorCommand, ActorControl, ActorStopReport, ShardTask } from './messages.js';
+import { Shard } from './shard.js';
+
+export default async function runShardActor(task: ShardTask): Promise<ActorStopReport> {
+  const producer = new LogProducer(task.logPort);
+  const shard = new Shard(
+    { shardId: task.shardId, threadId, logLevel: task.logLevel, forwardIntents: task.forwardIntents },
+    {
+      intent: (intent) => producer.intent(intent),
+      event: (event) => producer.event({ ts: new Date(systemClock.now()).toISOString(), ...event }),
+      post: (event) => task.dataPort.postMessage(event),
+    },
+    systemClock,
+  );
+  shard.addTickers(task.tickers);
+  task.dataPort.on('message', (command: ActorCommand) => shard.handle(command));
+
+  let finish: (report: ActorStopReport) => void = () => undefined;
+  const finished = new Promise<ActorStopReport>((resolve) => {
+    finish = resolve;
+  });
+  const control: ActorControl = {
+    status: () => shard.status(),
+    setParams: (ticker, params) => shard.setParams(ticker, params),
+    addTickers: (tickers) => shard.addTickers(tickers),
+    stop: () => {
+      // commands still queued on the data port were sent before the stop: handle them first
+      for (let queued = receiveMessageOnPort(task.dataPort); queued; queued = receiveMessageOnPort(task.dataPort)) {
+        shard.handle(queued.message as ActorCommand);
+      }
+      const report = shard.stop();
+      producer.flush();
+      finish(report);
+      return report;
+    },
+  };
+  Comlink.expose(control, task.controlPort as unknown as Comlink.Endpoint);
+
+  const report = await finished;
+  // let the reply to stop() leave before the ports close
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  producer.close();
+  task.dataPort.close();
+  task.controlPort.close();
+  return report;
+}

@@ -1,0 +1,285 @@
+/**
+ * The work of one shard actor, free of threads and ports so it can be tested in-thread:
+ * parses the raw frames the gateway delivers, runs each ticker's host, arms one TTL timer
+ * per ticker at its maker's next deadline, and hands out what comes of it (intents and
+ * events for the logger, credit and state reports for the gateway).
+ *
+ * Failure isolation: anything thrown while handling one ticker's frame (a malformed
+ * payload, a book refusing a delta, a bug) makes that ticker stale (its maker cancels what
+ * rests), is logged with the frame, and asks the gateway for a fresh snapshot. The other
+ * tickers of the shard carry on.
+ */
+import type { LogLevel, StrategyParams } from '../config/types.js';
+import type { Intent } from '../log/intent-record.js';
+import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot } from '../protocol/decode.js';
+import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
+import { scanFrame } from '../gateway/frame-scan.js';
+import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
+import type { Clock } from './clock.js';
+import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, TickerPhase, TickerSetup } from './messages.js';
+import { TickerHost, type StepResult } from './ticker-host.js';
+
+export interface ShardOutputs {
+  intent(intent: Intent): void;
+  event(event: RuntimeEvent): void;
+  /** to the gateway, on the data port */
+  post(event: ActorEvent): void;
+}
+
+export interface ShardOptions {
+  readonly shardId: number;
+  readonly threadId: number;
+  readonly logLevel: LogLevel;
+  readonly forwardIntents: boolean;
+}
+
+const LADDER_DEPTH = 5;
+
+interface ParsedFrame {
+  readonly type?: unknown;
+  readonly msg?: Record<string, unknown>;
+}
+
+export class Shard {
+  private readonly hosts = new Map<string, TickerHost>();
+  private readonly timers = new Map<string, { handle: ReturnType<typeof setTimeout>; at: number }>();
+  private readonly dirtyStates = new Set<string>();
+  /** ticker -> why it needs a fresh snapshot */
+  private readonly snapshotRequests = new Map<string, string>();
+  private forwarded: Intent[] = [];
+  private framesProcessed = 0;
+  private intentsEmitted = 0;
+  private handlerFailures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly options: ShardOptions,
+    private readonly outputs: ShardOutputs,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds tickers; restored ones cancel what their last reported state had resting. */
+  addTickers(setups: readonly TickerSetup[]): void {
+    for (const setup of setups) {
+      if (this.hosts.has(setup.ticker)) continue;
+      const host = new TickerHost(setup.ticker, setup.params, this.clock, setup.restoredState);
+      this.hosts.set(setup.ticker, host);
+      if (setup.restoredState) this.guarded(host, undefined, () => host.recover());
+    }
+    this.report();
+  }
+
+  handle(command: ActorCommand): void {
+    if (this.stopped) return;
+    if (command.kind === 'DeliverFrames') {
+      for (const text of command.frames) this.frame(text);
+      this.framesProcessed += command.frames.length;
+      this.outputs.post({ kind: 'FramesProcessed', frames: command.frames.length });
+    } else {
+      for (const ticker of command.tickers) {
+        const host = this.hosts.get(ticker);
+        if (host) this.guarded(host, undefined, () => host.markStale(command.reason));
+      }
+    }
+    this.report();
+  }
+
+  setParams(ticker: string, params: StrategyParams): boolean {
+    const host = this.hosts.get(ticker);
+    if (!host || this.stopped) return false;
+    this.guarded(host, undefined, () => host.setParams(params));
+    this.report();
+    return true;
+  }
+
+  status(): ActorStatus {
+    const tickers: Record<TickerPhase, number> = { starting: 0, live: 0, stale: 0, closed: 0, stopped: 0 };
+    for (const host of this.hosts.values()) tickers[host.phase]++;
+    return {
+      shardId: this.options.shardId,
+      threadId: this.options.threadId,
+      tickers,
+      framesProcessed: this.framesProcessed,
+      intentsEmitted: this.intentsEmitted,
+      handlerFailures: this.handlerFailures,
+    };
+  }
+
+  /** Cancels everything (reason shutdown), clears the timers; nothing is handled afterwards. */
+  stop(): ActorStopReport {
+    if (!this.stopped) {
+      for (const host of this.hosts.values()) this.guarded(host, undefined, () => host.shutdown());
+      this.report();
+      this.stopped = true;
+      for (const timer of this.timers.values()) clearTimeout(timer.handle);
+      this.timers.clear();
+    }
+    return { shardId: this.options.shardId, framesProcessed: this.framesProcessed, intentsEmitted: this.intentsEmitted };
+  }
+
+  // ---- frames -------------------------------------------------------------------------
+
+  private frame(text: string): void {
+    let parsed: ParsedFrame;
+    try {
+      parsed = JSON.parse(text) as ParsedFrame;
+    } catch (error) {
+      this.unreadable(text, `frame is not JSON: ${(error as Error).message}`);
+      return;
+    }
+    const msg = typeof parsed?.msg === 'object' && parsed.msg !== null ? parsed.msg : undefined;
+    const ticker = typeof msg?.market_ticker === 'string' ? msg.market_ticker : undefined;
+    const host = ticker === undefined ? undefined : this.hosts.get(ticker);
+    if (!host) {
+      this.unreadable(text, ticker === undefined ? 'frame without market_ticker' : `frame for ${ticker}, which this actor does not host`);
+      return;
+    }
+    this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!));
+  }
+
+  private apply(host: TickerHost, type: string, msg: Record<string, unknown>): Intent[] {
+    const ticker = host.ticker;
+    switch (type) {
+      case 'orderbook_snapshot':
+        return this.bookStep(host, host.snapshot(decodeSnapshot(msg as unknown as OrderbookSnapshotMsg)));
+      case 'orderbook_delta':
+        return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)));
+      case 'market_position': {
+        const update = decodePosition(msg as unknown as MarketPositionMsg);
+        this.outputs.event({ level: 'info', kind: 'position', ticker, message: `${ticker} position ${String(msg.position_fp ?? update.position / 100)}`, data: msg });
+        return host.position(update);
+      }
+      case 'fill': {
+        const fill = decodeFill(msg as unknown as FillMsg);
+        this.outputs.event({ level: 'info', kind: 'fill', ticker, message: `${ticker} fill ${fill.side} ${String(msg.count_fp ?? fill.count / 100)} @ ${String(msg.yes_price_dollars ?? fill.yesPrice)}`, data: msg });
+        return host.fill(fill);
+      }
+      case 'market_lifecycle_v2': {
+        const event = decodeLifecycle(msg as unknown as LifecycleMsg);
+        this.outputs.event({ level: 'info', kind: 'lifecycle', ticker, message: `${ticker} lifecycle ${event.eventType}`, data: msg });
+        return host.lifecycle(event);
+      }
+      case 'trade':
+        this.outputs.event({ level: 'info', kind: 'trade', ticker, message: `${ticker} trade ${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, data: msg });
+        return [];
+      case 'ticker':
+        this.outputs.event({ level: 'info', kind: 'ticker', ticker, message: `${ticker} bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, data: msg });
+        return [];
+      default:
+        this.outputs.event({ level: 'warn', kind: 'unknown_type', ticker, message: `${ticker}: unexpected frame type ${JSON.stringify(type)}` });
+        return [];
+    }
+  }
+
+  /** After a book update: a refused one asks for a snapshot, an accepted one logs the ladder (debug). */
+  private bookStep(host: TickerHost, result: StepResult): Intent[] {
+    if (result.refused) {
+      this.snapshotRequests.set(host.ticker, 'book_refused_update');
+      this.outputs.event({ level: 'warn', kind: 'book_refused_update', ticker: host.ticker, message: `${host.ticker}: ${host.book.staleReason ?? 'book refused an update'}; resnapshotting` });
+    } else {
+      this.ladder(host);
+    }
+    return result.intents;
+  }
+
+  /** A frame the actor cannot attribute by parsing: isolate the ticker the scan names, if it is ours. */
+  private unreadable(text: string, reason: string): void {
+    const ticker = scanFrame(text)?.ticker;
+    const host = ticker === undefined ? undefined : this.hosts.get(ticker);
+    this.outputs.event({ level: 'warn', kind: 'malformed_frame', message: reason, ...(ticker ? { ticker } : {}), data: { frame: truncateFrame(text) } });
+    if (host) this.isolate(host, new Error(reason), text);
+  }
+
+  private ladder(host: TickerHost): void {
+    if (this.options.logLevel !== 'debug') return;
+    this.outputs.event({
+      level: 'debug',
+      kind: 'book',
+      ticker: host.ticker,
+      message: `${host.ticker} top ${LADDER_DEPTH} levels`,
+      data: { yes: host.book.topLevels('yes', LADDER_DEPTH), no: host.book.topLevels('no', LADDER_DEPTH) },
+    });
+  }
+
+  // ---- isolation and output -----------------------------------------------------------
+
+  /** Runs one host step; its intents are emitted; a throw isolates the ticker. */
+  private guarded(host: TickerHost, frame: string | undefined, step: () => Intent[]): void {
+    let intents: Intent[];
+    try {
+      intents = step();
+    } catch (error) {
+      this.isolate(host, error as Error, frame);
+      return;
+    }
+    this.emit(host, intents);
+  }
+
+  private isolate(host: TickerHost, error: Error, frame: string | undefined): void {
+    this.handlerFailures++;
+    this.outputs.event({
+      level: 'error',
+      kind: 'ticker_isolated',
+      ticker: host.ticker,
+      message: `${host.ticker}: ${error.message}; ticker marked stale, resnapshotting`,
+      ...(frame !== undefined ? { data: { frame: truncateFrame(frame) } } : {}),
+    });
+    this.snapshotRequests.set(host.ticker, 'handler_failed');
+    try {
+      this.emit(host, host.markStale('handler_failed'));
+    } catch (cancelError) {
+      this.outputs.event({ level: 'error', kind: 'ticker_isolated', ticker: host.ticker, message: `${host.ticker}: cancelling after a failure failed too: ${(cancelError as Error).message}` });
+    }
+  }
+
+  private emit(host: TickerHost, intents: readonly Intent[]): void {
+    if (intents.length > 0) {
+      for (const intent of intents) this.outputs.intent(intent);
+      this.intentsEmitted += intents.length;
+      this.dirtyStates.add(host.ticker);
+      if (this.options.forwardIntents) this.forwarded.push(...intents);
+    }
+    this.schedule(host);
+  }
+
+  /** Posts what the last step produced for the gateway. */
+  private report(): void {
+    if (this.snapshotRequests.size > 0) {
+      const byReason = new Map<string, string[]>();
+      for (const [ticker, reason] of this.snapshotRequests) byReason.set(reason, [...(byReason.get(reason) ?? []), ticker]);
+      this.snapshotRequests.clear();
+      for (const [reason, tickers] of byReason) this.outputs.post({ kind: 'SnapshotRequested', tickers, reason });
+    }
+    if (this.dirtyStates.size > 0) {
+      const states = [];
+      for (const ticker of this.dirtyStates) states.push({ ticker, state: this.hosts.get(ticker)!.exportState() });
+      this.dirtyStates.clear();
+      this.outputs.post({ kind: 'MakerStatesReported', states });
+    }
+    if (this.forwarded.length > 0) {
+      this.outputs.post({ kind: 'IntentsEmitted', intents: this.forwarded });
+      this.forwarded = [];
+    }
+  }
+
+  // ---- timers -------------------------------------------------------------------------
+
+  private schedule(host: TickerHost): void {
+    if (this.stopped) return;
+    const deadline = host.nextDeadlineMs();
+    const current = this.timers.get(host.ticker);
+    if (current && current.at === deadline) return;
+    if (current) clearTimeout(current.handle);
+    if (deadline === undefined) {
+      this.timers.delete(host.ticker);
+      return;
+    }
+    const handle = setTimeout(() => {
+      this.timers.delete(host.ticker);
+      if (this.stopped) return;
+      this.guarded(host, undefined, () => host.timer());
+      this.report();
+    }, Math.max(1, deadline - this.clock.now()));
+    this.timers.set(host.ticker, { handle, at: deadline });
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * Runs the shard actors on one piscina pool and keeps them running.
+ *
+ * Each shard is one never-ending pool task (minThreads = maxThreads = workers, no idle
+ * reaping, one task per thread, atomics disabled: node-stack.md section 1). Its ports: a
+ * data port (raw frames in, credit and state reports out), a control port (Comlink), and a
+ * producer port of the logger.
+ *
+ *   actor: starting --answers status--> running --stop()--> stopping --> stopped
+ *                                          '--run() rejects--> faulted --delay--> starting
+ *
+ * A faulted actor is relaunched on new ports with the same tickers (the assignment is
+ * stable), each re-created from the last maker state the actor reported, so what it had
+ * resting is cancelled at once (stale). The gateway routes only to running actors.
+ */
+import * as Comlink from 'comlink';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { LogLevel, StrategyParams } from '../config/types.js';
+import { ActorOutbox, type OutboxOptions } from '../gateway/actor-outbox.js';
+import type { EventSink } from '../gateway/runtime-event.js';
+import type { MakerState } from '../strategy/dual-maker.js';
+import type { Clock } from './clock.js';
+import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerSetup } from './messages.js';
+
+export type ActorPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'faulted';
+
+export interface SupervisorOptions {
+  readonly workers: number;
+  readonly logLevel: LogLevel;
+  readonly forwardIntents: boolean;
+  readonly outbox: OutboxOptions;
+  /** first restart delay; doubles per crash in a row, up to 5 s */
+  readonly restartDelayMs: number;
+  /** how long a status or stop call may take before the actor counts as unresponsive */
+  readonly controlTimeoutMs: number;
+}
+
+export interface SupervisorHandlers {
+  /** every event an actor posts on its data port */
+  actorEvent(shardId: number, event: ActorEvent): void;
+  /** the actor (first start or restart) is running */
+  actorUp(shardId: number): void;
+  /** the actor's thread died */
+  actorDown(shardId: number, error: Error): void;
+}
+
+interface ActorRecord {
+  readonly shardId: number;
+  readonly tickers: readonly string[];
+  phase: ActorPhase;
+  /** increases with every launch; events of older launches are ignored */
+  launch: number;
+  crashesInARow: number;
+  runningSinceMs: number;
+  outbox: ActorOutbox | undefined;
+  dataPort: MessagePort | undefined;
+  controlPort: MessagePort | undefined;
+  control: Comlink.Remote<ActorControl> | undefined;
+  done: Promise<void> | undefined;
+  ready: Promise<void> | undefined;
+  restartTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const MAX_RESTART_DELAY_MS = 5_000;
+const STABLE_AFTER_MS = 30_000;
+
+function actorFile(): string {
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./shard-actor.${extension}`, import.meta.url).href;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class Supervisor {
+  private readonly pool: Piscina<ShardTask, ActorStopReport>;
+  private readonly actors = new Map<number, ActorRecord>();
+  private readonly makerStates = new Map<string, MakerState>();
+  private stopping = false;
+
+  constructor(
+    assignment: ReadonlyMap<number, readonly string[]>,
+    private readonly paramsOf: (ticker: string) => StrategyParams,
+    /** a fresh producer port of the logger, for one launch */
+    private readonly connectLogPort: () => MessagePort,
+    private readonly handlers: SupervisorHandlers,
+    private readonly sink: EventSink,
+    private readonly clock: Clock,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.pool = new Piscina<ShardTask, ActorStopReport>({
+      filename: actorFile(),
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+      atomics: 'disabled',
+    });
+    for (const [shardId, tickers] of assignment) {
+      this.actors.set(shardId, {
+        shardId,
+        tickers,
+        phase: 'stopped',
+        launch: 0,
+        crashesInARow: 0,
+        runningSinceMs: 0,
+        outbox: undefined,
+        dataPort: undefined,
+        controlPort: undefined,
+        control: undefined,
+        done: undefined,
+        ready: undefined,
+        restartTimer: undefined,
+      });
+    }
+  }
+
+  /** Launches every actor; resolves when all are running. */
+  async start(): Promise<void> {
+    await Promise.all([...this.actors.values()].map((record) => this.launch(record)));
+  }
+
+  /** The data-port outbox of a running actor. */
+  outbox(shardId: number): ActorOutbox | undefined {
+    const record = this.actors.get(shardId);
+    return record?.phase === 'running' ? record.outbox : undefined;
+  }
+
+  phaseOf(shardId: number): ActorPhase | undefined {
+    return this.actors.get(shardId)?.phase;
+  }
+
+  /** The pool's threads (for diagnostics: match an actor's status threadId). */
+  get threads(): readonly Worker[] {
+    return this.pool.threads;
+  }
+
+  /** The last maker state each ticker's actor reported. */
+  lastMakerState(ticker: string): MakerState | undefined {
+    return this.makerStates.get(ticker);
+  }
+
+  /** Status of every running actor that answers in time. */
+  async status(): Promise<ActorStatus[]> {
+    const running = [...this.actors.values()].filter((record) => record.phase === 'running' && record.control);
+    const answers = await Promise.allSettled(
+      running.map((record) => withTimeout(record.control!.status(), this.options.controlTimeoutMs, `actor ${record.shardId} status`)),
+    );
+    return answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : []));
+  }
+
+  async setParams(ticker: string, params: StrategyParams): Promise<boolean> {
+    for (const record of this.actors.values()) {
+      if (!record.tickers.includes(ticker)) continue;
+      if (record.phase !== 'running' || !record.control) return false;
+      return withTimeout(record.control.setParams(ticker, params), this.options.controlTimeoutMs, `actor ${record.shardId} setParams`);
+    }
+    return false;
+  }
+
+  /**
+   * Stops every actor: each cancels everything (reason shutdown) and flushes to the
+   * logger. An actor that is down is relaunched first, so what it had resting is
+   * cancelled too. Then the pool is destroyed.
+   */
+  async stop(): Promise<ActorStopReport[]> {
+    this.stopping = true;
+    const reports = await Promise.all([...this.actors.values()].map((record) => this.stopActor(record)));
+    await this.pool.destroy();
+    return reports.flatMap((report) => (report ? [report] : []));
+  }
+
+  // ---- one actor ----------------------------------------------------------------------
+
+  private launch(record: ActorRecord): Promise<void> {
+    const launch = ++record.launch;
+    record.phase = 'starting';
+    record.restartTimer = undefined;
+    const data = new MessageChannel();
+    const control = new MessageChannel();
+    const logPort = this.connectLogPort();
+    const tickers: TickerSetup[] = record.tickers.map((ticker) => {
+      const restoredState = this.makerStates.get(ticker);
+      return restoredState ? { ticker, params: this.paramsOf(ticker), restoredState } : { ticker, params: this.paramsOf(ticker) };
+    });
+    const task: ShardTask = {
+      shardId: record.shardId,
+      tickers,
+      dataPort: data.port2,
+      controlPort: control.port2,
+      logPort,
+      logLevel: this.options.logLevel,
+      forwardIntents: this.options.forwardIntents,
+    };
+    record.dataPort = data.port1;
+    record.controlPort = control.port1;
+    record.control = Comlink.wrap<ActorControl>(control.port1 as unknown as Comlink.Endpoint);
+    record.outbox = new ActorOutbox(data.port1, this.options.outbox);
+    data.port1.on('message', (event: ActorEvent) => {
+      if (record.launch === launch) this.actorEvent(record, event);
+    });
+    const done = this.pool.run(task, { transferList: [data.port2, control.port2, logPort] });
+    record.done = done.then(
+      () => this.exited(record, launch, undefined),
+      (error: unknown) => this.exited(record, launch, error instanceof Error ? error : new Error(String(error))),
+    );
+    const answered = record.control.status().then(() => true);
+    const crashed = done.then(
+      () => false,
+      () => false,
+    );
+    record.ready = Promise.race([answered, crashed]).then((up) => {
+      if (!up || record.launch !== launch || record.phase !== 'starting') return;
+      record.phase = 'running';
+      record.runningSinceMs = this.clock.now();
+      this.sink({ level: 'info', kind: 'actor_running', message: `actor ${record.shardId} running ${record.tickers.length} tickers`, data: { shard: record.shardId, launch } });
+      this.handlers.actorUp(record.shardId);
+    });
+    return record.ready;
+  }
+
+  private actorEvent(record: ActorRecord, event: ActorEvent): void {
+    if (event.kind === 'MakerStatesReported') {
+      for (const { ticker, state } of event.states) this.makerStates.set(ticker, state);
+    }
+    this.handlers.actorEvent(record.shardId, event);
+  }
+
+  private exited(record: ActorRecord, launch: number, error: Error | undefined): void {
+    // a stopping actor is released by stopActor, after its stop() reply arrived
+    if (record.launch !== launch || record.phase === 'stopping') return;
+    this.release(record);
+    if (!error || this.stopping) {
+      record.phase = error ? 'faulted' : 'stopped';
+      return;
+    }
+    record.phase = 'faulted';
+    record.crashesInARow = this.clock.now() - record.runningSinceMs >= STABLE_AFTER_MS ? 1 : record.crashesInARow + 1;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, this.options.restartDelayMs * 2 ** (record.crashesInARow - 1));
+    this.sink({
+      level: 'error',
+      kind: 'actor_faulted',
+      message: `actor ${record.shardId} died (${error.message}); its ${record.tickers.length} tickers are stale; restarting in ${delay} ms`,
+      data: { shard: record.shardId, crashesInARow: record.crashesInARow },
+    });
+    this.handlers.actorDown(record.shardId, error);
+    record.restartTimer = setTimeout(() => {
+      record.restartTimer = undefined;
+      if (!this.stopping) void this.launch(record);
+    }, delay);
+  }
+
+  private async stopActor(record: ActorRecord): Promise<ActorStopReport | undefined> {
+    if (record.restartTimer !== undefined) {
+      clearTimeout(record.restartTimer);
+      record.restartTimer = undefined;
+    }
+    if (record.phase === 'faulted') await this.launch(record);
+    else if (record.phase === 'starting') await record.ready;
+    if (record.phase !== 'running' || !record.control) return undefined;
+    record.phase = 'stopping';
+    record.outbox?.flush();
+    try {
+      const report = await withTimeout(record.control.stop(), this.options.controlTimeoutMs, `actor ${record.shardId} stop`);
+      await withTimeout(record.done ?? Promise.resolve(), this.options.controlTimeoutMs, `actor ${record.shardId} exit`);
+      return report;
+    } catch (error) {
+      this.sink({ level: 'error', kind: 'actor_stop_failed', message: `actor ${record.shardId}: ${(error as Error).message}` });
+      return undefined;
+    } finally {
+      record.phase = 'stopped';
+      this.release(record);
+    }
+  }
+
+  private release(record: ActorRecord): void {
+    record.outbox?.close();
+    record.outbox = undefined;
+    if (record.control) record.control[Comlink.releaseProxy]();
+    record.control = undefined;
+    record.dataPort?.close();
+    record.dataPort = undefined;
+    record.controlPort?.close();
+    record.controlPort = undefined;
+  }
+}

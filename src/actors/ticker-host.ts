@@ -1,0 +1,126 @@
+/**
+ * One ticker inside a shard actor: its order book, its maker and its lifecycle phase.
+ *
+ *   starting --snapshot--> live <--snapshot-- stale
+ *                           |  --stale-->       ^
+ *                           '-----------------> closed (lifecycle) ; any --shutdown--> stopped
+ *
+ * Only `live` tickers decide; the maker itself also refuses to quote on a stale book. Every
+ * method takes the time from the injected clock and returns the intents to emit, in order.
+ */
+import { OrderBook } from '../book/order-book.js';
+import type { StrategyParams } from '../config/types.js';
+import type { Intent } from '../log/intent-record.js';
+import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
+import { DualMaker, type MakerState } from '../strategy/dual-maker.js';
+import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
+import type { Clock } from './clock.js';
+import type { TickerPhase } from './messages.js';
+
+export interface StepResult {
+  readonly intents: Intent[];
+  /** the book refused the update and is stale: it needs a fresh snapshot */
+  readonly refused: boolean;
+}
+
+export class TickerHost {
+  readonly book: OrderBook;
+  private readonly maker: DualMaker;
+  private phaseNow: TickerPhase;
+
+  constructor(
+    readonly ticker: string,
+    params: StrategyParams,
+    private readonly clock: Clock,
+    restoredState?: MakerState,
+  ) {
+    this.book = new OrderBook(ticker);
+    this.maker = restoredState ? DualMaker.fromState(ticker, params, restoredState) : new DualMaker(ticker, params);
+    this.phaseNow = 'starting';
+  }
+
+  get phase(): TickerPhase {
+    return this.phaseNow;
+  }
+
+  /**
+   * A host re-created after its actor died: whatever its last reported state had resting
+   * is cancelled at once (the book it rested on is gone).
+   */
+  recover(): Intent[] {
+    this.book.markStale('actor_restarted');
+    this.phaseNow = 'stale';
+    return this.maker.onStale('actor_restarted', this.clock.now());
+  }
+
+  /** Applies a snapshot; a snapshot the book refuses leaves the ticker stale (`refused`). */
+  snapshot(snapshot: BookSnapshot): StepResult {
+    if (this.phaseNow === 'stopped') return { intents: [], refused: false };
+    this.book.applySnapshot(snapshot);
+    if (this.book.stale) return { intents: this.markStale(this.book.staleReason ?? 'book_refused_snapshot'), refused: true };
+    if (this.phaseNow !== 'closed') this.phaseNow = 'live';
+    return { intents: this.maker.onBook(this.book, this.clock.now()), refused: false };
+  }
+
+  /** Applies a delta; a delta the book refuses (a level gone negative, a bad price) leaves the ticker stale (`refused`). */
+  delta(delta: BookDelta): StepResult {
+    if (this.phaseNow !== 'live' && this.phaseNow !== 'closed') return { intents: [], refused: false };
+    if (!this.book.applyDelta(delta)) {
+      return { intents: this.markStale(this.book.staleReason ?? 'book_refused_delta'), refused: true };
+    }
+    return { intents: this.phaseNow === 'live' ? this.maker.onBook(this.book, this.clock.now()) : [], refused: false };
+  }
+
+  position(update: PositionUpdate): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    return this.maker.onPosition(update, this.book, this.clock.now());
+  }
+
+  fill(fill: FillEvent): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    return this.maker.onFill(fill, this.book, this.clock.now());
+  }
+
+  lifecycle(event: LifecycleEvent): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    const now = this.clock.now();
+    if (closesMarket(event, now)) this.phaseNow = 'closed';
+    else if (reopensMarket(event) && this.phaseNow === 'closed') {
+      // resumes like a stale book: decisions wait for a fresh snapshot
+      this.book.markStale('reactivated');
+      this.phaseNow = 'stale';
+    }
+    return this.maker.onLifecycle(event, this.book, now);
+  }
+
+  markStale(reason: string): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    this.book.markStale(reason);
+    if (this.phaseNow !== 'closed') this.phaseNow = 'stale';
+    return this.maker.onStale(reason, this.clock.now());
+  }
+
+  timer(): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    return this.maker.onTimer(this.book, this.clock.now());
+  }
+
+  setParams(params: StrategyParams): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    return this.maker.setParams(params, this.book, this.clock.now());
+  }
+
+  shutdown(): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    this.phaseNow = 'stopped';
+    return this.maker.shutdown(this.clock.now());
+  }
+
+  nextDeadlineMs(): number | undefined {
+    return this.phaseNow === 'stopped' ? undefined : this.maker.nextDeadlineMs();
+  }
+
+  exportState(): MakerState {
+    return this.maker.exportState();
+  }
+}

@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import type { StrategyParams } from '../../src/config/types.js';
+import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
+import { Shard } from '../../src/actors/shard.js';
+import type { RuntimeEvent } from '../../src/gateway/runtime-event.js';
+import type { Intent } from '../../src/log/intent-record.js';
+
+const PARAMS: StrategyParams = {
+  min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
+  quote_ttl_s: 6, exit_ttl_s: 20, max_inventory: 100, reduce_step: 10, improve: true, thin_queue: 50,
+};
+
+/** strategy-spec example 1: YES 42x18, 40x5; NO 54x12, 53x22 -> quote YES 5 @ 43, NO 5 @ 54 */
+const snapshot = (ticker: string): string =>
+  JSON.stringify({ type: 'orderbook_snapshot', sid: 1, seq: 1, msg: { market_ticker: ticker, yes_dollars_fp: [['0.4000', '5.00'], ['0.4200', '18.00']], no_dollars_fp: [['0.5300', '22.00'], ['0.5400', '12.00']] } });
+const delta = (ticker: string, price: string, size: string): string =>
+  JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 2, msg: { market_ticker: ticker, price_dollars: price, delta_fp: size, side: 'yes' } });
+
+function harness(setups: TickerSetup[]) {
+  const intents: Intent[] = [];
+  const events: RuntimeEvent[] = [];
+  const posted: ActorEvent[] = [];
+  const shard = new Shard(
+    { shardId: 0, threadId: 1, logLevel: 'info', forwardIntents: true },
+    { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event) },
+    { now: () => Date.now() },
+  );
+  shard.addTickers(setups);
+  const deliver = (...frames: string[]): void => shard.handle({ kind: 'DeliverFrames', frames });
+  return { shard, intents, events, posted, deliver };
+}
+
+const resting = (intents: readonly Intent[], ticker: string): Set<string> => {
+  const open = new Set<string>();
+  for (const intent of intents) {
+    if (intent.ticker !== ticker) continue;
+    const key = `${intent.kind === 'exit' || intent.kind === 'exit_cancel' ? 'exit' : 'entry'}:${intent.side}`;
+    if (intent.kind === 'quote' || intent.kind === 'reprice' || intent.kind === 'exit') open.add(key);
+    if (intent.kind === 'cancel' || intent.kind === 'exit_cancel') open.delete(key);
+  }
+  return open;
+};
+
+describe('Shard', () => {
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: 1_800_000_000_000, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
+
+  afterEach(() => clock.restore());
+
+  it('quotes each ticker from its own snapshot and reports credit and state', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'), snapshot('B-1'));
+    const quotes = h.intents.filter((intent) => intent.kind === 'quote').map((intent) => `${intent.ticker} ${intent.side} ${intent.price} ${intent.size}`);
+    expect(quotes).to.have.members(['A-1 yes 43 500', 'A-1 no 54 500', 'B-1 yes 43 500', 'B-1 no 54 500']);
+    expect(h.posted[0]).to.deep.equal({ kind: 'FramesProcessed', frames: 2 });
+    const states = h.posted.find((event) => event.kind === 'MakerStatesReported');
+    expect(states && states.kind === 'MakerStatesReported' ? states.states.map((state) => state.ticker) : []).to.have.members(['A-1', 'B-1']);
+    const forwarded = h.posted.find((event) => event.kind === 'IntentsEmitted');
+    expect(forwarded && forwarded.kind === 'IntentsEmitted' ? forwarded.intents : []).to.deep.equal(h.intents);
+    expect(h.shard.status().tickers.live).to.equal(2);
+  });
+
+  it('isolates a ticker whose frame throws: it cancels, asks for a snapshot, and the others keep running', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'), snapshot('B-1'));
+    h.intents.length = 0;
+    h.posted.length = 0;
+    h.deliver(delta('A-1', 'not-a-price', '1.00'), delta('B-1', '0.4200', '-18.00'));
+    const cancels = h.intents.filter((intent) => intent.ticker === 'A-1');
+    expect(cancels.map((intent) => intent.kind)).to.have.members(['cancel', 'cancel']);
+    expect(cancels.every((intent) => intent.reason === 'stale_book')).to.equal(true);
+    expect(h.posted).to.deep.include({ kind: 'SnapshotRequested', tickers: ['A-1'], reason: 'handler_failed' });
+    expect(h.events.find((event) => event.kind === 'ticker_isolated')?.ticker).to.equal('A-1');
+    // B-1 lost its best YES level (42): it decided again (reprices)
+    expect(h.intents.some((intent) => intent.ticker === 'B-1')).to.equal(true);
+    const status = h.shard.status();
+    expect(status.tickers).to.include({ live: 1, stale: 1 });
+    expect(status.handlerFailures).to.equal(1);
+    // a fresh snapshot brings A-1 back
+    h.deliver(snapshot('A-1'));
+    expect(h.shard.status().tickers.live).to.equal(2);
+  });
+
+  it('a delta the book refuses (level below zero) makes the ticker stale and asks for a snapshot', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'));
+    h.posted.length = 0;
+    h.deliver(delta('A-1', '0.4200', '-50.00'));
+    expect(h.posted).to.deep.include({ kind: 'SnapshotRequested', tickers: ['A-1'], reason: 'book_refused_update' });
+    expect(resting(h.intents, 'A-1').size).to.equal(0);
+    expect(h.shard.status().tickers.stale).to.equal(1);
+  });
+
+  it('marks books stale on command, cancelling what rests on them', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'));
+    h.shard.handle({ kind: 'MarkStale', tickers: ['A-1'], reason: 'sequence_gap' });
+    expect(resting(h.intents, 'A-1').size).to.equal(0);
+    expect(h.intents.at(-1)?.reason).to.equal('stale_book');
+    h.deliver(delta('A-1', '0.4200', '1.00'));
+    expect(h.intents.at(-1)?.kind).to.equal('cancel'); // no decision on a stale book
+  });
+
+  it('runs the TTL timers inside the actor', async () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'));
+    h.intents.length = 0;
+    await clock.tickAsync(6_001);
+    expect(h.intents.map((intent) => `${intent.kind}:${intent.reason}`)).to.include.members(['cancel:ttl', 'quote:ttl_refresh']);
+  });
+
+  it('restores a ticker from a reported state: what rested is cancelled as stale', () => {
+    const first = harness([{ ticker: 'A-1', params: PARAMS }]);
+    first.deliver(snapshot('A-1'));
+    const report = first.posted.find((event) => event.kind === 'MakerStatesReported');
+    const state = report && report.kind === 'MakerStatesReported' ? report.states[0]!.state : undefined;
+    expect(state).not.to.equal(undefined);
+    const second = harness([{ ticker: 'A-1', params: PARAMS, restoredState: state! }]);
+    expect(second.intents.map((intent) => `${intent.kind} ${intent.side} ${intent.reason}`)).to.have.members(['cancel yes stale_book', 'cancel no stale_book']);
+    expect(second.shard.status().tickers.stale).to.equal(1);
+  });
+
+  it('shuts down: everything resting is cancelled with reason shutdown, and nothing happens afterwards', async () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'), snapshot('B-1'));
+    const report = h.shard.stop();
+    expect(report.intentsEmitted).to.equal(h.intents.length);
+    expect(resting(h.intents, 'A-1').size + resting(h.intents, 'B-1').size).to.equal(0);
+    expect(h.intents.filter((intent) => intent.kind === 'cancel').every((intent) => intent.reason === 'shutdown')).to.equal(true);
+    const count = h.intents.length;
+    h.deliver(snapshot('A-1'));
+    await clock.tickAsync(60_000);
+    expect(h.intents.length).to.equal(count);
+    expect(h.shard.status().tickers.stopped).to.equal(2);
+  });
+
+  it('logs public trades, ticker updates, fills and positions as events', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(
+      snapshot('A-1'),
+      JSON.stringify({ type: 'trade', sid: 3, seq: 1, msg: { trade_id: 't', market_ticker: 'A-1', yes_price_dollars: '0.4200', count_fp: '2.00' } }),
+      JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'A-1', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4600' } }),
+      JSON.stringify({ type: 'fill', sid: 4, msg: { trade_id: 'f', order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: '0.4300', count_fp: '5.00', outcome_side: 'yes' } }),
+      JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '5.00', position_cost_dollars: '2.1500' } }),
+    );
+    expect(h.events.map((event) => event.kind)).to.include.members(['trade', 'ticker', 'fill', 'position']);
+  });
+});
