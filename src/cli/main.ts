@@ -46,7 +46,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
 }
 
-const entry = process.argv[1];
-if (entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url)) {
-  await main();
+/** True when node was started on this file (bin/mm), false when it is imported. */
+function isEntryScript(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === fileURLToPath(import.meta.url);
+  } catch {
+    return false; // argv[1] is not a file (node -e, a REPL): not started on this file
+  }
 }
+
+if (isEntryScript()) await main();
