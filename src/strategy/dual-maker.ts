@@ -1,0 +1,282 @@
+/**
+ * The dual-sided maker of one market (strategy-spec). Every event handler takes the time in
+ * ms, decides, and returns the intents in the order they must be carried out. No I/O, no
+ * timers, no clock reads: the same events at the same times give the same intents.
+ *
+ * One decision, on a book it trusts:
+ *   entry targets (entry-targets.ts) -> reconcile the YES bid, then the NO bid
+ *   -> reduce-only prompt on YES, then NO -> exit target and reconcile, YES then NO.
+ *
+ * It decides nothing while the book is stale, before its first snapshot, after a stale
+ * signal until a newer snapshot, while the market is closed, or after shutdown.
+ */
+import type { StrategyParams } from '../config/types.js';
+import type { Intent } from '../log/intent-record.js';
+import type { FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
+import type { Side } from '../protocol/wire.js';
+import type { BookView } from './book-view.js';
+import { entryPrice, fillPriceOnLeg } from './entry-price.js';
+import { entryTargets } from './entry-targets.js';
+import { exitTarget } from './exit-target.js';
+import { type DecisionContext, makeIntent } from './intents.js';
+import { atInventoryCap, inventoryOn, LEGS } from './legs.js';
+import { type MakerMode, type MakerState, parseMakerState } from './maker-state.js';
+import { closesMarket, reopensMarket } from './market-lifecycle.js';
+import { reconcileBid } from './reconcile-bid.js';
+import { reconcileExit } from './reconcile-exit.js';
+import { reduceOnlyDecision } from './reduce-only.js';
+import { expiresAtMs, type RestingOrder } from './resting-order.js';
+import { secondsToMs } from './units.js';
+
+export type { BookView } from './book-view.js';
+export type { MakerState } from './maker-state.js';
+
+type PerLeg<T> = Record<Side, T>;
+
+function perLeg<T>(yes: T, no: T): PerLeg<T> {
+  return { yes, no };
+}
+
+function undefinedIfNull<T>(value: T | null): T | undefined {
+  return value === null ? undefined : value;
+}
+
+export class DualMaker {
+  private params: StrategyParams;
+  private mode: MakerMode = 'active';
+  private readonly bids: PerLeg<RestingOrder | undefined> = perLeg(undefined, undefined);
+  private readonly exits: PerLeg<RestingOrder | undefined> = perLeg(undefined, undefined);
+  private position = 0;
+  private costE4: number | undefined;
+  private readonly lastFillPrices: PerLeg<number | undefined> = perLeg(undefined, undefined);
+  private readonly lastReduceOnlyMs: PerLeg<number | undefined> = perLeg(undefined, undefined);
+  /** the snapshot count of the last book seen; a stale signal waits for a higher one */
+  private seenSnapshotCount: number | undefined;
+  /** set while waiting for a fresh snapshot: decisions resume once snapshotCount exceeds it */
+  private resumeAfterSnapshot: number | undefined;
+  private pausedBecause: string | undefined;
+
+  constructor(
+    readonly ticker: string,
+    params: StrategyParams,
+  ) {
+    this.params = params;
+  }
+
+  /** A maker carrying on from an exported state (a restarted actor). Throws MakerStateError on a bad state. */
+  static fromState(ticker: string, params: StrategyParams, state: MakerState): DualMaker {
+    const checked = parseMakerState(state);
+    const maker = new DualMaker(ticker, params);
+    maker.mode = checked.mode;
+    for (const leg of LEGS) {
+      maker.bids[leg] = undefinedIfNull(checked.bids[leg]);
+      maker.exits[leg] = undefinedIfNull(checked.exits[leg]);
+      maker.lastFillPrices[leg] = undefinedIfNull(checked.lastFillPrices[leg]);
+      maker.lastReduceOnlyMs[leg] = undefinedIfNull(checked.lastReduceOnlyMs[leg]);
+    }
+    maker.position = checked.position;
+    maker.costE4 = undefinedIfNull(checked.costE4);
+    return maker;
+  }
+
+  exportState(): MakerState {
+    const nullIfUndefined = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+    const pairOf = <T>(values: PerLeg<T | undefined>) => ({
+      yes: nullIfUndefined(values.yes),
+      no: nullIfUndefined(values.no),
+    });
+    return {
+      mode: this.mode,
+      bids: pairOf(this.bids),
+      exits: pairOf(this.exits),
+      position: this.position,
+      costE4: nullIfUndefined(this.costE4),
+      lastFillPrices: pairOf(this.lastFillPrices),
+      lastReduceOnlyMs: pairOf(this.lastReduceOnlyMs),
+    };
+  }
+
+  /** New parameters (a per-market override or a live change); decides again at once. */
+  setParams(params: StrategyParams, book: BookView, nowMs: number): Intent[] {
+    this.params = params;
+    return this.decide(book, nowMs);
+  }
+
+  /** After a snapshot or a delta was applied to the book. */
+  onBook(book: BookView, nowMs: number): Intent[] {
+    return this.decide(book, nowMs);
+  }
+
+  /** Inventory comes only from here (strategy-spec section 2). */
+  onPosition(update: PositionUpdate, book: BookView, nowMs: number): Intent[] {
+    this.requireTicker(update.ticker, 'position update');
+    if (!Number.isSafeInteger(update.position)) {
+      throw new RangeError(`${this.ticker}: position must be integer hundredths, got ${update.position}`);
+    }
+    if (update.costE4 !== undefined && !Number.isSafeInteger(update.costE4)) {
+      throw new RangeError(`${this.ticker}: position cost must be integer ten-thousandths, got ${update.costE4}`);
+    }
+    this.position = update.position;
+    this.costE4 = update.costE4;
+    return this.decide(book, nowMs);
+  }
+
+  /**
+   * Remembers the fill's price on the leg it added to (the entry while no position cost is
+   * known). A fill does not change inventory; it decides again only when it just supplied
+   * the entry of the held leg.
+   */
+  onFill(fill: FillEvent, book: BookView, nowMs: number): Intent[] {
+    this.requireTicker(fill.ticker, 'fill');
+    const { leg, price } = fillPriceOnLeg(fill);
+    if (!Number.isInteger(price) || price < 0 || price > 100) {
+      throw new RangeError(`${this.ticker}: fill price must be 0..100 ticks, got ${fill.yesPrice}`);
+    }
+    this.lastFillPrices[leg] = price;
+    const suppliesEntry = inventoryOn(leg, this.position) > 0 && !(this.costE4 !== undefined && this.costE4 > 0);
+    return suppliesEntry ? this.decide(book, nowMs) : [];
+  }
+
+  /** For the TTLs and the reduce-only rate limit; see nextDeadlineMs. */
+  onTimer(book: BookView, nowMs: number): Intent[] {
+    return this.decide(book, nowMs);
+  }
+
+  /** The book can no longer be trusted: cancel everything and wait for a newer snapshot. */
+  onStale(reason: string, nowMs: number): Intent[] {
+    if (this.mode !== 'active') return [];
+    this.waitForSnapshotAfter(this.seenSnapshotCount ?? 0, reason);
+    return this.cancelEverything('stale_book', nowMs);
+  }
+
+  onLifecycle(event: LifecycleEvent, book: BookView, nowMs: number): Intent[] {
+    this.requireTicker(event.ticker, 'lifecycle event');
+    if (closesMarket(event, nowMs)) {
+      if (this.mode !== 'active') return [];
+      this.mode = 'closed';
+      this.pausedBecause = `market_closed: ${event.eventType}`;
+      return this.cancelEverything('market_closed', nowMs);
+    }
+    if (reopensMarket(event) && this.mode === 'closed') {
+      this.mode = 'active';
+      this.seenSnapshotCount = book.snapshotCount;
+      this.waitForSnapshotAfter(book.snapshotCount, `reopened: ${event.eventType}`);
+    }
+    return [];
+  }
+
+  /** Cancels everything (reason shutdown) and decides nothing more. */
+  shutdown(nowMs: number): Intent[] {
+    if (this.mode === 'stopped') return [];
+    const intents = this.cancelEverything('shutdown', nowMs);
+    this.mode = 'stopped';
+    this.pausedBecause = 'shutdown';
+    return intents;
+  }
+
+  /** The earliest time a timer decision can change something, if any. */
+  nextDeadlineMs(): number | undefined {
+    if (this.mode !== 'active' || this.resumeAfterSnapshot !== undefined) return undefined;
+    const quoteTtlMs = secondsToMs(this.params.quote_ttl_s);
+    const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
+    const deadlines: number[] = [];
+    for (const leg of LEGS) {
+      const bid = this.bids[leg];
+      const exit = this.exits[leg];
+      const lastPrompt = this.lastReduceOnlyMs[leg];
+      if (bid !== undefined) deadlines.push(expiresAtMs(bid, quoteTtlMs));
+      if (exit !== undefined) deadlines.push(expiresAtMs(exit, exitTtlMs));
+      if (lastPrompt !== undefined && atInventoryCap(leg, this.position, this.params)) {
+        deadlines.push(lastPrompt + quoteTtlMs);
+      }
+    }
+    return deadlines.length === 0 ? undefined : Math.min(...deadlines);
+  }
+
+  /** Why the maker is not deciding (waiting for a snapshot, closed, shut down), or undefined while it decides. */
+  get pauseReason(): string | undefined {
+    return this.pausedBecause;
+  }
+
+  private decide(book: BookView, nowMs: number): Intent[] {
+    if (this.mode !== 'active') return [];
+    if (!this.trusts(book)) return this.cancelEverything('stale_book', nowMs);
+    const context: DecisionContext = { ticker: this.ticker, nowMs };
+    const intents: Intent[] = [];
+    const targets = entryTargets(book, this.position, this.params);
+    const quoteTtlMs = secondsToMs(this.params.quote_ttl_s);
+    for (const leg of LEGS) {
+      const outcome = reconcileBid(context, leg, targets[leg], this.bids[leg], quoteTtlMs);
+      intents.push(...outcome.intents);
+      this.bids[leg] = outcome.resting;
+    }
+    for (const leg of LEGS) {
+      const decision = reduceOnlyDecision(
+        inventoryOn(leg, this.position),
+        atInventoryCap(leg, this.position, this.params),
+        book.bestBid(leg),
+        this.lastReduceOnlyMs[leg],
+        nowMs,
+        this.params,
+      );
+      if (decision.prompt !== undefined) {
+        intents.push(makeIntent(context, 'reduce_only', leg, decision.prompt, 'inventory_cap'));
+      }
+      this.lastReduceOnlyMs[leg] = decision.lastPromptMs;
+    }
+    const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
+    for (const leg of LEGS) {
+      const entry = entryPrice(leg, this.position, this.costE4, this.lastFillPrices[leg]);
+      const target = exitTarget(inventoryOn(leg, this.position), entry, book.bestBid(leg), this.params);
+      const outcome = reconcileExit(context, leg, target, this.exits[leg], exitTtlMs);
+      intents.push(...outcome.intents);
+      this.exits[leg] = outcome.resting;
+    }
+    return intents;
+  }
+
+  /**
+   * A book is trusted when it has a snapshot, is not stale, and (after a stale signal or a
+   * reopening) has applied a snapshot since. A stale book seen here is treated like a stale
+   * signal, so nothing keeps resting on it even if nobody called onStale.
+   */
+  private trusts(book: BookView): boolean {
+    this.seenSnapshotCount = book.snapshotCount;
+    if (book.stale || !book.hasSnapshot) {
+      this.waitForSnapshotAfter(book.snapshotCount, this.pausedBecause ?? 'book not trusted');
+      return false;
+    }
+    if (this.resumeAfterSnapshot !== undefined) {
+      if (book.snapshotCount <= this.resumeAfterSnapshot) return false;
+      this.resumeAfterSnapshot = undefined;
+      this.pausedBecause = undefined;
+    }
+    return true;
+  }
+
+  private waitForSnapshotAfter(snapshotCount: number, reason: string): void {
+    this.resumeAfterSnapshot = Math.max(snapshotCount, this.resumeAfterSnapshot ?? 0);
+    this.pausedBecause = reason;
+  }
+
+  /** cancel every resting bid, then exit_cancel every resting exit, YES before NO. */
+  private cancelEverything(reason: string, nowMs: number): Intent[] {
+    const context: DecisionContext = { ticker: this.ticker, nowMs };
+    const intents: Intent[] = [];
+    for (const leg of LEGS) {
+      const bid = this.bids[leg];
+      if (bid !== undefined) intents.push(makeIntent(context, 'cancel', leg, bid, reason));
+      this.bids[leg] = undefined;
+    }
+    for (const leg of LEGS) {
+      const exit = this.exits[leg];
+      if (exit !== undefined) intents.push(makeIntent(context, 'exit_cancel', leg, exit, reason));
+      this.exits[leg] = undefined;
+    }
+    return intents;
+  }
+
+  private requireTicker(ticker: string, what: string): void {
+    if (ticker !== this.ticker) throw new RangeError(`maker for ${this.ticker} was given a ${what} for ${ticker}`);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Building intents. The action follows from the kind: entry bids (and their cancels) buy,
+ * exits and reduce-only prompts sell (strategy-spec section 8).
+ */
+import type { Intent, IntentAction, IntentKind } from '../log/intent-record.js';
+import type { Side } from '../protocol/wire.js';
+
+const ACTION_OF_KIND: Readonly<Record<IntentKind, IntentAction>> = {
+  quote: 'buy',
+  reprice: 'buy',
+  cancel: 'buy',
+  exit: 'sell',
+  exit_cancel: 'sell',
+  reduce_only: 'sell',
+};
+
+/** Who is deciding and when: the same for every intent of one decision. */
+export interface DecisionContext {
+  readonly ticker: string;
+  readonly nowMs: number;
+}
+
+export function makeIntent(
+  context: DecisionContext,
+  kind: IntentKind,
+  side: Side,
+  order: { readonly price: number; readonly size: number },
+  reason: string,
+  prevPrice?: number,
+): Intent {
+  const intent: Intent = {
+    tsMs: context.nowMs,
+    ticker: context.ticker,
+    kind,
+    side,
+    action: ACTION_OF_KIND[kind],
+    price: order.price,
+    size: order.size,
+    reason,
+  };
+  return prevPrice === undefined ? intent : { ...intent, prevPrice };
+}
