@@ -171,15 +171,13 @@ function assemble(
     const timers: Array<ReturnType<typeof setInterval>> = [];
     timers.push(setInterval(() => activeGateway.sweep(), options.sweepIntervalMs ?? 1_000));
     let previous: StatusSample = sampleOf(clock.now(), activeGateway.statistics(), []);
-    let previousKnown = false;
     timers.push(
       setInterval(() => {
         void supervisor.status().then((actors) => {
           if (halted) return;
           const current = sampleOf(clock.now(), activeGateway.statistics(), actors);
-          if (previousKnown) sink(statusEvent(statusFigures(previous, current, actors, owners.size, assignment.size)));
+          sink(statusEvent(statusFigures(previous, current, actors, owners.size, assignment.size)));
           previous = current;
-          previousKnown = true;
         });
       }, config.runtime.status_interval_s * 1000),
     );

@@ -1,7 +1,18 @@
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPair, startSimulator } from '../../src/sim/index.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
 import { startRuntime } from '../../src/gateway/runtime.js';
 import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
+
+function quotedCount(intentsFile: string): number {
+  try {
+    return readJsonLines<IntentRecord>(intentsFile).filter((record) => record.kind === 'quote').length;
+  } catch {
+    return 0; // not written yet, or a line still being written
+  }
+}
 
 describe('runtime under simulator faults', function () {
   this.timeout(40_000);
@@ -45,5 +56,32 @@ describe('runtime under simulator faults', function () {
     expect(restingAfterReplay(intents)).to.deep.equal([]);
     const events = readJsonLines<{ kind: string }>(logs.eventsFile);
     expect(events.filter((event) => event.kind === 'connection_opened')).to.have.length(2);
+  });
+
+  it('still cancels everything and flushes the log when the shutdown comes during a reconnect', async () => {
+    const tickers = tickerList(10);
+    const key = generateKeyPair();
+    const keyPath = join(logs.dir, 'key.pem');
+    writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
+    const simulator = await startSimulator({ tickers, seed: 11, keys: { [key.keyId]: key.publicKeyPem } });
+    const runtime = await startRuntime(testConfig(logs, tickers, { workers: 2, wsUrl: simulator.url, keyId: key.keyId, keyPath }), {
+      connection: { startingDelayMs: 100, maxDelayMs: 300 },
+    });
+    try {
+      await until(() => runtime.gateway.statistics().tickersLive === tickers.length, 10_000, 'every book live');
+      await until(() => quotedCount(logs.intentsFile) > 0, 10_000, 'some quotes');
+    } finally {
+      await simulator.close(); // the exchange goes away: every reconnect fails from here on
+    }
+    await until(() => runtime.gateway.statistics().tickersLive === 0, 5_000, 'every book stale');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // at least one failed retry
+    const stopping = Date.now();
+    const report = await runtime.stop();
+    expect(Date.now() - stopping).to.be.below(5_000);
+    const intents = readJsonLines<IntentRecord>(logs.intentsFile);
+    expect(report.log?.intents).to.equal(intents.length);
+    expect(restingAfterReplay(intents)).to.deep.equal([]);
+    const events = readJsonLines<{ kind: string }>(logs.eventsFile);
+    expect(events.some((event) => event.kind === 'reconnect')).to.equal(true);
   });
 });
