@@ -44,7 +44,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
+    const message = (error as Error).message.replace(/\s+/g, ' ');
     const position = /at position (\d+)/.exec(message);
     const where = position ? ` (${lineAndColumn(text, Number(position[1]))})` : '';
     throw new ConfigError([{ message: `invalid JSON: ${message}${where}` }], file);
@@ -119,7 +119,7 @@ function convictProblems(message: string, values: AppConfig): ConfigProblem[] {
 
 function strategyFlag(key: keyof StrategyParams): string {
   const flag = STRATEGY_SCHEMA[key].flag;
-  return flag === undefined ? `strategy.${key}` : `--${flag}`;
+  return flag === undefined ? 'the command line' : `--${flag}`;
 }
 
 /**

@@ -100,7 +100,7 @@ export class LogWriter {
       transports: this.#allTransports,
     });
     this.failed = new Promise<never>((_, reject) => {
-      this.#logger.once('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
+      this.#logger.on('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
     });
     this.failed.catch(() => undefined); // observed by the task; never an unhandled rejection
     this.#threshold = LEVEL_SEVERITY[options.level];

@@ -33,6 +33,7 @@ export class LogProducer {
     port.on('message', (notice: LoggerNotice) => this.#receive(notice));
     port.once('close', () => {
       this.#loggerGone = true;
+      this.#pending = [];
     });
     port.unref(); // a producer never keeps its thread alive
   }
