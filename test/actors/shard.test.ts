@@ -17,12 +17,12 @@ const snapshot = (ticker: string): string =>
 const delta = (ticker: string, price: string, size: string): string =>
   JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 2, msg: { market_ticker: ticker, price_dollars: price, delta_fp: size, side: 'yes' } });
 
-function harness(setups: TickerSetup[]) {
+function harness(setups: TickerSetup[], logLevel: 'info' | 'debug' = 'info') {
   const intents: Intent[] = [];
   const events: RuntimeEvent[] = [];
   const posted: ActorEvent[] = [];
   const shard = new Shard(
-    { shardId: 0, threadId: 1, logLevel: 'info', forwardIntents: true },
+    { shardId: 0, threadId: 1, logLevel, forwardIntents: true },
     { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event) },
     { now: () => Date.now() },
   );
@@ -148,5 +148,16 @@ describe('Shard', () => {
       JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '5.00', position_cost_dollars: '2.1500' } }),
     );
     expect(h.events.map((event) => event.kind)).to.include.members(['trade', 'ticker', 'fill', 'position']);
+  });
+
+  it('logs the top book levels at debug level only', () => {
+    const quiet = harness([{ ticker: 'A-1', params: PARAMS }]);
+    quiet.deliver(snapshot('A-1'));
+    expect(quiet.events.filter((event) => event.kind === 'book')).to.deep.equal([]);
+    const verbose = harness([{ ticker: 'A-1', params: PARAMS }], 'debug');
+    verbose.deliver(snapshot('A-1'));
+    const ladder = verbose.events.find((event) => event.kind === 'book');
+    expect(ladder?.level).to.equal('debug');
+    expect(ladder?.data).to.deep.equal({ yes: [[42, 1800], [40, 500]], no: [[54, 1200], [53, 2200]] });
   });
 });

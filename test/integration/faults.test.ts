@@ -6,14 +6,6 @@ import type { IntentRecord } from '../../src/log/intent-record.js';
 import { startRuntime } from '../../src/gateway/runtime.js';
 import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
 
-function quotedCount(intentsFile: string): number {
-  try {
-    return readJsonLines<IntentRecord>(intentsFile).filter((record) => record.kind === 'quote').length;
-  } catch {
-    return 0; // not written yet, or a line still being written
-  }
-}
-
 describe('runtime under simulator faults', function () {
   this.timeout(40_000);
   let logs: TempLogs;
@@ -69,7 +61,7 @@ describe('runtime under simulator faults', function () {
     });
     try {
       await until(() => runtime.gateway.statistics().tickersLive === tickers.length, 10_000, 'every book live');
-      await until(() => quotedCount(logs.intentsFile) > 0, 10_000, 'some quotes');
+      await until(() => readJsonLines<IntentRecord>(logs.intentsFile).some((record) => record.kind === 'quote'), 10_000, 'some quotes');
     } finally {
       await simulator.close(); // the exchange goes away: every reconnect fails from here on
     }

@@ -2,7 +2,7 @@
  * Shared pieces of the runtime integration tests: a config on temp files, polling, and a
  * replay of the intents file.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig, StrategyParams } from '../../src/config/types.js';
@@ -55,11 +55,12 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
+/** The complete JSON lines of a file (a last line still being written is left out; a missing file has none). */
 export function readJsonLines<T>(file: string): T[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as T);
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.pop(); // after the last newline: empty, or a line still being written
+  return lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
 }
 
 /** Replays an intents file: what each (ticker, entry|exit, leg) has resting at the end. */

@@ -1,23 +1,12 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
 import { shardForTicker } from '../../src/actors/assignment.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
 import { startRuntime } from '../../src/gateway/runtime.js';
-import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
+import { PARAMS, readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
 
-/** Tickers with a quote in the intents file so far (a line still being written is skipped). */
+/** Tickers with a quote in the intents file so far. */
 function quotedTickers(intentsFile: string): Set<string> {
-  const quoted = new Set<string>();
-  if (!existsSync(intentsFile)) return quoted;
-  for (const line of readFileSync(intentsFile, 'utf8').split('\n')) {
-    try {
-      const record = JSON.parse(line) as IntentRecord;
-      if (record.kind === 'quote') quoted.add(record.ticker);
-    } catch {
-      // an empty or partial line
-    }
-  }
-  return quoted;
+  return new Set(readJsonLines<IntentRecord>(intentsFile).filter((record) => record.kind === 'quote').map((record) => record.ticker));
 }
 
 describe('runtime over loopback against the embedded simulator', function () {
@@ -41,6 +30,15 @@ describe('runtime over loopback against the embedded simulator', function () {
       expect(statuses.every((actor) => actor.tickers.live > 0)).to.equal(true);
       // a book with an empty side is not quoted (book_incomplete): wait for the markets to fill in
       await until(() => quotedTickers(logs.intentsFile).size === tickers.length, 20_000, 'a quote on every ticker');
+      // a parameter change over the control plane: the ticker's bids are re-sized at once
+      const quoting = restingAfterReplay(readJsonLines<IntentRecord>(logs.intentsFile)).find((key) => key.includes(' entry '))!.split(' ')[0]!;
+      expect(await runtime.supervisor.setParams(quoting, { ...PARAMS, bid_size: 7 })).to.equal(true);
+      expect(await runtime.supervisor.setParams('NOT-CONFIGURED', PARAMS)).to.equal(false);
+      await until(
+        () => readJsonLines<IntentRecord>(logs.intentsFile).some((record) => record.ticker === quoting && record.size === '7.00'),
+        5_000,
+        'bids of 7 contracts',
+      );
     } finally {
       const report = await runtime.stop();
       expect(report.actors).to.have.length(3);
