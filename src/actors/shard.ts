@@ -62,11 +62,27 @@ export class Shard {
   addTickers(setups: readonly TickerSetup[]): void {
     for (const setup of setups) {
       if (this.hosts.has(setup.ticker)) continue;
-      const host = new TickerHost(setup.ticker, setup.params, this.clock, setup.restoredState);
+      const host = this.createHost(setup);
       this.hosts.set(setup.ticker, host);
       if (setup.restoredState) this.guarded(host, undefined, () => host.recover());
     }
     this.report();
+  }
+
+  /** A host from its restored state, or a fresh one (logged) when that state is unusable. */
+  private createHost(setup: TickerSetup): TickerHost {
+    if (!setup.restoredState) return new TickerHost(setup.ticker, setup.params, this.clock);
+    try {
+      return new TickerHost(setup.ticker, setup.params, this.clock, setup.restoredState);
+    } catch (error) {
+      this.outputs.event({
+        level: 'error',
+        kind: 'state_not_restored',
+        ticker: setup.ticker,
+        message: `${setup.ticker}: reported maker state unusable (${(error as Error).message}); starting fresh`,
+      });
+      return new TickerHost(setup.ticker, setup.params, this.clock);
+    }
   }
 
   handle(command: ActorCommand): void {
@@ -147,6 +163,7 @@ export class Shard {
       case 'market_position': {
         const update = decodePosition(msg as unknown as MarketPositionMsg);
         this.outputs.event({ level: 'info', kind: 'position', ticker, message: `${ticker} position ${String(msg.position_fp ?? update.position / 100)}`, data: msg });
+        this.dirtyStates.add(ticker); // inventory is part of the state a restart restores
         return host.position(update);
       }
       case 'fill': {
@@ -157,6 +174,7 @@ export class Shard {
       case 'market_lifecycle_v2': {
         const event = decodeLifecycle(msg as unknown as LifecycleMsg);
         this.outputs.event({ level: 'info', kind: 'lifecycle', ticker, message: `${ticker} lifecycle ${event.eventType}`, data: msg });
+        this.dirtyStates.add(ticker); // a closed market stays closed across a restart
         return host.lifecycle(event);
       }
       case 'trade':

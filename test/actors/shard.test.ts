@@ -160,4 +160,11 @@ describe('Shard', () => {
     expect(ladder?.level).to.equal('debug');
     expect(ladder?.data).to.deep.equal({ yes: [[42, 1800], [40, 500]], no: [[54, 1200], [53, 2200]] });
   });
+
+  it('starts a ticker fresh, and says so, when its reported state is unusable', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS, restoredState: { broken: true } as never }]);
+    expect(h.events.find((event) => event.kind === 'state_not_restored')?.ticker).to.equal('A-1');
+    h.deliver(snapshot('A-1'));
+    expect(h.shard.status().tickers.live).to.equal(1);
+  });
 });
