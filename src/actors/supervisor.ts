@@ -14,7 +14,7 @@
  * resting is cancelled at once (stale). The gateway routes only to running actors.
  */
 import * as Comlink from 'comlink';
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { LogLevel, StrategyParams } from '../config/types.js';
 import { ActorOutbox, type OutboxOptions } from '../gateway/actor-outbox.js';
@@ -275,7 +275,16 @@ export class Supervisor {
       return undefined;
     } finally {
       record.phase = 'stopped';
+      this.drainDataPort(record);
       this.release(record);
+    }
+  }
+
+  /** Events the actor posted before it ended but that have not been dispatched yet (its last cancels among them). */
+  private drainDataPort(record: ActorRecord): void {
+    if (!record.dataPort) return;
+    for (let queued = receiveMessageOnPort(record.dataPort); queued; queued = receiveMessageOnPort(record.dataPort)) {
+      this.actorEvent(record, queued.message as ActorEvent);
     }
   }
 
