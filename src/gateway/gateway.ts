@@ -456,7 +456,7 @@ export class Gateway {
   private requestSnapshots(tickers: readonly string[]): void {
     const connection = this.connection;
     if (!connection || tickers.length === 0) return;
-    const { commands } = connection.subscriptions.snapshotCommands(tickers);
+    const commands = connection.subscriptions.snapshotCommands(tickers);
     const now = this.clock.now();
     for (const ticker of tickers) {
       const state = this.feed.get(ticker);

@@ -61,16 +61,12 @@ export class Subscriptions {
     return commands;
   }
 
-  /** `get_snapshot` on the book sid of each ticker, in batches. Tickers without a known book sid are returned in `unrouted`. */
-  snapshotCommands(tickers: Iterable<string>): { commands: ClientCommand[]; unrouted: string[] } {
+  /** `get_snapshot` on the book sid of each ticker, in batches. Tickers without a known book sid are skipped (their subscription is not answered yet). */
+  snapshotCommands(tickers: Iterable<string>): ClientCommand[] {
     const bySid = new Map<number, string[]>();
-    const unrouted: string[] = [];
     for (const ticker of tickers) {
       const sid = this.bookSidByTicker.get(ticker);
-      if (sid === undefined) {
-        unrouted.push(ticker);
-        continue;
-      }
+      if (sid === undefined) continue;
       const group = bySid.get(sid);
       if (group) group.push(ticker);
       else bySid.set(sid, [ticker]);
@@ -83,7 +79,7 @@ export class Subscriptions {
         commands.push({ id, cmd: 'update_subscription', params: { sid, action: 'get_snapshot', market_tickers: batch } });
       }
     }
-    return { commands, unrouted };
+    return commands;
   }
 
   /** A fresh subscription of one channel for the given tickers (after a terminal error killed a sid). */
