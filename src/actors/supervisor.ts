@@ -141,11 +141,6 @@ export class Supervisor {
     return this.pool.threads;
   }
 
-  /** The last maker state each ticker's actor reported. */
-  lastMakerState(ticker: string): MakerState | undefined {
-    return this.makerStates.get(ticker);
-  }
-
   /** Status of every running actor that answers in time. */
   async status(): Promise<ActorStatus[]> {
     const running = [...this.actors.values()].filter((record) => record.phase === 'running' && record.control);

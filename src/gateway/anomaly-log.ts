@@ -36,10 +36,6 @@ export class AnomalyLog {
     });
   }
 
-  count(anomaly: AnomalyClass): number {
-    return this.counts.get(anomaly) ?? 0;
-  }
-
   totals(): Readonly<Record<string, number>> {
     return Object.fromEntries(this.counts);
   }
