@@ -167,4 +167,12 @@ describe('Shard', () => {
     h.deliver(snapshot('A-1'));
     expect(h.shard.status().tickers.live).to.equal(1);
   });
+
+  it('adds a ticker at runtime (control plane addTickers)', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.shard.addTickers([{ ticker: 'C-1', params: PARAMS }]);
+    h.deliver(snapshot('C-1'));
+    expect(h.intents.filter((intent) => intent.ticker === 'C-1' && intent.kind === 'quote')).to.have.length(2);
+    expect(h.shard.status().tickers).to.include({ live: 1, starting: 1 });
+  });
 });
