@@ -2,27 +2,22 @@ import { expect } from 'chai';
 import { lowerForSumCushion } from '../../src/strategy/cushion.js';
 
 describe('lowerForSumCushion', () => {
-  const cases: ReadonlyArray<{
-    readonly name: string;
-    readonly prices: { yes: number; no: number };
-    readonly position: number;
-    readonly cushion: number;
-    readonly expected: { yes: number; no: number };
-  }> = [
-    { name: 'leaves a pair that fits', prices: { yes: 42, no: 54 }, position: 0, cushion: 3, expected: { yes: 42, no: 54 } },
-    { name: 'leaves a pair exactly at the limit', prices: { yes: 43, no: 54 }, position: 0, cushion: 3, expected: { yes: 43, no: 54 } },
-    { name: 'holding YES: all the excess off YES', prices: { yes: 43, no: 56 }, position: 2000, cushion: 3, expected: { yes: 41, no: 56 } },
-    { name: 'holding NO: all the excess off NO', prices: { yes: 56, no: 43 }, position: -1, cushion: 3, expected: { yes: 56, no: 41 } },
-    { name: 'flat: off the higher leg', prices: { yes: 43, no: 55 }, position: 0, cushion: 3, expected: { yes: 43, no: 54 } },
-    { name: 'flat: YES goes first on a tie', prices: { yes: 50, no: 50 }, position: 0, cushion: 3, expected: { yes: 48, no: 49 } },
-    { name: 'flat: a large excess evens the pair out', prices: { yes: 60, no: 50 }, position: 0, cushion: 20, expected: { yes: 40, no: 40 } },
-    { name: 'flat: an uneven excess ends with NO one tick higher', prices: { yes: 30, no: 70 }, position: 0, cushion: 3, expected: { yes: 30, no: 67 } },
-    { name: 'holding YES can push YES below 1', prices: { yes: 3, no: 98 }, position: 100, cushion: 3, expected: { yes: -1, no: 98 } },
-    { name: 'a zero cushion allows a sum of 100', prices: { yes: 46, no: 54 }, position: 0, cushion: 0, expected: { yes: 46, no: 54 } },
+  /** [case, YES in, NO in, position (hundredths), sum_cushion, YES out, NO out] */
+  const cases: ReadonlyArray<readonly [string, number, number, number, number, number, number]> = [
+    ['leaves a pair that fits', 42, 54, 0, 3, 42, 54],
+    ['leaves a pair exactly at the limit', 43, 54, 0, 3, 43, 54],
+    ['holding YES: all the excess off YES', 43, 56, 2000, 3, 41, 56],
+    ['holding NO: all the excess off NO', 56, 43, -1, 3, 56, 41],
+    ['flat: off the higher leg', 43, 55, 0, 3, 43, 54],
+    ['flat: YES goes first on a tie', 50, 50, 0, 3, 48, 49],
+    ['flat: a large excess evens the pair out', 60, 50, 0, 20, 40, 40],
+    ['flat: an uneven excess comes off the higher leg only', 30, 70, 0, 3, 30, 67],
+    ['holding YES can push YES below 1 (the caller drops it)', 3, 98, 100, 3, -1, 98],
+    ['a zero cushion allows a sum of 100', 46, 54, 0, 0, 46, 54],
   ];
-  for (const { name, prices, position, cushion, expected } of cases) {
+  for (const [name, yes, no, position, cushion, expectedYes, expectedNo] of cases) {
     it(name, () => {
-      expect(lowerForSumCushion(prices, position, cushion)).to.deep.equal(expected);
+      expect(lowerForSumCushion({ yes, no }, position, cushion)).to.deep.equal({ yes: expectedYes, no: expectedNo });
     });
   }
 });
