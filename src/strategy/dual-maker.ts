@@ -5,7 +5,8 @@
  *
  * One decision, on a book it trusts:
  *   entry targets (entry-targets.ts) -> reconcile the YES bid, then the NO bid
- *   -> reduce-only prompt on YES, then NO -> exit target and reconcile, YES then NO.
+ *   -> reduce-only prompt on YES, then NO -> exit target (above the book's and its own
+ *   bid on the leg) and reconcile, YES then NO.
  *
  * It decides nothing while the book is stale, before its first snapshot, after a stale
  * signal until a newer snapshot, while the market is closed, or after shutdown.
@@ -18,7 +19,7 @@ import type { BookView } from './book-view.js';
 import { entryPrice, fillPriceOnLeg } from './entry-price.js';
 import { entryTargets } from './entry-targets.js';
 import { exitTarget } from './exit-target.js';
-import { type DecisionContext, makeIntent } from './intents.js';
+import { type CancelAllReason, type DecisionContext, makeIntent } from './intents.js';
 import { atInventoryCap, inventoryOn, LEGS } from './legs.js';
 import { type MakerMode, type MakerState, parseMakerState } from './maker-state.js';
 import { closesMarket, reopensMarket } from './market-lifecycle.js';
@@ -227,7 +228,7 @@ export class DualMaker {
     const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
     for (const leg of LEGS) {
       const entry = entryPrice(leg, this.position, this.costE4, this.lastFillPrices[leg]);
-      const target = exitTarget(inventoryOn(leg, this.position), entry, book.bestBid(leg), this.params);
+      const target = exitTarget(inventoryOn(leg, this.position), entry, this.highestBid(leg, book), this.params);
       const outcome = reconcileExit(context, leg, target, this.exits[leg], exitTtlMs);
       intents.push(...outcome.intents);
       this.exits[leg] = outcome.resting;
@@ -254,13 +255,19 @@ export class DualMaker {
     return true;
   }
 
+  /** The highest bid on a leg, the book's or the maker's own entry bid (decided just before the exits). */
+  private highestBid(leg: Side, book: BookView): number | undefined {
+    const prices = [book.bestBid(leg)?.price, this.bids[leg]?.price].filter((price) => price !== undefined);
+    return prices.length === 0 ? undefined : Math.max(...prices);
+  }
+
   private waitForSnapshotAfter(snapshotCount: number, reason: string): void {
     this.resumeAfterSnapshot = Math.max(snapshotCount, this.resumeAfterSnapshot ?? 0);
     this.pausedBecause = reason;
   }
 
   /** cancel every resting bid, then exit_cancel every resting exit, YES before NO. */
-  private cancelEverything(reason: string, nowMs: number): Intent[] {
+  private cancelEverything(reason: CancelAllReason, nowMs: number): Intent[] {
     const context: DecisionContext = { ticker: this.ticker, nowMs };
     const intents: Intent[] = [];
     for (const leg of LEGS) {

@@ -4,6 +4,23 @@
  */
 import type { Intent, IntentAction, IntentKind } from '../log/intent-record.js';
 import type { Side } from '../protocol/wire.js';
+import type { EntryPriceReason, EntrySkipReason } from './entry-targets.js';
+import type { ExitPriceReason, ExitSkipReason } from './exit-target.js';
+
+/** Why everything resting is cancelled at once. */
+export type CancelAllReason = 'stale_book' | 'market_closed' | 'shutdown';
+
+/** Every reason an intent can carry (the `reason` field of the intents file). */
+export type IntentReason =
+  | EntryPriceReason
+  | EntrySkipReason
+  | ExitPriceReason
+  | ExitSkipReason
+  | CancelAllReason
+  | 'ttl'
+  | 'ttl_refresh'
+  | 'reprice'
+  | 'inventory_cap';
 
 const ACTION_OF_KIND: Readonly<Record<IntentKind, IntentAction>> = {
   quote: 'buy',
@@ -25,7 +42,7 @@ export function makeIntent(
   kind: IntentKind,
   side: Side,
   order: { readonly price: number; readonly size: number },
-  reason: string,
+  reason: IntentReason,
   prevPrice?: number,
 ): Intent {
   const intent: Intent = {

@@ -9,7 +9,7 @@
  */
 import type { Side } from '../protocol/wire.js';
 import type { ExitTarget } from './exit-target.js';
-import { type DecisionContext, makeIntent } from './intents.js';
+import { type DecisionContext, type IntentReason, makeIntent } from './intents.js';
 import type { LegReconciliation } from './reconcile-bid.js';
 import { isExpired, type RestingOrder, samePriceAndSize } from './resting-order.js';
 
@@ -26,7 +26,7 @@ export function reconcileExit(
       : { intents: [makeIntent(context, 'exit_cancel', leg, resting, target.reason)], resting: undefined };
   }
   const posted: RestingOrder = { price: target.price, size: target.size, postedMs: context.nowMs };
-  const exit = (reason: string) => makeIntent(context, 'exit', leg, target, reason);
+  const exit = (reason: IntentReason) => makeIntent(context, 'exit', leg, target, reason);
   if (resting === undefined) return { intents: [exit(target.reason)], resting: posted };
   if (isExpired(resting, ttlMs, context.nowMs)) {
     const cancel = makeIntent(context, 'exit_cancel', leg, resting, 'ttl');

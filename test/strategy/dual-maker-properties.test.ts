@@ -362,6 +362,7 @@ function checkResting(harness: Harness): void {
     if (exit !== null) {
       expect(exit.price, `${leg} exit`).to.be.within(1, 99);
       if (ownBest !== undefined) expect(exit.price, `${leg} exit at or below the best bid`).to.be.above(ownBest.price);
+      if (bid !== null) expect(exit.price, `${leg} exit at or below its own bid`).to.be.above(bid.price);
       expect(inventory, `${leg} exit while flat`).to.be.above(0);
       expect(exit.size, `${leg} exit size`).to.be.at.most(inventory);
       expect(book.stale, 'exit resting on a stale book').to.equal(false);

@@ -160,6 +160,17 @@ describe('DualMaker', () => {
       ]);
     });
 
+    it('asks above its own improved entry bid on the same leg, so it never trades with itself', () => {
+      const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
+      const book = bookOf([[40, 10]], [[50, 100]]);
+      const intents = maker.onPosition({ ticker: TICKER, position: hundredths(5), costE4: 19_500 }, book, T0);
+      expect(describeIntents(intents)).to.deep.equal([
+        'quote buy yes 5.00@41 improve',
+        'quote buy no 5.00@50 join',
+        'exit sell yes 5.00@42 above_best_bid',
+      ]);
+    });
+
     it('caps the exit at 99 and never asks at or below the best bid', () => {
       const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
       const book = bookOf([[60, 10]], [[20, 10]]);

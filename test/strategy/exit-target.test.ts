@@ -4,7 +4,7 @@ import { hundredths, paramsWith, SPEC_DEFAULTS } from './fixtures.js';
 
 describe('exitTarget', () => {
   it('asks entry + take_profit when that is above the best bid', () => {
-    expect(exitTarget(hundredths(20), 42, { price: 42, size: 100 }, SPEC_DEFAULTS)).to.deep.equal({
+    expect(exitTarget(hundredths(20), 42, 42, SPEC_DEFAULTS)).to.deep.equal({
       kind: 'ask',
       price: 44,
       size: 500,
@@ -13,13 +13,13 @@ describe('exitTarget', () => {
   });
 
   it('asks one tick above the best bid when the bid has reached the take-profit price', () => {
-    expect(exitTarget(hundredths(20), 42, { price: 44, size: 100 }, SPEC_DEFAULTS)).to.deep.equal({
+    expect(exitTarget(hundredths(20), 42, 44, SPEC_DEFAULTS)).to.deep.equal({
       kind: 'ask',
       price: 45,
       size: 500,
       reason: 'above_best_bid',
     });
-    expect(exitTarget(hundredths(20), 42, { price: 43, size: 100 }, SPEC_DEFAULTS)).to.include({
+    expect(exitTarget(hundredths(20), 42, 43, SPEC_DEFAULTS)).to.include({
       price: 44,
       reason: 'take_profit',
     });
@@ -30,11 +30,11 @@ describe('exitTarget', () => {
   });
 
   it('never asks above 99', () => {
-    expect(exitTarget(hundredths(20), 98, { price: 60, size: 100 }, SPEC_DEFAULTS)).to.include({
+    expect(exitTarget(hundredths(20), 98, 60, SPEC_DEFAULTS)).to.include({
       price: 99,
       reason: 'price_cap',
     });
-    expect(exitTarget(hundredths(20), 90, { price: 98, size: 100 }, SPEC_DEFAULTS)).to.include({
+    expect(exitTarget(hundredths(20), 90, 98, SPEC_DEFAULTS)).to.include({
       price: 99,
       reason: 'above_best_bid',
     });
@@ -42,7 +42,7 @@ describe('exitTarget', () => {
   });
 
   it('has no exit when the best bid is at 99, since every allowed ask would cross', () => {
-    expect(exitTarget(hundredths(20), 50, { price: 99, size: 100 }, SPEC_DEFAULTS)).to.deep.equal({
+    expect(exitTarget(hundredths(20), 50, 99, SPEC_DEFAULTS)).to.deep.equal({
       kind: 'none',
       reason: 'would_cross',
     });
