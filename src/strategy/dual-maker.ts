@@ -124,8 +124,8 @@ export class DualMaker {
 
   /**
    * Remembers the fill's price on the leg it added to (the entry while no position cost is
-   * known). A fill does not change inventory; it decides again only when it just supplied
-   * the entry of the held leg.
+   * known). A fill does not change inventory; it decides again only when it changed the
+   * entry of the held leg.
    */
   onFill(fill: FillEvent, book: BookView, nowMs: number): Intent[] {
     this.requireTicker(fill.ticker, 'fill');
@@ -133,9 +133,9 @@ export class DualMaker {
     if (!Number.isInteger(price) || price < 0 || price > 100) {
       throw new RangeError(`${this.ticker}: fill price must be 0..100 ticks, got ${fill.yesPrice}`);
     }
+    const entryBefore = this.entryOf(leg);
     this.lastFillPrices[leg] = price;
-    const suppliesEntry = inventoryOn(leg, this.position) > 0 && !(this.costE4 !== undefined && this.costE4 > 0);
-    return suppliesEntry ? this.decide(book, nowMs) : [];
+    return this.entryOf(leg) === entryBefore ? [] : this.decide(book, nowMs);
   }
 
   /** For the TTLs and the reduce-only rate limit; see nextDeadlineMs. */
@@ -227,8 +227,8 @@ export class DualMaker {
     }
     const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
     for (const leg of LEGS) {
-      const entry = entryPrice(leg, this.position, this.costE4, this.lastFillPrices[leg]);
-      const target = exitTarget(inventoryOn(leg, this.position), entry, this.highestBid(leg, book), this.params);
+      const inventory = inventoryOn(leg, this.position);
+      const target = exitTarget(inventory, this.entryOf(leg), this.highestBid(leg, book), this.params);
       const outcome = reconcileExit(context, leg, target, this.exits[leg], exitTtlMs);
       intents.push(...outcome.intents);
       this.exits[leg] = outcome.resting;
@@ -253,6 +253,10 @@ export class DualMaker {
       this.pausedBecause = undefined;
     }
     return true;
+  }
+
+  private entryOf(leg: Side): number | undefined {
+    return entryPrice(leg, this.position, this.costE4, this.lastFillPrices[leg]);
   }
 
   /** The highest bid on a leg, the book's or the maker's own entry bid (decided just before the exits). */
