@@ -1,0 +1,113 @@
+/**
+ * Sends a recording's frames down one connection, in order and with their exact text, at
+ * a pace:
+ *
+ * - `recorded`: frame i leaves at start + (t_i - t_0) / speed (speed 1 = as recorded);
+ * - `as-fast-as-read`: as fast as the client takes them.
+ *
+ * Either way the socket's send backlog is capped: frames go out in bursts until
+ * `highWaterBytes` are waiting in the socket, then the stream waits for the client to
+ * read (so a slow client slows the replay down instead of growing a buffer). The source
+ * is pulled a batch at a time, so a streamed recording is never held whole in memory.
+ * `lost` markers in the recording are skipped and counted.
+ */
+import { performance } from 'node:perf_hooks';
+import type { RecordingEntry } from './recording-format.js';
+
+export type ReplayPace = { readonly kind: 'recorded'; readonly speed: number } | { readonly kind: 'as-fast-as-read' };
+
+/** The parts of a server connection the stream uses (the simulator's Connection has them). */
+export interface FrameSink {
+  send(text: string): void;
+  readonly bufferedAmount: number;
+  readonly isOpen: boolean;
+}
+
+export interface ReplayStreamOptions {
+  readonly pace: ReplayPace;
+  /** socket backlog (bytes) at which sending pauses until the client reads */
+  readonly highWaterBytes: number;
+}
+
+export interface ReplayStreamReport {
+  readonly framesSent: number;
+  /** frames the recording itself marks as lost */
+  readonly framesLostInRecording: number;
+  /** false when the client went away before the end */
+  readonly completed: boolean;
+  readonly durationMs: number;
+  /** recorded pace: the furthest a frame left behind its due time, ms */
+  readonly maxLagMs: number;
+  /** the recording became unreadable part way (the frames before were sent) */
+  readonly error?: string;
+}
+
+export const DEFAULT_HIGH_WATER_BYTES = 1024 * 1024;
+/** how long to wait before looking at a full socket again */
+const BACKLOG_POLL_MS = 1;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function checkPace(pace: ReplayPace): ReplayPace {
+  if (pace.kind === 'recorded' && !(Number.isFinite(pace.speed) && pace.speed > 0)) {
+    throw new RangeError(`replay speed must be a positive number, got ${pace.speed}`);
+  }
+  return pace;
+}
+
+export async function streamRecording(
+  source: AsyncIterable<readonly RecordingEntry[]>,
+  sink: FrameSink,
+  options: ReplayStreamOptions,
+): Promise<ReplayStreamReport> {
+  const pace = checkPace(options.pace);
+  const startedAt = performance.now();
+  let firstRecordedMs: number | undefined;
+  let framesSent = 0;
+  let framesLost = 0;
+  let maxLagMs = 0;
+  const report = (completed: boolean, error?: Error): ReplayStreamReport => ({
+    framesSent,
+    framesLostInRecording: framesLost,
+    completed,
+    durationMs: performance.now() - startedAt,
+    maxLagMs,
+    ...(error !== undefined ? { error: error.message } : {}),
+  });
+
+  try {
+    for await (const batch of source) {
+      for (const entry of batch) {
+        if (entry.kind === 'gap') {
+          framesLost += entry.lost;
+          continue;
+        }
+        if (pace.kind === 'recorded') {
+          firstRecordedMs ??= entry.receivedAtMs;
+          const dueAt = startedAt + (entry.receivedAtMs - firstRecordedMs) / pace.speed;
+          const early = dueAt - performance.now();
+          if (early >= 1) await sleep(early);
+          else maxLagMs = Math.max(maxLagMs, -early);
+        }
+        while (sink.isOpen && sink.bufferedAmount >= options.highWaterBytes) {
+          await nextTurn();
+          if (sink.bufferedAmount >= options.highWaterBytes) await sleep(BACKLOG_POLL_MS);
+        }
+        if (!sink.isOpen) return report(false);
+        sink.send(entry.text);
+        framesSent++;
+      }
+      // let the corked burst reach the socket before the next batch
+      await nextTurn();
+    }
+  } catch (error) {
+    return report(false, error as Error);
+  }
+  return report(sink.isOpen);
+}
