@@ -51,6 +51,10 @@ export interface ReplayServerStats {
   readonly connections: number;
   readonly sessionsStarted: number;
   readonly sessionsEnded: number;
+  /** frames sent over every connection so far */
+  readonly framesSent: number;
+  /** the largest send backlog of a live connection, bytes */
+  readonly bufferedBytes: number;
 }
 
 export interface ReplayServer {
@@ -96,6 +100,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   const keys = new KeyRegistry();
   for (const [keyId, pem] of Object.entries(options.keys ?? {})) keys.register(keyId, pem);
   const counts = { sessionsStarted: 0, sessionsEnded: 0 };
+  const progress = { framesSent: 0 };
   const streams = new Set<Promise<void>>();
 
   const serve = (connection: Connection): void => {
@@ -109,7 +114,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       if (!isSubscribe(text)) return;
       started = true;
       counts.sessionsStarted++;
-      const stream = streamRecording(source(), connection, { pace, highWaterBytes }).then((report) => {
+      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress }).then((report) => {
         counts.sessionsEnded++;
         options.onSessionEnd?.({ ...report, connectionId: connection.id, commandsAfterStart });
       });
@@ -136,7 +141,12 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     port: server.port,
     header,
     registerKey: (keyId, publicKeyPem) => keys.register(keyId, publicKeyPem),
-    stats: () => ({ connections: server.connections.size, ...counts }),
+    stats: () => ({
+      connections: server.connections.size,
+      ...counts,
+      framesSent: progress.framesSent,
+      bufferedBytes: [...server.connections].reduce((most, connection) => Math.max(most, connection.bufferedAmount), 0),
+    }),
     close: async () => {
       await server.close();
       await Promise.all(streams);

@@ -27,6 +27,8 @@ export interface ReplayStreamOptions {
   readonly pace: ReplayPace;
   /** socket backlog (bytes) at which sending pauses until the client reads */
   readonly highWaterBytes: number;
+  /** counts every frame sent, as it is sent (shared by the streams of one server) */
+  readonly progress?: { framesSent: number };
 }
 
 export interface ReplayStreamReport {
@@ -102,6 +104,7 @@ export async function streamRecording(
         if (!sink.isOpen) return report(false);
         sink.send(entry.text);
         framesSent++;
+        if (options.progress) options.progress.framesSent++;
       }
       // let the corked burst reach the socket before the next batch
       await nextTurn();
