@@ -71,9 +71,11 @@ export class Shard {
 
   /** A host from its restored state, or a fresh one (logged) when that state is unusable. */
   private createHost(setup: TickerSetup): TickerHost {
-    if (!setup.restoredState) return new TickerHost(setup.ticker, setup.params, this.clock);
+    // intents forwarded as orders rest on the exchange: the maker must not see them as others' bids
+    const ownOrdersInBook = this.options.forwardIntents;
+    if (!setup.restoredState) return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook });
     try {
-      return new TickerHost(setup.ticker, setup.params, this.clock, setup.restoredState);
+      return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook, restoredState: setup.restoredState });
     } catch (error) {
       this.outputs.event({
         level: 'error',
@@ -81,7 +83,7 @@ export class Shard {
         ticker: setup.ticker,
         message: `${setup.ticker}: reported maker state unusable (${(error as Error).message}); starting fresh`,
       });
-      return new TickerHost(setup.ticker, setup.params, this.clock);
+      return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook });
     }
   }
 

@@ -12,7 +12,8 @@ import { OrderBook } from '../book/order-book.js';
 import type { StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
 import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
-import { DualMaker, type MakerState } from '../strategy/dual-maker.js';
+import { DualMaker, type BookView, type MakerState } from '../strategy/dual-maker.js';
+import { excludingOwn } from '../strategy/own-orders.js';
 import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
 import type { Clock } from './clock.js';
 import type { TickerPhase } from './messages.js';
@@ -23,20 +24,35 @@ export interface StepResult {
   readonly refused: boolean;
 }
 
+export interface TickerHostOptions {
+  /** the maker's orders really rest on the exchange (paper orders): decide on the book without them */
+  readonly ownOrdersInBook?: boolean;
+  /** a restarted actor's last reported maker state */
+  readonly restoredState?: MakerState;
+}
+
 export class TickerHost {
   readonly book: OrderBook;
   private readonly maker: DualMaker;
   private phaseNow: TickerPhase;
+  private readonly ownOrdersInBook: boolean;
 
   constructor(
     readonly ticker: string,
     params: StrategyParams,
     private readonly clock: Clock,
-    restoredState?: MakerState,
+    options: TickerHostOptions = {},
   ) {
     this.book = new OrderBook(ticker);
-    this.maker = restoredState ? DualMaker.fromState(ticker, params, restoredState) : new DualMaker(ticker, params);
+    const restored = options.restoredState;
+    this.maker = restored ? DualMaker.fromState(ticker, params, restored) : new DualMaker(ticker, params);
+    this.ownOrdersInBook = options.ownOrdersInBook ?? false;
     this.phaseNow = 'starting';
+  }
+
+  /** The book the maker decides on: as others see it when its own orders rest in it. */
+  private view(): BookView {
+    return this.ownOrdersInBook ? excludingOwn(this.book, this.maker.ownLevels()) : this.book;
   }
 
   get phase(): TickerPhase {
@@ -59,7 +75,7 @@ export class TickerHost {
     this.book.applySnapshot(snapshot);
     if (this.book.stale) return { intents: this.markStale(this.book.staleReason ?? 'book_refused_snapshot'), refused: true };
     if (this.phaseNow !== 'closed') this.phaseNow = 'live';
-    return { intents: this.maker.onBook(this.book, this.clock.now()), refused: false };
+    return { intents: this.maker.onBook(this.view(), this.clock.now()), refused: false };
   }
 
   /** Applies a delta; a delta the book refuses (a level gone negative, a bad price) leaves the ticker stale (`refused`). */
@@ -68,17 +84,17 @@ export class TickerHost {
     if (!this.book.applyDelta(delta)) {
       return { intents: this.markStale(this.book.staleReason ?? 'book_refused_delta'), refused: true };
     }
-    return { intents: this.phaseNow === 'live' ? this.maker.onBook(this.book, this.clock.now()) : [], refused: false };
+    return { intents: this.phaseNow === 'live' ? this.maker.onBook(this.view(), this.clock.now()) : [], refused: false };
   }
 
   position(update: PositionUpdate): Intent[] {
     if (this.phaseNow === 'stopped') return [];
-    return this.maker.onPosition(update, this.book, this.clock.now());
+    return this.maker.onPosition(update, this.view(), this.clock.now());
   }
 
   fill(fill: FillEvent): Intent[] {
     if (this.phaseNow === 'stopped') return [];
-    return this.maker.onFill(fill, this.book, this.clock.now());
+    return this.maker.onFill(fill, this.view(), this.clock.now());
   }
 
   lifecycle(event: LifecycleEvent): Intent[] {
@@ -90,7 +106,7 @@ export class TickerHost {
       this.book.markStale('reactivated');
       this.phaseNow = 'stale';
     }
-    return this.maker.onLifecycle(event, this.book, now);
+    return this.maker.onLifecycle(event, this.view(), now);
   }
 
   markStale(reason: string): Intent[] {
@@ -102,12 +118,12 @@ export class TickerHost {
 
   timer(): Intent[] {
     if (this.phaseNow === 'stopped') return [];
-    return this.maker.onTimer(this.book, this.clock.now());
+    return this.maker.onTimer(this.view(), this.clock.now());
   }
 
   setParams(params: StrategyParams): Intent[] {
     if (this.phaseNow === 'stopped') return [];
-    return this.maker.setParams(params, this.book, this.clock.now());
+    return this.maker.setParams(params, this.view(), this.clock.now());
   }
 
   shutdown(): Intent[] {

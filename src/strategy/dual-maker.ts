@@ -16,6 +16,7 @@ import type { Intent } from '../log/intent-record.js';
 import type { FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
 import type { BookView } from './book-view.js';
+import { ownLevels, type OwnLevel } from './own-orders.js';
 import { entryPrice, fillPriceOnLeg } from './entry-price.js';
 import { entryTargets } from './entry-targets.js';
 import { exitTarget } from './exit-target.js';
@@ -95,6 +96,11 @@ export class DualMaker {
       lastFillPrices: pairOf(this.lastFillPrices),
       lastReduceOnlyMs: pairOf(this.lastReduceOnlyMs),
     };
+  }
+
+  /** Where this maker's announced orders sit on the two bid ladders (see own-orders.ts). */
+  ownLevels(): OwnLevel[] {
+    return ownLevels(this.bids, this.exits);
   }
 
   /** New parameters (a per-market override or a live change); decides again at once. */

@@ -9,6 +9,11 @@ import { contractsToHundredths } from './units.js';
 /** YES is always decided before NO. */
 export const LEGS: readonly Side[] = ['yes', 'no'];
 
+/** The other leg of the market. */
+export function otherLeg(leg: Side): Side {
+  return leg === 'yes' ? 'no' : 'yes';
+}
+
 export type LegPair<T> = { readonly [L in Side]: T };
 
 /** inv_yes = max(position, 0), inv_no = max(-position, 0). */
