@@ -12,8 +12,10 @@
  * in order, and run at the first frame time, so the first decisions carry a real
  * exchange time rather than 1970.
  *
- * Pure: no wall clock, no host timers; the caller drives it.
+ * Pure: no wall clock, no host timers; the frames drive it.
  */
+import type { Timeline, TimelineTimer } from './timeline.js';
+
 export type ExchangeTimerId = number;
 
 interface Timer {
@@ -27,7 +29,7 @@ const MAX_FIRINGS_PER_ADVANCE = 1_000_000;
 /** cleared timers tolerated in the heap beyond twice the live ones */
 const COMPACT_SLACK = 1024;
 
-export class ExchangeClock {
+export class ExchangeClock implements Timeline {
   #nowMs = 0;
   #started = false;
   #held: Array<() => void> = [];
@@ -96,8 +98,8 @@ export class ExchangeClock {
     return timer.id;
   }
 
-  clearTimer(id: ExchangeTimerId): void {
-    if (!this.#live.delete(id)) return;
+  clearTimer(id: TimelineTimer): void {
+    if (!this.#live.delete(id as ExchangeTimerId)) return;
     if (this.#heap.length > COMPACT_SLACK + 2 * this.#live.size) this.#compact();
   }
 
