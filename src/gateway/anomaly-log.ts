@@ -12,7 +12,8 @@ export type AnomalyClass =
   | 'missing_sequence'
   | 'duplicate_sequence'
   | 'error_reply'
-  | 'actor_unavailable';
+  | 'actor_unavailable'
+  | 'handler_failed';
 
 export class AnomalyLog {
   private readonly counts = new Map<AnomalyClass, number>();

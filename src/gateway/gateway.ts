@@ -17,7 +17,7 @@ import { ERROR_CODES, type ClientCommand } from '../protocol/wire.js';
 import { AnomalyLog } from './anomaly-log.js';
 import type { ActorOutbox } from './actor-outbox.js';
 import { scanFrame, type FrameHeader } from './frame-scan.js';
-import type { EventSink } from './runtime-event.js';
+import { truncateFrame, type EventSink } from './runtime-event.js';
 import { SequenceTracker, type SequenceVerdict } from './sequence-tracker.js';
 import { BOOK_CHANNEL, Subscriptions } from './subscriptions.js';
 
@@ -46,6 +46,8 @@ export interface GatewayStatistics {
   readonly sequenceGaps: number;
   readonly deltasDroppedWhileStale: number;
   readonly slowConsumerEvents: number;
+  /** tickers told their book is stale (one MarkStale entry each), by reason */
+  readonly staleNotices: Readonly<Record<string, number>>;
   readonly anomalies: Readonly<Record<string, number>>;
 }
 
@@ -105,6 +107,7 @@ export class Gateway {
   private sequenceGaps = 0;
   private deltasDroppedWhileStale = 0;
   private slowConsumerEvents = 0;
+  private readonly staleNotices = new Map<StaleReason, number>();
 
   constructor(
     /** ticker -> owning shard */
@@ -142,14 +145,31 @@ export class Gateway {
 
   connectionClosed(generation: number, reason: string): void {
     if (this.connection?.generation === generation) this.connection = undefined;
-    this.invalidate([...this.owners.keys()], 'disconnected');
-    this.sink({ level: 'warn', kind: 'connection_closed', message: `disconnected (generation ${generation}): ${reason}; every book is stale`, data: { generation, reason } });
+    const booksMarkedStale = this.invalidate([...this.owners.keys()], 'disconnected');
+    this.sink({ level: 'warn', kind: 'connection_closed', message: `disconnected (generation ${generation}): ${reason}; every book is stale`, data: { generation, reason, booksMarkedStale } });
   }
 
   // ---- frames -------------------------------------------------------------------------
 
+  /**
+   * One frame from the socket. Bad input is logged, counted and recovered from inside;
+   * should handling it still throw (a bug), the frame is logged and every book is
+   * resynchronised, since what the failure left half done is unknown: it never reaches
+   * the socket's listener, where it would end the process.
+   */
   frame(text: string): void {
     this.framesReceived++;
+    try {
+      this.dispatch(text);
+    } catch (error) {
+      this.anomalies.record('handler_failed', `handling a frame failed (${(error as Error).message}); resynchronising every book`, text);
+      const tickers = [...this.owners.keys()];
+      this.invalidate(tickers, 'handler_failed');
+      this.requestSnapshots(tickers.filter((ticker) => this.feed.get(ticker)?.phase === 'awaiting'));
+    }
+  }
+
+  private dispatch(text: string): void {
     let header = scanFrame(text);
     let parsed: Record<string, unknown> | undefined;
     if (!header) {
@@ -258,21 +278,22 @@ export class Gateway {
       this.anomalies.record('duplicate_sequence', `sid ${sid}: seq ${seq} after ${verdict.last}, ignored`, text);
       return false;
     }
-    if (verdict.kind === 'gap') this.gap(connection, sid, type, verdict);
+    if (verdict.kind === 'gap') this.gap(connection, sid, type, verdict, text);
     return true;
   }
 
-  private gap(connection: Connection, sid: number, type: string, verdict: Extract<SequenceVerdict, { kind: 'gap' }>): void {
+  private gap(connection: Connection, sid: number, type: string, verdict: Extract<SequenceVerdict, { kind: 'gap' }>, text: string): void {
     this.sequenceGaps++;
     const channel = connection.subscriptions.channelOf(sid) ?? (type.startsWith('orderbook_') ? BOOK_CHANNEL : type);
     const detail = `sid ${sid} (${channel}): expected seq ${verdict.expected}, got ${verdict.received}`;
+    const frame = truncateFrame(text);
     if (channel !== BOOK_CHANNEL) {
-      this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; nothing to resynchronise on this channel`, data: { sid, channel, ...verdict } });
+      this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; nothing to resynchronise on this channel`, data: { sid, channel, ...verdict, frame } });
       return;
     }
     const tickers = [...connection.subscriptions.tickersOf(sid)];
-    this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; ${tickers.length} books stale, requesting snapshots`, data: { sid, channel, ...verdict } });
-    this.invalidate(tickers, 'sequence_gap');
+    const booksMarkedStale = this.invalidate(tickers, 'sequence_gap');
+    this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; ${tickers.length} books stale, requesting snapshots`, data: { sid, channel, ...verdict, booksMarkedStale, frame } });
     this.requestSnapshots(tickers);
   }
 
@@ -438,8 +459,11 @@ export class Gateway {
 
   // ---- shared steps -------------------------------------------------------------------
 
-  /** Marks live tickers awaiting and tells their actors (tickers already awaiting were told when they became so). */
-  private invalidate(tickers: readonly string[], reason: StaleReason): void {
+  /**
+   * Marks live tickers awaiting and tells their actors (tickers already awaiting were told
+   * when they became so). Returns how many were live.
+   */
+  private invalidate(tickers: readonly string[], reason: StaleReason): number {
     const byShard = new Map<number, string[]>();
     for (const ticker of tickers) {
       const state = this.feed.get(ticker);
@@ -450,7 +474,15 @@ export class Gateway {
       if (group) group.push(ticker);
       else byShard.set(shard, [ticker]);
     }
-    for (const [shard, group] of byShard) this.actors.outbox(shard)?.command({ kind: 'MarkStale', tickers: group, reason });
+    let marked = 0;
+    for (const [shard, group] of byShard) {
+      marked += group.length;
+      const outbox = this.actors.outbox(shard);
+      if (!outbox) continue;
+      outbox.command({ kind: 'MarkStale', tickers: group, reason });
+      this.staleNotices.set(reason, (this.staleNotices.get(reason) ?? 0) + group.length);
+    }
+    return marked;
   }
 
   private requestSnapshots(tickers: readonly string[]): void {
@@ -477,6 +509,7 @@ export class Gateway {
       sequenceGaps: this.sequenceGaps,
       deltasDroppedWhileStale: this.deltasDroppedWhileStale,
       slowConsumerEvents: this.slowConsumerEvents,
+      staleNotices: Object.fromEntries(this.staleNotices),
       anomalies: this.anomalies.totals(),
     };
   }

@@ -5,7 +5,7 @@ import { sampleOf, statusEvent, statusFigures } from '../../src/gateway/status-l
 
 const gateway = (framesReceived: number): GatewayStatistics => ({
   connectionsOpened: 1, framesReceived, framesRouted: framesReceived, tickersLive: 0, tickersAwaiting: 0, sequenceGaps: 0,
-  deltasDroppedWhileStale: 0, slowConsumerEvents: 0, anomalies: {},
+  deltasDroppedWhileStale: 0, slowConsumerEvents: 0, staleNotices: {}, anomalies: {},
 });
 const actor = (shardId: number, live: number, stale: number, intentsEmitted: number): ActorStatus => ({
   shardId, threadId: shardId + 10, tickers: { starting: 0, live, stale, closed: 0, stopped: 0 },
