@@ -7,6 +7,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { LogLevel, StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
+import type { BookSnapshot } from '../protocol/decode.js';
 import type { MakerState } from '../strategy/dual-maker.js';
 
 /** Why the gateway tells an actor that books can no longer be trusted. */
@@ -101,6 +102,14 @@ export interface ActorStatus {
   readonly framesProcessed: number;
   readonly intentsEmitted: number;
   readonly handlerFailures: number;
+  /** book updates refused (a level below zero, a bad snapshot): each made its ticker stale */
+  readonly refusedUpdates: number;
+}
+
+/** One ticker's book as its actor holds it, with the ticker's phase. */
+export interface TickerBook {
+  readonly phase: TickerPhase;
+  readonly book: BookSnapshot;
 }
 
 export interface ActorStopReport {
@@ -115,6 +124,8 @@ export interface ActorControl {
   /** false when the actor does not host the ticker */
   setParams(ticker: string, params: StrategyParams): boolean;
   addTickers(tickers: readonly TickerSetup[]): void;
+  /** the ticker's book, undefined when the actor does not host it */
+  book(ticker: string): TickerBook | undefined;
   /** cancels everything (reason shutdown), flushes to the logger, and ends the task */
   stop(): ActorStopReport;
 }

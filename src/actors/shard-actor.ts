@@ -33,6 +33,7 @@ export default async function runShardActor(task: ShardTask): Promise<ActorStopR
     status: () => shard.status(),
     setParams: (ticker, params) => shard.setParams(ticker, params),
     addTickers: (tickers) => shard.addTickers(tickers),
+    book: (ticker) => shard.book(ticker),
     stop: () => {
       // commands still queued on the data port were sent before the stop: handle them first
       for (let queued = receiveMessageOnPort(task.dataPort); queued; queued = receiveMessageOnPort(task.dataPort)) {

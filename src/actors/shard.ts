@@ -8,6 +8,12 @@
  * payload, a book refusing a delta, a bug) makes that ticker stale (its maker cancels what
  * rests), is logged with the frame, and asks the gateway for a fresh snapshot. The other
  * tickers of the shard carry on.
+ *
+ * Phase trace: every stale notice from the gateway, every other turn to stale and every
+ * turn to live is logged (`book_stale`, `book_live`) with the number of intents the ticker
+ * had emitted before it (`intentsBefore`). One producer carries a ticker's intents and
+ * events in order, so the intents file can be checked against the trace: nothing but
+ * cancels between a stale notice and the next fresh snapshot.
  */
 import type { LogLevel, StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
@@ -16,7 +22,7 @@ import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, Order
 import { scanFrame } from '../gateway/frame-scan.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
 import type { Clock } from './clock.js';
-import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, TickerPhase, TickerSetup } from './messages.js';
+import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
 export interface ShardOutputs {
@@ -50,6 +56,9 @@ export class Shard {
   private framesProcessed = 0;
   private intentsEmitted = 0;
   private handlerFailures = 0;
+  private refusedUpdates = 0;
+  /** ticker -> intents it emitted so far (the phase trace refers to them) */
+  private readonly intentCounts = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -96,7 +105,7 @@ export class Shard {
     } else {
       for (const ticker of command.tickers) {
         const host = this.hosts.get(ticker);
-        if (host) this.guarded(host, undefined, () => host.markStale(command.reason));
+        if (host) this.guarded(host, undefined, () => host.markStale(command.reason), command.reason);
       }
     }
     this.report();
@@ -120,7 +129,13 @@ export class Shard {
       framesProcessed: this.framesProcessed,
       intentsEmitted: this.intentsEmitted,
       handlerFailures: this.handlerFailures,
+      refusedUpdates: this.refusedUpdates,
     };
+  }
+
+  book(ticker: string): TickerBook | undefined {
+    const host = this.hosts.get(ticker);
+    return host && { phase: host.phase, book: host.book.toSnapshot() };
   }
 
   /** Cancels everything (reason shutdown), clears the timers; nothing is handled afterwards. */
@@ -152,16 +167,16 @@ export class Shard {
       this.unreadable(text, ticker === undefined ? 'frame without market_ticker' : `frame for ${ticker}, which this actor does not host`);
       return;
     }
-    this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!));
+    this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!, text));
   }
 
-  private apply(host: TickerHost, type: string, msg: Record<string, unknown>): Intent[] {
+  private apply(host: TickerHost, type: string, msg: Record<string, unknown>, text: string): Intent[] {
     const ticker = host.ticker;
     switch (type) {
       case 'orderbook_snapshot':
-        return this.bookStep(host, host.snapshot(decodeSnapshot(msg as unknown as OrderbookSnapshotMsg)));
+        return this.bookStep(host, host.snapshot(decodeSnapshot(msg as unknown as OrderbookSnapshotMsg)), text);
       case 'orderbook_delta':
-        return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)));
+        return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)), text);
       case 'market_position': {
         const update = decodePosition(msg as unknown as MarketPositionMsg);
         this.outputs.event({ level: 'info', kind: 'position', ticker, message: `${ticker} position ${String(msg.position_fp ?? update.position / 100)}`, data: msg });
@@ -191,11 +206,18 @@ export class Shard {
     }
   }
 
-  /** After a book update: a refused one asks for a snapshot, an accepted one logs the ladder (debug). */
-  private bookStep(host: TickerHost, result: StepResult): Intent[] {
+  /** After a book update: a refused one is counted and asks for a snapshot, an accepted one logs the ladder (debug). */
+  private bookStep(host: TickerHost, result: StepResult, text: string): Intent[] {
     if (result.refused) {
+      this.refusedUpdates++;
       this.snapshotRequests.set(host.ticker, 'book_refused_update');
-      this.outputs.event({ level: 'warn', kind: 'book_refused_update', ticker: host.ticker, message: `${host.ticker}: ${host.book.staleReason ?? 'book refused an update'}; resnapshotting` });
+      this.outputs.event({
+        level: 'warn',
+        kind: 'book_refused_update',
+        ticker: host.ticker,
+        message: `${host.ticker}: ${host.book.staleReason ?? 'book refused an update'}; resnapshotting`,
+        data: { frame: truncateFrame(text) },
+      });
     } else {
       this.ladder(host);
     }
@@ -223,8 +245,9 @@ export class Shard {
 
   // ---- isolation and output -----------------------------------------------------------
 
-  /** Runs one host step; its intents are emitted; a throw isolates the ticker. */
-  private guarded(host: TickerHost, frame: string | undefined, step: () => Intent[]): void {
+  /** Runs one host step (`notice`: a stale notice from the gateway); its intents are emitted; a throw isolates the ticker. */
+  private guarded(host: TickerHost, frame: string | undefined, step: () => Intent[], notice?: StaleReason): void {
+    const before = host.phase;
     let intents: Intent[];
     try {
       intents = step();
@@ -232,7 +255,26 @@ export class Shard {
       this.isolate(host, error as Error, frame);
       return;
     }
+    this.tracePhase(host, before, notice);
     this.emit(host, intents);
+  }
+
+  /** Logs a stale notice, a turn to stale or a turn to live, before the intents of the step that caused it. */
+  private tracePhase(host: TickerHost, before: TickerPhase, notice?: StaleReason): void {
+    const after = host.phase;
+    const intentsBefore = this.intentCounts.get(host.ticker) ?? 0;
+    if (notice !== undefined || (after === 'stale' && before !== 'stale')) {
+      const reason = notice ?? host.book.staleReason ?? 'stale';
+      this.outputs.event({
+        level: 'info',
+        kind: 'book_stale',
+        ticker: host.ticker,
+        message: `${host.ticker}: book stale (${reason})`,
+        data: { reason, notice: notice !== undefined, phase: after, intentsBefore },
+      });
+    } else if (after === 'live' && before !== 'live') {
+      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `${host.ticker}: fresh snapshot applied, deciding again`, data: { intentsBefore } });
+    }
   }
 
   private isolate(host: TickerHost, error: Error, frame: string | undefined): void {
@@ -245,8 +287,11 @@ export class Shard {
       ...(frame !== undefined ? { data: { frame: truncateFrame(frame) } } : {}),
     });
     this.snapshotRequests.set(host.ticker, 'handler_failed');
+    const before = host.phase;
     try {
-      this.emit(host, host.markStale('handler_failed'));
+      const intents = host.markStale('handler_failed');
+      this.tracePhase(host, before);
+      this.emit(host, intents);
     } catch (cancelError) {
       this.outputs.event({ level: 'error', kind: 'ticker_isolated', ticker: host.ticker, message: `${host.ticker}: cancelling after a failure failed too: ${(cancelError as Error).message}` });
     }
@@ -256,6 +301,7 @@ export class Shard {
     if (intents.length > 0) {
       for (const intent of intents) this.outputs.intent(intent);
       this.intentsEmitted += intents.length;
+      this.intentCounts.set(host.ticker, (this.intentCounts.get(host.ticker) ?? 0) + intents.length);
       this.dirtyStates.add(host.ticker);
       if (this.options.forwardIntents) this.forwarded.push(...intents);
     }

@@ -21,7 +21,7 @@ import { ActorOutbox, type OutboxOptions } from '../gateway/actor-outbox.js';
 import type { EventSink } from '../gateway/runtime-event.js';
 import type { MakerState } from '../strategy/dual-maker.js';
 import type { Clock } from './clock.js';
-import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerSetup } from './messages.js';
+import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerBook, TickerSetup } from './messages.js';
 
 export type ActorPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'faulted';
 
@@ -83,6 +83,7 @@ export class Supervisor {
   private readonly actors = new Map<number, ActorRecord>();
   private readonly makerStates = new Map<string, MakerState>();
   private stopping = false;
+  private restartCount = 0;
 
   constructor(
     assignment: ReadonlyMap<number, readonly string[]>,
@@ -136,6 +137,11 @@ export class Supervisor {
     return this.actors.get(shardId)?.phase;
   }
 
+  /** Relaunches after a thread died, over all actors, since the start. */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
   /** The pool's threads (for diagnostics: match an actor's status threadId). */
   get threads(): readonly Worker[] {
     return this.pool.threads;
@@ -151,12 +157,25 @@ export class Supervisor {
   }
 
   async setParams(ticker: string, params: StrategyParams): Promise<boolean> {
+    const control = this.controlOf(ticker);
+    if (!control) return false;
+    return withTimeout(control.remote.setParams(ticker, params), this.options.controlTimeoutMs, `actor ${control.shardId} setParams`);
+  }
+
+  /** The ticker's book as its actor holds it; undefined when no running actor hosts it. */
+  async book(ticker: string): Promise<TickerBook | undefined> {
+    const control = this.controlOf(ticker);
+    if (!control) return undefined;
+    return withTimeout(control.remote.book(ticker), this.options.controlTimeoutMs, `actor ${control.shardId} book`);
+  }
+
+  /** The control plane of the running actor that hosts the ticker. */
+  private controlOf(ticker: string): { shardId: number; remote: Comlink.Remote<ActorControl> } | undefined {
     for (const record of this.actors.values()) {
       if (!record.tickers.includes(ticker)) continue;
-      if (record.phase !== 'running' || !record.control) return false;
-      return withTimeout(record.control.setParams(ticker, params), this.options.controlTimeoutMs, `actor ${record.shardId} setParams`);
+      return record.phase === 'running' && record.control ? { shardId: record.shardId, remote: record.control } : undefined;
     }
-    return false;
+    return undefined;
   }
 
   /**
@@ -245,6 +264,7 @@ export class Supervisor {
       data: { shard: record.shardId, crashesInARow: record.crashesInARow },
     });
     this.handlers.actorDown(record.shardId, error);
+    this.restartCount++;
     record.restartTimer = setTimeout(() => {
       record.restartTimer = undefined;
       if (!this.stopping) void this.launch(record);

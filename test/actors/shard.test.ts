@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import sinon from 'sinon';
 import type { StrategyParams } from '../../src/config/types.js';
 import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
@@ -166,6 +167,107 @@ describe('Shard', () => {
     expect(h.events.find((event) => event.kind === 'state_not_restored')?.ticker).to.equal('A-1');
     h.deliver(snapshot('A-1'));
     expect(h.shard.status().tickers.live).to.equal(1);
+  });
+
+  it('counts a refused update and logs it with the raw frame', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'));
+    const refused = delta('A-1', '0.4200', '-50.00');
+    h.deliver(refused);
+    expect(h.shard.status().refusedUpdates).to.equal(1);
+    const logged = h.events.find((event) => event.kind === 'book_refused_update');
+    expect(logged?.ticker).to.equal('A-1');
+    expect(logged?.data?.frame).to.equal(refused);
+  });
+
+  it('isolates the ticker of a frame it cannot parse but the gateway could route, with the frame logged', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'), snapshot('B-1'));
+    h.posted.length = 0;
+    const broken = '{"type":"orderbook_delta","sid":1,"seq":3,"msg":{"market_ticker":"A-1"}'; // one brace short
+    h.deliver(broken);
+    expect(h.events.find((event) => event.kind === 'malformed_frame')?.data?.frame).to.equal(broken);
+    expect(resting(h.intents, 'A-1').size).to.equal(0);
+    expect(resting(h.intents, 'B-1').size).to.equal(2);
+    expect(h.posted).to.deep.include({ kind: 'SnapshotRequested', tickers: ['A-1'], reason: 'handler_failed' });
+    expect(h.shard.status().tickers).to.include({ live: 1, stale: 1 });
+  });
+
+  it('traces stale notices and turns to live with the number of intents emitted before each', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    const trace = (): string[] =>
+      h.events.filter((event) => event.kind === 'book_stale' || event.kind === 'book_live').map((event) => `${event.kind} ${JSON.stringify(event.data)}`);
+    h.deliver(snapshot('A-1')); // 2 quotes
+    h.shard.handle({ kind: 'MarkStale', tickers: ['A-1'], reason: 'disconnected' }); // 2 cancels
+    h.shard.handle({ kind: 'MarkStale', tickers: ['A-1'], reason: 'sequence_gap' }); // already stale: a notice, nothing to cancel
+    h.deliver(snapshot('A-1')); // 2 quotes
+    h.deliver(delta('A-1', '0.4200', '-50.00')); // refused: 2 cancels
+    expect(h.intents.map((intent) => intent.kind)).to.deep.equal(['quote', 'quote', 'cancel', 'cancel', 'quote', 'quote', 'cancel', 'cancel']);
+    expect(trace()).to.deep.equal([
+      'book_live {"intentsBefore":0}',
+      'book_stale {"reason":"disconnected","notice":true,"phase":"stale","intentsBefore":2}',
+      'book_stale {"reason":"sequence_gap","notice":true,"phase":"stale","intentsBefore":4}',
+      'book_live {"intentsBefore":4}',
+      'book_stale {"reason":"level negative: yes 42 would be -32.00","notice":false,"phase":"stale","intentsBefore":6}',
+    ]);
+  });
+
+  it('answers a book query with the ticker\'s phase and its levels in wire order', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    expect(h.shard.book('A-1')).to.deep.equal({ phase: 'starting', book: { ticker: 'A-1', yes: [], no: [] } });
+    h.deliver(snapshot('A-1'), delta('A-1', '0.4000', '-2.00'));
+    expect(h.shard.book('A-1')).to.deep.equal({ phase: 'live', book: { ticker: 'A-1', yes: [[40, 300], [42, 1800]], no: [[53, 2200], [54, 1200]] } });
+    expect(h.shard.book('NOT-HOSTED')).to.equal(undefined);
+  });
+
+  it('the first market_position after a restart wins over the restored inventory, even before the fresh snapshot', () => {
+    const position = (count: string, cost: string): string =>
+      JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: count, position_cost_dollars: cost } });
+    const first = harness([{ ticker: 'A-1', params: PARAMS }]);
+    first.deliver(snapshot('A-1'), position('10.00', '5.0000')); // entry 50: exit at 52
+    expect(first.intents.some((intent) => intent.kind === 'exit' && intent.price === 52)).to.equal(true);
+    const reports = first.posted.filter((event) => event.kind === 'MakerStatesReported');
+    const lastReport = reports.at(-1);
+    const state = lastReport && lastReport.kind === 'MakerStatesReported' ? lastReport.states[0]!.state : undefined;
+    expect(state?.position).to.equal(1_000);
+    const second = harness([{ ticker: 'A-1', params: PARAMS, restoredState: state! }]);
+    second.deliver(position('20.00', '8.4000')); // strategy-spec example 5: entry 42
+    expect(second.intents.filter((intent) => intent.kind !== 'cancel' && intent.kind !== 'exit_cancel')).to.deep.equal([]); // stale: nothing decided
+    second.deliver(snapshot('A-1'));
+    const decided = second.intents.filter((intent) => intent.reason !== 'stale_book').map((intent) => `${intent.kind} ${intent.side} ${intent.size} @ ${intent.price}`);
+    expect(decided).to.deep.equal(['quote yes 500 @ 42', 'quote no 500 @ 55', 'exit yes 500 @ 44']);
+  });
+
+  it('never throws, whatever frames it is handed', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'), snapshot('B-1'));
+    const value = fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: -200, max: 200 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 }),
+      fc.constantFrom('0.4200', '-1.00', '5.00', '1.0000', 'yes', 'no', '99.99'));
+    const frame = fc
+      .record({
+        type: fc.constantFrom('orderbook_snapshot', 'orderbook_delta', 'market_position', 'fill', 'market_lifecycle_v2', 'trade', 'ticker', 'other'),
+        sid: fc.integer({ min: 1, max: 5 }),
+        seq: fc.nat(),
+        msg: fc.record(
+          {
+            market_ticker: fc.constantFrom('A-1', 'B-1', 'C-1'),
+            price_dollars: value, delta_fp: value, side: value, position_fp: value, position_cost_dollars: value,
+            yes_dollars_fp: fc.oneof(value, fc.array(fc.tuple(value, value), { maxLength: 3 })),
+            no_dollars_fp: fc.oneof(value, fc.array(fc.tuple(value, value), { maxLength: 3 })),
+            yes_price_dollars: value, count_fp: value, outcome_side: value, event_type: value,
+          },
+          { requiredKeys: ['market_ticker'] },
+        ),
+      })
+      .map((record) => JSON.stringify(record));
+    const cut = frame.chain((text) => fc.nat({ max: text.length }).map((length) => text.slice(0, length)));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(frame, cut, fc.string()), { maxLength: 20 }), (frames) => {
+        expect(() => h.deliver(...frames)).not.to.throw();
+      }),
+      { numRuns: 300 },
+    );
+    expect(h.shard.status().framesProcessed).to.be.greaterThan(2);
   });
 
   it('adds a ticker at runtime (control plane addTickers)', () => {

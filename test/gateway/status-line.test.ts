@@ -9,7 +9,7 @@ const gateway = (framesReceived: number): GatewayStatistics => ({
 });
 const actor = (shardId: number, live: number, stale: number, intentsEmitted: number): ActorStatus => ({
   shardId, threadId: shardId + 10, tickers: { starting: 0, live, stale, closed: 0, stopped: 0 },
-  framesProcessed: 0, intentsEmitted, handlerFailures: 0,
+  framesProcessed: 0, intentsEmitted, handlerFailures: 0, refusedUpdates: 0,
 });
 
 describe('status line', () => {
