@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
 import { ConnectionManager, type ConnectionHandlers, type ExchangeSocket } from '../../src/gateway/connection-manager.js';
@@ -88,6 +89,82 @@ describe('ConnectionManager', () => {
     await clock.tickAsync(SETTINGS.maxDelayMs);
     await running;
     expect(attempts.slice(0, 4)).to.deep.equal([0, 125, 375, 875]);
+  });
+
+  it('draws every delay uniformly within [0, min(cap, start x 2^k)] (full jitter)', async () => {
+    const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fraction, { minLength: 8, maxLength: 8 }), async (draws) => {
+        let drawn = 0;
+        (Math.random as sinon.SinonStub).callsFake(() => draws[drawn++ % draws.length]!);
+        const attempts: number[] = [];
+        const manager: ConnectionManager = new ConnectionManager(
+          () => {
+            attempts.push(Date.now());
+            if (attempts.length === 9) manager.stop();
+            return Promise.reject(new Error('connect ECONNREFUSED'));
+          },
+          recordingHandlers(),
+          { now: () => Date.now() },
+          SETTINGS,
+        );
+        const running = manager.run();
+        await clock.tickAsync(20_000); // 8 delays of at most 250 + 500 + 1000 + 2000 + 4 x 4000
+        await running;
+        const delays = attempts.slice(1, 9).map((at, index) => at - attempts[index]!);
+        expect(delays).to.have.length(8);
+        delays.forEach((delay, index) => {
+          const ceiling = Math.min(SETTINGS.maxDelayMs, SETTINGS.startingDelayMs * 2 ** index);
+          expect(delay).to.be.within(0, ceiling);
+          // the draw, rounded to whole ms (a timer waits at least 1 ms)
+          expect(Math.abs(delay - draws[index]! * ceiling)).to.be.at.most(1);
+        });
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a stop while a connect is pending: the socket that opens afterwards is closed at once and never reported', async () => {
+    const socket = new FakeSocket();
+    const handlers = recordingHandlers();
+    let finishOpening: (socket: ExchangeSocket) => void = () => undefined;
+    const manager = new ConnectionManager(
+      () => new Promise<ExchangeSocket>((resolve) => (finishOpening = resolve)),
+      handlers,
+      { now: () => Date.now() },
+      SETTINGS,
+    );
+    const running = manager.run();
+    await clock.tickAsync(0);
+    manager.stop();
+    finishOpening(socket as unknown as ExchangeSocket);
+    await running;
+    expect(socket.readyState).to.equal(3);
+    expect(handlers.log).to.deep.equal([]);
+    expect(manager.connected).to.equal(false);
+  });
+
+  it('a stop during a retry delay: no attempt afterwards, and run() ends when the delay runs out', async () => {
+    const attempts: number[] = [];
+    const manager = new ConnectionManager(
+      () => {
+        attempts.push(Date.now());
+        return Promise.reject(new Error('connect ECONNREFUSED'));
+      },
+      recordingHandlers(),
+      { now: () => Date.now() },
+      SETTINGS,
+    );
+    let ended = false;
+    const running = manager.run().then(() => {
+      ended = true;
+    });
+    await clock.tickAsync(300); // attempts at 0 and 250; the next one waits until 750
+    manager.stop();
+    await clock.tickAsync(SETTINGS.maxDelayMs);
+    await running;
+    expect(ended).to.equal(true);
+    expect(attempts).to.deep.equal([0, 250]);
   });
 
   it('stops at once on a fatal refusal (bad key): one attempt, the error comes out of run()', async () => {
