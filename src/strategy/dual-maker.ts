@@ -23,7 +23,7 @@ import { exitTarget } from './exit-target.js';
 import { type CancelAllReason, type DecisionContext, makeIntent } from './intents.js';
 import { atInventoryCap, inventoryOn, LEGS } from './legs.js';
 import { type MakerMode, type MakerState, parseMakerState } from './maker-state.js';
-import { closesMarket, reopensMarket } from './market-lifecycle.js';
+import { announcedCloseMs, closesMarket, reopensMarket } from './market-lifecycle.js';
 import { reconcileBid } from './reconcile-bid.js';
 import { reconcileExit } from './reconcile-exit.js';
 import { reduceOnlyDecision } from './reduce-only.js';
@@ -57,6 +57,8 @@ export class DualMaker {
   /** set while waiting for a fresh snapshot: decisions resume once snapshotCount exceeds it */
   private resumeAfterSnapshot: number | undefined;
   private pausedBecause: string | undefined;
+  /** a close time announced for later: the market closes when it comes */
+  private closeAtMs: number | undefined;
 
   constructor(
     readonly ticker: string,
@@ -78,6 +80,7 @@ export class DualMaker {
     }
     maker.position = checked.position;
     maker.costE4 = undefinedIfNull(checked.costE4);
+    maker.closeAtMs = undefinedIfNull(checked.closeAtMs);
     return maker;
   }
 
@@ -95,6 +98,7 @@ export class DualMaker {
       costE4: nullIfUndefined(this.costE4),
       lastFillPrices: pairOf(this.lastFillPrices),
       lastReduceOnlyMs: pairOf(this.lastReduceOnlyMs),
+      closeAtMs: nullIfUndefined(this.closeAtMs),
     };
   }
 
@@ -141,7 +145,7 @@ export class DualMaker {
     }
     const entryBefore = this.entryOf(leg);
     this.lastFillPrices[leg] = price;
-    return this.entryOf(leg) === entryBefore ? [] : this.decide(book, nowMs);
+    return this.entryOf(leg) === entryBefore ? this.closeIfDue(nowMs) : this.decide(book, nowMs);
   }
 
   /** For the TTLs and the reduce-only rate limit; see nextDeadlineMs. */
@@ -151,25 +155,38 @@ export class DualMaker {
 
   /** The book can no longer be trusted: cancel everything and wait for a newer snapshot. */
   onStale(reason: string, nowMs: number): Intent[] {
-    if (this.mode !== 'active') return [];
+    const closing = this.closeIfDue(nowMs);
+    if (closing.length > 0 || this.mode !== 'active') return closing;
     this.waitForSnapshotAfter(this.seenSnapshotCount ?? 0, reason);
     return this.cancelEverything('stale_book', nowMs);
   }
 
   onLifecycle(event: LifecycleEvent, book: BookView, nowMs: number): Intent[] {
     this.requireTicker(event.ticker, 'lifecycle event');
-    if (closesMarket(event, nowMs)) {
-      if (this.mode !== 'active') return [];
-      this.mode = 'closed';
-      this.pausedBecause = `market_closed: ${event.eventType}`;
-      return this.cancelEverything('market_closed', nowMs);
-    }
+    const intents = this.closeIfDue(nowMs);
+    if (closesMarket(event, nowMs)) return [...intents, ...this.close(event.eventType, nowMs)];
+    const closeAt = announcedCloseMs(event, nowMs);
+    if (closeAt !== undefined) this.closeAtMs = closeAt;
     if (reopensMarket(event) && this.mode === 'closed') {
       this.mode = 'active';
       this.seenSnapshotCount = book.snapshotCount;
       this.waitForSnapshotAfter(book.snapshotCount, `reopened: ${event.eventType}`);
     }
-    return [];
+    return intents;
+  }
+
+  /** Closes the market once its announced close time has come. */
+  private closeIfDue(nowMs: number): Intent[] {
+    return this.closeAtMs !== undefined && nowMs >= this.closeAtMs ? this.close('close time reached', nowMs) : [];
+  }
+
+  /** The market closed: cancel everything (reason market_closed) and decide nothing until `activated`. */
+  private close(why: string, nowMs: number): Intent[] {
+    this.closeAtMs = undefined;
+    if (this.mode !== 'active') return [];
+    this.mode = 'closed';
+    this.pausedBecause = `market_closed: ${why}`;
+    return this.cancelEverything('market_closed', nowMs);
   }
 
   /** Cancels everything (reason shutdown) and decides nothing more. */
@@ -186,7 +203,7 @@ export class DualMaker {
     if (this.mode !== 'active' || this.resumeAfterSnapshot !== undefined) return undefined;
     const quoteTtlMs = secondsToMs(this.params.quote_ttl_s);
     const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
-    const deadlines: number[] = [];
+    const deadlines: number[] = this.closeAtMs === undefined ? [] : [this.closeAtMs];
     for (const leg of LEGS) {
       const bid = this.bids[leg];
       const exit = this.exits[leg];
@@ -207,6 +224,8 @@ export class DualMaker {
 
   private decide(book: BookView, nowMs: number): Intent[] {
     if (this.mode !== 'active') return [];
+    const closing = this.closeIfDue(nowMs);
+    if (closing.length > 0 || this.mode !== 'active') return closing;
     if (!this.trusts(book)) return this.cancelEverything('stale_book', nowMs);
     const context: DecisionContext = { ticker: this.ticker, nowMs };
     const intents: Intent[] = [];

@@ -23,6 +23,8 @@ export interface MakerState {
   readonly lastFillPrices: LegPair<number | null>;
   /** when the last reduce-only prompt went out on each leg, while the cap holds */
   readonly lastReduceOnlyMs: LegPair<number | null>;
+  /** the market's announced close time (ms), when one is known and still ahead */
+  readonly closeAtMs: number | null;
 }
 
 export class MakerStateError extends Error {
@@ -82,5 +84,6 @@ export function parseMakerState(value: unknown): MakerState {
     costE4: integerOrNull(value['costE4'], 'costE4'),
     lastFillPrices: pair(value['lastFillPrices'], 'lastFillPrices', integerOrNull),
     lastReduceOnlyMs: pair(value['lastReduceOnlyMs'], 'lastReduceOnlyMs', integerOrNull),
+    closeAtMs: value['closeAtMs'] === undefined ? null : integerOrNull(value['closeAtMs'], 'closeAtMs'),
   };
 }

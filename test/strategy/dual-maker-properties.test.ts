@@ -284,8 +284,13 @@ class Harness {
 class PauseTracker {
   private waitingForSnapshot = false;
   private closed = false;
+  private closeAtMs: number | undefined;
 
   follow(event: Event, harness: Harness): void {
+    if (this.closeAtMs !== undefined && harness.nowMs >= this.closeAtMs) {
+      this.closed = true;
+      this.closeAtMs = undefined;
+    }
     if (event.kind === 'snapshot' && !this.closed) this.waitingForSnapshot = false;
     if (event.kind === 'stale' || (event.kind === 'delta' && harness.book.stale)) this.waitingForSnapshot = true;
     if (event.kind === 'lifecycle') {
@@ -293,7 +298,10 @@ class PauseTracker {
       const closes =
         ['deactivated', 'determined', 'settled'].includes(event.eventType) ||
         (event.eventType === 'close_date_updated' && closeTsMs <= harness.nowMs);
-      if (closes) this.closed = true;
+      if (closes) {
+        this.closed = true;
+        this.closeAtMs = undefined;
+      } else if (event.eventType === 'close_date_updated') this.closeAtMs = closeTsMs;
       else if (event.eventType === 'activated' && this.closed) {
         this.closed = false;
         this.waitingForSnapshot = true;

@@ -338,11 +338,29 @@ describe('DualMaker', () => {
       });
     }
 
-    it('ignores a close date in the future', () => {
+    it('keeps trading until a close date in the future, then closes when it comes', () => {
       const { maker, book } = holdingMaker();
-      const later = { ticker: TICKER, eventType: 'close_date_updated', closeTsMs: T0 + 3_600_000 };
+      const closeAt = T0 + 3_600_000;
+      const later = { ticker: TICKER, eventType: 'close_date_updated', closeTsMs: closeAt };
       expect(maker.onLifecycle(later, book, T0 + 1)).to.deep.equal([]);
       expect(maker.exportState().mode).to.equal('active');
+      expect(maker.exportState().closeAtMs).to.equal(closeAt);
+      expect(maker.nextDeadlineMs()).to.be.at.most(closeAt);
+      // well before the close, a timer decision keeps quoting
+      expect(maker.onTimer(book, closeAt - 1).every((intent) => intent.reason !== 'market_closed')).to.equal(true);
+      const atClose = maker.onTimer(book, closeAt);
+      expect(atClose.length).to.be.greaterThan(0);
+      expect(atClose.every((intent) => intent.reason === 'market_closed')).to.equal(true);
+      expect(maker.exportState().mode).to.equal('closed');
+      expect(maker.onBook(book, closeAt + 1)).to.deep.equal([]);
+    });
+
+    it('survives a restart with its close time', () => {
+      const { maker, book } = holdingMaker();
+      const closeAt = T0 + 60_000;
+      maker.onLifecycle({ ticker: TICKER, eventType: 'close_date_updated', closeTsMs: closeAt }, book, T0 + 1);
+      const restored = DualMaker.fromState(TICKER, SPEC_DEFAULTS, JSON.parse(JSON.stringify(maker.exportState())));
+      expect(restored.nextDeadlineMs()).to.be.at.most(closeAt);
     });
 
     it('resumes after activated, once a fresh snapshot arrives', () => {

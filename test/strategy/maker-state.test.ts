@@ -10,6 +10,7 @@ describe('parseMakerState', () => {
     costE4: 10_000,
     lastFillPrices: { yes: 43, no: null },
     lastReduceOnlyMs: { yes: null, no: 800 },
+    closeAtMs: 5_000,
   };
 
   it('accepts a valid state, also after a JSON round trip', () => {
@@ -27,6 +28,7 @@ describe('parseMakerState', () => {
     ['an order without a time', { ...valid, bids: { yes: { price: 5, size: 1 }, no: null } }, /bids\.yes\.postedMs/],
     ['a missing leg pair', { ...valid, lastFillPrices: undefined }, /lastFillPrices must be/],
     ['a text cost', { ...valid, costE4: '1.00' }, /costE4 must be an integer or null/],
+    ['a fractional close time', { ...valid, closeAtMs: 1.5 }, /closeAtMs must be an integer or null/],
   ];
   for (const [name, state, message] of broken) {
     it(`refuses ${name} with a message naming the field`, () => {
