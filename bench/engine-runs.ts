@@ -1,0 +1,94 @@
+/**
+ * Runs of the engine against a replay feed, each in fresh processes: one as fast as the
+ * engine reads, a search for the highest rate it sustains end to end, a fixed-rate latency
+ * run, a profiled run.
+ *
+ * Sustained means: no frame dropped anywhere (no slow-consumer overload, no delta dropped
+ * on a stale book) and the actors handled frames at 95% or more of the feed rate. As fast
+ * as read, the gateway outruns the actors and sheds load by design, so that run gives the
+ * gateway's own read rate, not an end-to-end figure.
+ */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { forkBench } from './child-process.js';
+import type { EngineRunOptions, EngineRunResult } from './engine-process.js';
+import { startFeed, type BenchKey } from './replay-feed.js';
+import type { Workload } from './workloads.js';
+
+export interface EngineTrial {
+  /** frames per second fed, or as fast as read */
+  readonly feedRate: number | 'as fast as read';
+  readonly result: EngineRunResult;
+  /** frames handled by the actors per second */
+  readonly handledRate: number;
+  readonly sustained: boolean;
+}
+
+export interface RunSettings {
+  readonly key: BenchKey;
+  readonly directory: string;
+  readonly workers: number;
+}
+
+/** frames per search trial: about this long at the trial's rate */
+const TRIAL_SECONDS = 2.5;
+const MIN_TRIAL_FRAMES = 50_000;
+const SEARCH_TRIALS = 4;
+
+export async function runEngine(
+  workload: Workload,
+  settings: RunSettings,
+  feedRate: number | 'as fast as read',
+  options: { mode?: EngineRunOptions['mode']; frames?: number; nodeOptions?: readonly string[] } = {},
+): Promise<EngineTrial> {
+  const feed = await startFeed(workload, settings.key, feedRate);
+  try {
+    const run: EngineRunOptions = {
+      mode: options.mode ?? 'throughput',
+      url: feed.url,
+      keyId: settings.key.keyId,
+      keyPath: settings.key.privateKeyPath,
+      tickers: workload.tickers,
+      frames: options.frames ?? workload.frames.length,
+      workers: settings.workers,
+      logDirectory: mkdtempSync(join(settings.directory, `engine-${workload.tickers.length}-`)),
+      warmupMs: 1_000,
+    };
+    const engine = forkBench('./engine-process.ts', [JSON.stringify(run)], options.nodeOptions ?? []);
+    const { result } = await engine.next<{ result: EngineRunResult }>('result');
+    await engine.exited;
+    const handledRate = (result.framesReceived / result.durationMs) * 1000;
+    const dropped = result.slowConsumerEvents > 0 || result.deltasDroppedWhileStale > 0;
+    const sustained = !dropped && (feedRate === 'as fast as read' || handledRate >= 0.95 * feedRate);
+    return { feedRate, result, handledRate, sustained };
+  } finally {
+    await feed.stop();
+  }
+}
+
+function trialFrames(workload: Workload, rate: number): number {
+  return Math.min(workload.frames.length, Math.max(MIN_TRIAL_FRAMES, Math.ceil(rate * TRIAL_SECONDS)));
+}
+
+/** The as-fast-as-read run, then a bisection on the feed rate for the highest one sustained. */
+export async function searchSustainedRate(workload: Workload, settings: RunSettings): Promise<{ fast: EngineTrial; trials: EngineTrial[]; best: EngineTrial | undefined }> {
+  const fast = await runEngine(workload, settings, 'as fast as read');
+  if (fast.sustained) return { fast, trials: [], best: fast };
+  const trials: EngineTrial[] = [];
+  let low = 0;
+  let high = fast.handledRate;
+  let rate = 0.8 * fast.handledRate;
+  let best: EngineTrial | undefined;
+  for (let attempt = 0; attempt < SEARCH_TRIALS; attempt++) {
+    const trial = await runEngine(workload, settings, Math.round(rate), { frames: trialFrames(workload, rate) });
+    trials.push(trial);
+    if (trial.sustained) {
+      low = rate;
+      if (!best || trial.handledRate > best.handledRate) best = trial;
+    } else {
+      high = rate;
+    }
+    rate = low === 0 ? rate * 0.7 : (low + high) / 2;
+  }
+  return { fast, trials, best };
+}
