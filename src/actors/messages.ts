@@ -106,7 +106,7 @@ export interface ActorStatus {
   readonly refusedUpdates: number;
 }
 
-/** One ticker's book as its actor holds it, with the ticker's phase. */
+/** One ticker's book as the exchange sent it (own orders included), with the ticker's phase. */
 export interface TickerBook {
   readonly phase: TickerPhase;
   readonly book: BookSnapshot;
