@@ -33,6 +33,15 @@ export class Random {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
+  /** Shuffles `items` in place (Fisher-Yates) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let index = items.length - 1; index > 0; index -= 1) {
+      const other = this.integer(0, index);
+      [items[index], items[other]] = [items[other]!, items[index]!];
+    }
+    return items;
+  }
+
   /** Standard normal draw (Box-Muller). */
   normal(): number {
     const u = 1 - this.next();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { authHeaders } from '../../src/protocol/auth.js';
-import { SimHarness, testKey } from './sim-client.js';
+import { ticksToDollars } from '../../src/protocol/fixed.js';
+import { SimHarness } from './sim-client.js';
 
 /** Runs one scripted run and returns every frame text the client received, in order. */
 async function recordRun(seed: number): Promise<string[]> {
@@ -12,16 +12,10 @@ async function recordRun(seed: number): Promise<string[]> {
     for (let round = 0; round < 5; round += 1) {
       harness.sim.step(60);
       harness.clock.advance(1000);
-      const key = testKey();
-      const path = '/trade-api/v2/portfolio/events/orders';
       const book = harness.sim.bookSnapshot(tickers[round]!);
       const price = book.yes.length > 0 ? book.yes.at(-1)![0] : 30;
-      const response = await fetch(`${harness.sim.restUrl}/portfolio/events/orders`, {
-        method: 'POST',
-        headers: { ...authHeaders(key.keyId, key.privateKey, harness.clock.now(), 'POST', path), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ ticker: tickers[round], side: 'bid', count: '3.00', price: `0.${String(price).padStart(2, '0')}00`, time_in_force: 'good_till_canceled', client_order_id: `order-${round}` }),
-      });
-      expect(response.status).to.equal(201);
+      const placed = await harness.order({ ticker: tickers[round], side: 'bid', count: '3.00', price: ticksToDollars(price), time_in_force: 'good_till_canceled', client_order_id: `order-${round}` });
+      expect(placed.status).to.equal(201);
       await client.command('update_subscription', { sid: 1, action: 'get_snapshot', market_tickers: [tickers[round]] });
     }
     harness.sim.step(200);

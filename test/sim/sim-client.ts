@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { authHeaders, parseRsaPrivateKey } from '../../src/protocol/auth.js';
-import type { ServerFrame } from '../../src/protocol/wire.js';
+import { REST_PREFIX, type ServerFrame } from '../../src/protocol/wire.js';
 import { ManualClock, generateKeyPair, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export interface TestKey {
@@ -175,6 +175,17 @@ export class SimHarness {
     const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(1_790_000_000_000);
     const sim = await startSimulator({ autoRun: false, markets: 5, seed: 42, ...options, clock, keys: keysOption(...registered) });
     return new SimHarness(sim, clock);
+  }
+
+  /** Places a paper order over signed REST; resolves with the HTTP status and the JSON answer. */
+  async order(body: Record<string, unknown>, key: TestKey = testKey()): Promise<{ status: number; body: any }> {
+    const path = `${REST_PREFIX}/portfolio/events/orders`;
+    const response = await fetch(`http://127.0.0.1:${this.sim.port}${path}`, {
+      method: 'POST',
+      headers: { ...authHeaders(key.keyId, key.privateKey, this.clock.now(), 'POST', path), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
   }
 
   async connect(key: TestKey = testKey(), options: { autoPong?: boolean } = {}): Promise<TestClient> {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { decodeDelta, decodeSnapshot, type BookSnapshot, type Level } from '../../src/protocol/decode.js';
+import { hundredthsToCount } from '../../src/protocol/fixed.js';
 import { SimHarness, seqsBySid, type Frame, type TestClient } from './sim-client.js';
 
 const PRICE = /^[01]\.\d{4}$/;
@@ -90,16 +91,19 @@ describe('sim/stream', () => {
     await client.command('subscribe', { channels: ['orderbook_delta', 'trade', 'ticker'], market_tickers: tickers }, 3);
     harness.sim.step(200);
     await client.sync();
+    // an account sells into every YES bid of the first market: its snapshot has an empty side
+    const emptied = harness.sim.bookSnapshot(tickers[0]!).yes.reduce((sum, [, size]) => sum + size, 0);
+    const sold = await harness.order({ ticker: tickers[0], side: 'ask', count: hundredthsToCount(emptied), price: '0.0100', time_in_force: 'immediate_or_cancel' });
+    expect(sold.body.fill_count).to.equal(hundredthsToCount(emptied));
+    await client.command('update_subscription', { sid: 1, action: 'get_snapshot', market_tickers: [tickers[0]] });
     const snapshots = client.frames.filter((frame) => frame.type === 'orderbook_snapshot');
-    expect(snapshots).to.have.length(30);
-    let emptySides = 0;
+    expect(snapshots).to.have.length(31);
+    expect(snapshots.at(-1)!.msg).to.have.property('no_dollars_fp');
+    expect(snapshots.at(-1)!.msg, 'an empty side is omitted').to.not.have.property('yes_dollars_fp');
     for (const { msg } of snapshots) {
       expect(msg).to.not.have.any.keys('ts', 'ts_ms', 'yes', 'no');
       for (const key of ['yes_dollars_fp', 'no_dollars_fp']) {
-        if (!(key in msg)) {
-          emptySides += 1;
-          continue;
-        }
+        if (!(key in msg)) continue;
         const levels = msg[key] as [string, string][];
         expect(levels.length).to.be.greaterThan(0);
         for (const [price, size] of levels) {
@@ -110,7 +114,6 @@ describe('sim/stream', () => {
         expect(prices).to.deep.equal([...prices].sort((a, b) => a - b));
       }
     }
-    expect(emptySides, 'some generated markets start with an empty side').to.be.greaterThan(0);
     const deltas = client.frames.filter((frame) => frame.type === 'orderbook_delta');
     for (const { msg } of deltas) {
       expect(msg).to.have.all.keys('market_ticker', 'market_id', 'price_dollars', 'delta_fp', 'side', 'ts', 'ts_ms');
@@ -128,7 +131,7 @@ describe('sim/stream', () => {
     }
   });
 
-  it('shows both wide and locked (zero-spread) books across markets, and fractional sizes', async () => {
+  it('shows tight and wide books across markets, never locked or crossed, and fractional sizes', async () => {
     harness = await SimHarness.start({ markets: 30 });
     const spreads = new Set<number>();
     let fractional = false;
@@ -140,9 +143,9 @@ describe('sim/stream', () => {
         fractional ||= [...book.yes, ...book.no].some(([, size]) => size % 100 !== 0);
       }
     }
-    expect(spreads.has(0), 'locked').to.equal(true);
+    expect(spreads.has(1), 'one tick wide').to.equal(true);
     expect(Math.max(...spreads), 'wide').to.be.greaterThan(5);
-    expect(Math.min(...spreads), 'never crossed').to.be.at.least(0);
+    expect(Math.min(...spreads), 'never locked or crossed').to.be.at.least(1);
     expect(fractional).to.equal(true);
   });
 

@@ -7,10 +7,12 @@ import type { BookSnapshot } from '../../protocol/decode.js';
 import type { SimClock } from '../clock.js';
 import type { Random } from '../random.js';
 import { encodeEvent, snapshotBody, tickerBody } from './frame-encoder.js';
-import { Market, type MarketActivity } from './market.js';
+import { dealActivities, type MarketActivity } from './activity.js';
+import { initialFair } from './fair-value.js';
+import { Market } from './market.js';
 import type { ExchangeEvent, MarketCloseType } from './market-events.js';
 import { PaperTrading } from './paper-trading.js';
-import { driftFair, seedBook, simulateEvent, type ParticipantContext } from './participants.js';
+import { Participants, type ParticipantContext } from './participants.js';
 import type { Subscriber, SubscriberExchange } from './subscriber.js';
 
 export interface ExchangeOptions {
@@ -30,7 +32,6 @@ export interface ExchangeOptions {
   readonly closeChancePerStep: number;
 }
 
-const ACTIVITY_FACTOR: Record<MarketActivity, number> = { quiet: 0.2, normal: 1, busy: 5 };
 const UNKNOWN_MARKET = 'KXSIMNONE-26JAN01-T0';
 
 export class Exchange implements SubscriberExchange {
@@ -39,6 +40,7 @@ export class Exchange implements SubscriberExchange {
   steps = 0;
   marketEvents = 0;
   private readonly subscribers = new Set<Subscriber>();
+  private readonly crowds = new Map<string, Participants>();
   private readonly participants: ParticipantContext;
   private totalCredit = 0;
   private participantOrders = 0;
@@ -51,14 +53,14 @@ export class Exchange implements SubscriberExchange {
       nextOrderId: () => `participant-${++this.participantOrders}`,
     };
     const publish = (event: ExchangeEvent): void => this.publish(event);
-    for (const ticker of options.tickers) {
-      const activity = random.pick<MarketActivity>(['quiet', 'normal', 'normal', 'busy']);
-      const fair = 0.05 + random.next() * 0.9;
-      const market = new Market(ticker, random.uuid(), fair, activity, !options.permanent.has(ticker), random, clock, publish);
-      if (random.chance(0.3)) market.regime = 'wide';
-      seedBook(market, this.participants);
+    const activities = dealActivities(options.tickers.length, random);
+    options.tickers.forEach((ticker, index) => {
+      const market = new Market(ticker, random.uuid(), initialFair(random), !options.permanent.has(ticker), random, clock, publish);
+      const crowd = new Participants(market, activities[index]!, this.participants);
+      crowd.seed();
       this.markets.set(ticker, market);
-    }
+      this.crowds.set(ticker, crowd);
+    });
     this.paper = new PaperTrading({ markets: this.markets, random, clock, publish, wholeContracts: legacyCents });
   }
 
@@ -107,6 +109,12 @@ export class Exchange implements SubscriberExchange {
     return encodeEvent(event, this.options.legacyCents).msg;
   }
 
+  /** How lively a market is. */
+  activity(ticker: string): MarketActivity {
+    this.market(ticker);
+    return this.crowds.get(ticker)!.activity;
+  }
+
   closeMarket(ticker: string, eventType: MarketCloseType): void {
     this.market(ticker).close(eventType);
   }
@@ -119,22 +127,23 @@ export class Exchange implements SubscriberExchange {
 
   private stepOnce(): void {
     const { random, tickMs, ratePerMarket, maxRateTotal, closeChancePerStep } = this.options;
+    const seconds = tickMs / 1000;
     this.steps += 1;
-    this.totalCredit = Math.min(this.totalCredit + (maxRateTotal * tickMs) / 1000, Math.max(1, (maxRateTotal * tickMs) / 1000));
+    this.totalCredit = Math.min(this.totalCredit + maxRateTotal * seconds, Math.max(1, maxRateTotal * seconds));
     const open = [...this.markets.values()].filter((market) => market.isOpen);
     for (let k = 0; k < open.length; k += 1) {
       const market = open[(this.steps + k) % open.length]!;
-      driftFair(market, random);
-      market.eventCredit += (ratePerMarket * ACTIVITY_FACTOR[market.activity] * tickMs * (0.5 + random.next())) / 1000;
-      const due = Math.floor(market.eventCredit);
-      market.eventCredit -= due;
-      const events = Math.min(due, Math.floor(this.totalCredit));
-      this.totalCredit -= events;
-      for (let e = 0; e < events; e += 1) {
-        const trade = simulateEvent(market, this.participants);
-        if (trade) this.paper.settleMakers(market, trade);
+      const crowd = this.crowds.get(market.ticker)!;
+      crowd.advance(seconds);
+      crowd.eventCredit += ratePerMarket * crowd.profile.rateFactor * seconds * (0.5 + random.next());
+      while (crowd.eventCredit >= 1 && this.totalCredit >= 1) {
+        const events = crowd.act((trade) => this.paper.settleMakers(market, trade));
+        crowd.eventCredit -= events;
+        this.totalCredit -= events;
+        this.marketEvents += events;
       }
-      this.marketEvents += events;
+      // events the total cap left out are dropped, not owed
+      crowd.eventCredit = Math.min(crowd.eventCredit, 1);
       if (market.closable && random.chance(closeChancePerStep)) {
         market.close('determined');
         market.close('settled');

@@ -1,6 +1,6 @@
 /**
- * One simulated market: a hidden fair probability, two bid ladders (YES and NO), the
- * matching of a taker against the opposite ladder, and the events each change produces.
+ * One simulated market: a hidden fair price, two bid ladders (YES and NO), the matching of
+ * a taker against the opposite ladder, and the events each change produces.
  */
 import type { BookSnapshot } from '../../protocol/decode.js';
 import type { Side } from '../../protocol/wire.js';
@@ -37,20 +37,14 @@ export interface TakeResult {
   readonly stoppedBySelfTrade: boolean;
 }
 
-export type MarketActivity = 'quiet' | 'normal' | 'busy';
-
 export function otherSide(side: Side): Side {
   return side === 'yes' ? 'no' : 'yes';
 }
 
 export class Market {
   readonly ladders: Record<Side, BidLadder> = { yes: new BidLadder(), no: new BidLadder() };
-  /** hidden fair probability of YES, 0.01..0.99 */
+  /** hidden fair price of YES in ticks (fractional), 1..99; decides the result when the market is determined */
   fair: number;
-  /** tight books quote up to the locked price; wide books stand back from fair */
-  regime: 'tight' | 'wide' = 'tight';
-  /** fractional events carried to the next step */
-  eventCredit = 0;
   closedBy: MarketCloseType | undefined;
   lastTradePrice = 0;
   lastTradeSize = 0;
@@ -62,7 +56,6 @@ export class Market {
     readonly ticker: string,
     readonly marketId: string,
     fair: number,
-    readonly activity: MarketActivity,
     /** generated markets may close on their own; configured ones never do */
     readonly closable: boolean,
     private readonly random: Random,
@@ -152,7 +145,7 @@ export class Market {
   close(eventType: MarketCloseType): void {
     if (this.closedBy !== undefined && CLOSE_STAGES.indexOf(eventType) <= CLOSE_STAGES.indexOf(this.closedBy)) return;
     this.closedBy = eventType;
-    const result: Side = this.fair >= 0.5 ? 'yes' : 'no';
+    const result: Side = this.fair >= 50 ? 'yes' : 'no';
     this.sink({
       kind: 'lifecycle',
       ticker: this.ticker,

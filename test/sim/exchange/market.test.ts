@@ -11,7 +11,7 @@ describe('sim/exchange/market', () => {
 
   beforeEach(() => {
     events = [];
-    market = new Market('TEST-26JAN01-T1', 'market-id', 0.5, 'normal', false, new Random(1), new ManualClock(1000), (event) => events.push(event));
+    market = new Market('TEST-26JAN01-T1', 'market-id', 50, false, new Random(1), new ManualClock(1000), (event) => events.push(event));
   });
 
   const order = (orderId: string, side: 'yes' | 'no', price: number, remaining: number, keyId?: string): RestingOrder => ({
