@@ -4,6 +4,7 @@
  * generated from it (scripts/config-docs.ts).
  */
 import convict from 'convict';
+import { SIMULATOR_DEFAULTS } from '../sim/defaults.js';
 import type { AppConfig, StrategyParams } from './types.js';
 import type { SchemaNode } from './formats.js';
 import './formats.js';
@@ -133,7 +134,15 @@ export const CONFIG_SCHEMA = {
   sim: {
     seed: {
       doc: 'random seed of the embedded simulator',
-      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: 1,
+      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: SIMULATOR_DEFAULTS.seed,
+    },
+    rate_per_market: {
+      doc: 'market events per second in a normal market of the embedded simulator (quiet markets have fewer, busy ones more); 0 freezes the books',
+      format: 'integer-in-range', min: 0, max: 100_000, default: SIMULATOR_DEFAULTS.ratePerMarket,
+    },
+    max_rate_total: {
+      doc: 'cap on the market events per second of the embedded simulator over all its markets',
+      format: 'integer-in-range', min: 0, max: 10_000_000, default: SIMULATOR_DEFAULTS.maxRateTotal,
     },
   },
 } as const satisfies SchemaSection;

@@ -56,6 +56,13 @@ export interface AppConfig {
   /** options of the embedded simulator (exchange.env = sim) */
   sim: {
     seed: number;
+    /**
+     * Market events per second in a normal market, and the cap over all markets. Always set
+     * in a loaded config (the schema has defaults); optional for configs built by hand, where
+     * the simulator's own defaults apply.
+     */
+    rate_per_market?: number;
+    max_rate_total?: number;
   };
 }
 

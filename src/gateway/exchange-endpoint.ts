@@ -46,7 +46,12 @@ export async function resolveExchangeEndpoint(config: AppConfig): Promise<Exchan
     if (!key || url === undefined) throw new KeyFileError(`credentials are required with exchange.env ${config.exchange.env}`);
     return { url, restUrl: undefined, ...key, simulator: undefined };
   }
-  const simulator = await startSimulator({ tickers: config.markets.map((market) => market.ticker), seed: config.sim.seed });
+  const simulator = await startSimulator({
+    tickers: config.markets.map((market) => market.ticker),
+    seed: config.sim.seed,
+    ratePerMarket: config.sim.rate_per_market,
+    maxRateTotal: config.sim.max_rate_total,
+  });
   try {
     if (key) {
       simulator.registerKey(key.keyId, publicPem(key.privateKey));

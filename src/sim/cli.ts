@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeyFileError } from '../protocol/auth.js';
+import { SIMULATOR_DEFAULTS } from './defaults.js';
 import { parseFaultSpec, type FaultSpec } from './faults.js';
 import { makeDevKey, readKeysFile } from './keys.js';
 import { startSimulator } from './simulator.js';
@@ -51,14 +52,14 @@ export function registerSimCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', integerOption, 0)
     .option('--markets <count>', 'number of generated markets', integerOption, 20)
     .option('--tickers <list>', 'comma-separated market tickers to create as well (never close on their own)')
-    .option('--seed <seed>', 'seed of the simulation', integerOption, 1)
+    .option('--seed <seed>', 'seed of the simulation', integerOption, SIMULATOR_DEFAULTS.seed)
     .option('--keys <file>', 'keys file: JSON object mapping key id to public key PEM')
     .option('--make-key <dir>', 'write a fresh dev key pair and keys file into DIR, print the key id, exit')
     .option('--legacy-cents', 'emit the integer-cent fields of before 12 Mar 2026')
     .option('--ping-interval <seconds>', 'seconds between heartbeat pings (0 = none)', numberOption, 10)
     .option('--tick-ms <ms>', 'length of one market step', numberOption, 100)
-    .option('--rate-per-market <events>', 'market events per second in a normal market', numberOption, 5)
-    .option('--max-rate <events>', 'cap on market events per second over all markets', numberOption, 50_000)
+    .option('--rate-per-market <events>', 'market events per second in a normal market (quiet ones have fewer, busy ones more)', numberOption, SIMULATOR_DEFAULTS.ratePerMarket)
+    .option('--max-rate <events>', 'cap on market events per second over all markets', numberOption, SIMULATOR_DEFAULTS.maxRateTotal)
     .option('--max-skew-ms <ms>', 'accepted distance of the handshake timestamp from now', numberOption, 30_000)
     .option(
       '--fault <spec>',

@@ -5,6 +5,7 @@
 import type { BookSnapshot } from '../protocol/decode.js';
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
 import { realClock, type SimClock, type TimerHandle } from './clock.js';
+import { SIMULATOR_DEFAULTS } from './defaults.js';
 import { Exchange } from './exchange/exchange.js';
 import type { MarketCloseType } from './exchange/market-events.js';
 import { Subscriber } from './exchange/subscriber.js';
@@ -38,9 +39,9 @@ export interface SimulatorOptions {
   legacyCents?: boolean;
   /** one market step; default 100 */
   tickMs?: number;
-  /** market events per second in a normal market; default 5 */
+  /** market events per second in a normal market (quiet ones have fewer, busy ones more: see ACTIVITY_PROFILES); default 5 */
   ratePerMarket?: number;
-  /** cap on market events per second over all markets; default 50000 */
+  /** cap on market events per second over all markets; default 5000 */
   maxRateTotal?: number;
   /** chance per step that a generated market closes; default 0.00002 */
   closeChancePerStep?: number;
@@ -97,11 +98,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const exchange = new Exchange({
     tickers: [...configured, ...generatedTickers(generatedCount, permanent)],
     permanent,
-    random: new Random(options.seed ?? 1),
+    random: new Random(options.seed ?? SIMULATOR_DEFAULTS.seed),
     clock,
     legacyCents: options.legacyCents ?? false,
-    ratePerMarket: nonNegative(options.ratePerMarket ?? 5, 'ratePerMarket'),
-    maxRateTotal: nonNegative(options.maxRateTotal ?? 50_000, 'maxRateTotal'),
+    ratePerMarket: nonNegative(options.ratePerMarket ?? SIMULATOR_DEFAULTS.ratePerMarket, 'ratePerMarket'),
+    maxRateTotal: nonNegative(options.maxRateTotal ?? SIMULATOR_DEFAULTS.maxRateTotal, 'maxRateTotal'),
     tickMs,
     closeChancePerStep: nonNegative(options.closeChancePerStep ?? 0.00002, 'closeChancePerStep'),
   });
