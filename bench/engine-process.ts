@@ -29,6 +29,8 @@ export interface EngineRunOptions {
   /** frames the replay will send */
   readonly frames: number;
   readonly workers: number;
+  /** log.level of the engine: at info every ticker and trade frame also becomes an event line */
+  readonly logLevel: 'info' | 'warn';
   readonly logDirectory: string;
   /** latency mode: intents caused before this many ms after the first frame are not counted */
   readonly warmupMs: number;
@@ -62,7 +64,7 @@ function writeConfig(options: EngineRunOptions): string {
       // TTLs of an hour: every intent in a run is caused by a frame (latency attribution)
       strategy: { min_spread: 1, quote_ttl_s: 3600, exit_ttl_s: 3600 },
       runtime: { workers: options.workers, with_private: false, paper_orders: false, status_interval_s: 3600 },
-      log: { level: 'info', console: 'off', intents_file: join(options.logDirectory, 'intents.jsonl'), events_file: join(options.logDirectory, 'events.jsonl') },
+      log: { level: options.logLevel, console: 'off', intents_file: join(options.logDirectory, 'intents.jsonl'), events_file: join(options.logDirectory, 'events.jsonl') },
     }),
   );
   return file;

@@ -28,6 +28,7 @@ export interface RunSettings {
   readonly key: BenchKey;
   readonly directory: string;
   readonly workers: number;
+  readonly logLevel: EngineRunOptions['logLevel'];
 }
 
 /** frames per search trial: about this long at the trial's rate */
@@ -51,6 +52,7 @@ export async function runEngine(
       tickers: workload.tickers,
       frames: options.frames ?? workload.frames.length,
       workers: settings.workers,
+      logLevel: settings.logLevel,
       logDirectory: mkdtempSync(join(settings.directory, `engine-${workload.tickers.length}-`)),
       warmupMs: 1_000,
     };

@@ -27,6 +27,8 @@ const LATENCY_RATE = 10_000;
 const LATENCY_SECONDS = 6;
 const PORT_SECONDS = 2;
 const WORKERS = 2;
+/** the shipped default (config/default.json) */
+const LOG_LEVEL = 'info';
 const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
 
 interface Row {
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'mm-bench-'));
   try {
     const key = makeBenchKey(directory);
-    const settings: RunSettings = { key, directory, workers: WORKERS };
+    const settings: RunSettings = { key, directory, workers: WORKERS, logLevel: LOG_LEVEL };
 
     const workloads: Workload[] = [];
     for (const count of TICKER_COUNTS) {
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
           measuredAt: new Date(startedAt).toISOString(),
           durationSeconds: Math.round((Date.now() - startedAt) / 1000),
           machine,
-          settings: { workers: WORKERS, framesPerWorkload: FRAMES_PER_WORKLOAD, latencyRate: LATENCY_RATE, logLevel: 'info' },
+          settings: { workers: WORKERS, framesPerWorkload: FRAMES_PER_WORKLOAD, latencyRate: LATENCY_RATE, logLevel: LOG_LEVEL },
           workloads: workloads.map((workload) => ({ tickers: workload.tickers.length, frames: workload.frames.length, recordedRate: Math.round(workload.recordedRate) })),
           table: rows.map((row) => ({ ...row, ratio: row.limit === undefined ? undefined : row.product / row.limit })),
           limits: { ws: wsLimits, messagePort: ports },

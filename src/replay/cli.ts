@@ -11,6 +11,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { configFileOption } from '../cli/config-option.js';
 import { checkCredentials } from '../config/credentials.js';
 import { loadConfig } from '../config/load.js';
+import type { AppConfig } from '../config/types.js';
 import { KeyFileError } from '../protocol/auth.js';
 import { readKeysFile } from '../sim/index.js';
 import { RecordingError } from './recording-format.js';
@@ -92,7 +93,7 @@ export function registerRecordCommand(program: Command): void {
     });
 }
 
-async function runRecord(config: Parameters<typeof startRecordSession>[0], flags: RecordFlags): Promise<number> {
+async function runRecord(config: AppConfig, flags: RecordFlags): Promise<number> {
   const signal = nextSignal();
   try {
     const session = await startRecordSession(config, {
