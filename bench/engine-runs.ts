@@ -4,9 +4,12 @@
  * run, a profiled run.
  *
  * Sustained means: no frame dropped anywhere (no slow-consumer overload, no delta dropped
- * on a stale book) and the actors handled frames at 95% or more of the feed rate. As fast
- * as read, the gateway outruns the actors and sheds load by design, so that run gives the
- * gateway's own read rate, not an end-to-end figure.
+ * on a stale book) and the actors handled frames at 95% or more of the feed rate. One
+ * stall of the machine (this VM has them) can push an actor past the gateway's bound
+ * once, and a replay cannot answer the snapshot requests that would recover it, so a rate
+ * that fails is tried a second time before it counts as too high. As fast as read, the
+ * gateway outruns the actors and sheds load by design, so that run gives the gateway's
+ * own read rate, not an end-to-end figure.
  */
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,8 +85,12 @@ export async function searchSustainedRate(workload: Workload, settings: RunSetti
   let rate = 0.8 * fast.handledRate;
   let best: EngineTrial | undefined;
   for (let attempt = 0; attempt < SEARCH_TRIALS; attempt++) {
-    const trial = await runEngine(workload, settings, Math.round(rate), { frames: trialFrames(workload, rate) });
+    let trial = await runEngine(workload, settings, Math.round(rate), { frames: trialFrames(workload, rate) });
     trials.push(trial);
+    if (!trial.sustained) {
+      trial = await runEngine(workload, settings, Math.round(rate), { frames: trialFrames(workload, rate) });
+      trials.push(trial);
+    }
     if (trial.sustained) {
       low = rate;
       if (!best || trial.handledRate > best.handledRate) best = trial;

@@ -1,5 +1,5 @@
 /** What the figures were measured on. */
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 
 export interface Machine {
   readonly cores: number;
@@ -7,6 +7,8 @@ export interface Machine {
   readonly memoryGiB: number;
   readonly node: string;
   readonly os: string;
+  /** 1-minute load average when the bench started: other work on the machine skews every figure */
+  readonly loadAverage: number;
 }
 
 export function describeMachine(): Machine {
@@ -16,5 +18,6 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     os: `${process.platform} ${release()}`,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
   };
 }

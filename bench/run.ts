@@ -151,7 +151,10 @@ async function main(): Promise<void> {
     ];
 
     const rendered = table(rows);
-    process.stdout.write(`\nkalshi-mm bench: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}\n\n${rendered}\n\n`);
+    process.stdout.write(
+      `\nkalshi-mm bench: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; ` +
+        `load average ${machine.loadAverage} at the start, ${describeMachine().loadAverage} at the end\n\n${rendered}\n\n`,
+    );
     process.stdout.write(
       'limits: ' +
         wsLimits.map((limit) => `ws receive only ${format(limit.receive, '')}/s at ${limit.tickers} tickers`).join('; ') +
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
           measuredAt: new Date(startedAt).toISOString(),
           durationSeconds: Math.round((Date.now() - startedAt) / 1000),
           machine,
+          loadAverageAtEnd: describeMachine().loadAverage,
           settings: { workers: WORKERS, framesPerWorkload: FRAMES_PER_WORKLOAD, latencyRate: LATENCY_RATE, logLevel: LOG_LEVEL },
           workloads: workloads.map((workload) => ({ tickers: workload.tickers.length, frames: workload.frames.length, recordedRate: Math.round(workload.recordedRate) })),
           table: rows.map((row) => ({ ...row, ratio: row.limit === undefined ? undefined : row.product / row.limit })),
