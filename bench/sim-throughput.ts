@@ -1,8 +1,9 @@
 /**
  * Frames per second the exchange simulator pushes to one bare `ws` client on this machine.
  * The simulator runs here with markets advanced by step() as fast as the client drains
- * them (the send backlog is kept under a bound); the client runs in a worker thread,
- * counts frames and does nothing else.
+ * them (the send backlog is kept under a bound), at rates far above the defaults (2,000
+ * events/s per normal market, no practical total cap); the client runs in a worker
+ * thread, counts frames and does nothing else.
  *
  *   node --import tsx bench/sim-throughput.ts [--seconds 5] [--markets 50]
  */
