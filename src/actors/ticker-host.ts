@@ -13,7 +13,7 @@ import type { StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
 import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import { DualMaker, type BookView, type MakerState } from '../strategy/dual-maker.js';
-import { excludingOwn } from '../strategy/own-orders.js';
+import { excludingOwn, OwnOrderLedger } from '../strategy/own-orders.js';
 import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
 import type { Clock } from './clock.js';
 import type { TickerPhase } from './messages.js';
@@ -35,7 +35,8 @@ export class TickerHost {
   readonly book: OrderBook;
   private readonly maker: DualMaker;
   private phaseNow: TickerPhase;
-  private readonly ownOrdersInBook: boolean;
+  /** this account's resting size per level, when its orders rest in the book (paper orders) */
+  private readonly ownOrders: OwnOrderLedger | undefined;
 
   constructor(
     readonly ticker: string,
@@ -46,13 +47,13 @@ export class TickerHost {
     this.book = new OrderBook(ticker);
     const restored = options.restoredState;
     this.maker = restored ? DualMaker.fromState(ticker, params, restored) : new DualMaker(ticker, params);
-    this.ownOrdersInBook = options.ownOrdersInBook ?? false;
+    this.ownOrders = options.ownOrdersInBook ? new OwnOrderLedger() : undefined;
     this.phaseNow = 'starting';
   }
 
   /** The book the maker decides on: as others see it when its own orders rest in it. */
   private view(): BookView {
-    return this.ownOrdersInBook ? excludingOwn(this.book, this.maker.ownLevels()) : this.book;
+    return this.ownOrders ? excludingOwn(this.book, this.ownOrders.levels()) : this.book;
   }
 
   get phase(): TickerPhase {
@@ -73,6 +74,7 @@ export class TickerHost {
   snapshot(snapshot: BookSnapshot): StepResult {
     if (this.phaseNow === 'stopped') return { intents: [], refused: false };
     this.book.applySnapshot(snapshot);
+    this.ownOrders?.reconcile(this.maker.ownLevels());
     if (this.book.stale) return { intents: this.markStale(this.book.staleReason ?? 'book_refused_snapshot'), refused: true };
     if (this.phaseNow !== 'closed') this.phaseNow = 'live';
     return { intents: this.maker.onBook(this.view(), this.clock.now()), refused: false };
@@ -84,6 +86,7 @@ export class TickerHost {
     if (!this.book.applyDelta(delta)) {
       return { intents: this.markStale(this.book.staleReason ?? 'book_refused_delta'), refused: true };
     }
+    if (delta.own) this.ownOrders?.applyOwnDelta(delta.side, delta.price, delta.delta);
     return { intents: this.phaseNow === 'live' ? this.maker.onBook(this.view(), this.clock.now()) : [], refused: false };
   }
 
@@ -94,6 +97,7 @@ export class TickerHost {
 
   fill(fill: FillEvent): Intent[] {
     if (this.phaseNow === 'stopped') return [];
+    this.ownOrders?.applyFill(fill);
     return this.maker.onFill(fill, this.view(), this.clock.now());
   }
 

@@ -35,6 +35,8 @@ export interface BookDelta {
   readonly price: number;
   readonly delta: number;
   readonly tsMs?: number;
+  /** the change was caused by one of this account's own orders (the frame carries client_order_id) */
+  readonly own?: boolean;
 }
 
 export interface PositionUpdate {
@@ -54,6 +56,8 @@ export interface FillEvent {
   /** YES-leg price in ticks */
   readonly yesPrice: number;
   readonly count: number;
+  /** this account's order took liquidity (false: its resting order was filled; absent: not said) */
+  readonly isTaker?: boolean;
   readonly postPosition?: number;
   readonly tsMs?: number;
 }
@@ -111,8 +115,14 @@ export function decodeDelta(msg: OrderbookDeltaMsg | undefined): BookDelta {
   } else {
     throw new ProtocolError('orderbook_delta: missing price_dollars/delta_fp');
   }
-  const out: BookDelta = { ticker, side: m.side, price, delta };
-  return typeof m.ts_ms === 'number' ? { ...out, tsMs: m.ts_ms } : out;
+  return {
+    ticker,
+    side: m.side,
+    price,
+    delta,
+    ...(typeof m.ts_ms === 'number' ? { tsMs: m.ts_ms } : {}),
+    ...(typeof m.client_order_id === 'string' ? { own: true } : {}),
+  };
 }
 
 export function decodePosition(msg: MarketPositionMsg | undefined): PositionUpdate {
@@ -160,6 +170,7 @@ export function decodeFill(msg: FillMsg | undefined): FillEvent {
     side,
     yesPrice,
     count,
+    ...(typeof m.is_taker === 'boolean' ? { isTaker: m.is_taker } : {}),
     ...(post !== undefined ? { postPosition: post } : {}),
     ...(typeof m.ts_ms === 'number' ? { tsMs: m.ts_ms } : {}),
   };

@@ -6,11 +6,17 @@
  *
  * Own orders on the ladders: an entry bid on leg L rests on L's ladder at its price; an exit
  * selling leg L at p is, on Kalshi's bids-only book, a bid on the other leg at 100 - p.
- * The amount taken off a level is capped at the level's size, so an order still in flight
- * (announced, not yet in the book) never hides more than is there.
+ *
+ * What is taken off is what the exchange says rests, not what the maker announced: an
+ * announced order may still be in flight, and a replaced one may still rest until its cancel
+ * lands. Going by announcements would hide others' contracts at the new price and count the
+ * old order as someone else's, and the maker would flip between two prices without end. So
+ * the OwnOrderLedger follows the feed: deltas that carry this account's client_order_id
+ * (its orders resting or being cancelled), and fills of its resting orders. The amount
+ * taken off a level is also capped at the level's size.
  */
 import type { BestLevel } from '../book/order-book.js';
-import type { Level } from '../protocol/decode.js';
+import type { FillEvent, Level } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
 import type { BookView } from './book-view.js';
 import { LEGS, otherLeg } from './legs.js';
@@ -72,4 +78,49 @@ export function excludingOwn(book: LadderBook, own: readonly OwnLevel[]): BookVi
       return yes && no ? 100 - yes.price - no.price : undefined;
     },
   };
+}
+
+/**
+ * This account's resting size per ladder level, as the exchange reports it. Pure; the actor
+ * feeds it from the same stream as the book.
+ */
+export class OwnOrderLedger {
+  private readonly sizes: Record<Side, Map<number, number>> = { yes: new Map(), no: new Map() };
+
+  /** A delta caused by an own order: its order resting (+), or cancelled or taking liquidity (-). */
+  applyOwnDelta(side: Side, price: number, delta: number): void {
+    // taking liquidity removes others' size: never below zero
+    this.set(side, price, Math.max((this.sizes[side].get(price) ?? 0) + delta, 0));
+  }
+
+  /** A fill of an own resting order takes that size off its level (the feed's delta for it is not annotated). */
+  applyFill(fill: FillEvent): void {
+    if (fill.isTaker === true) return;
+    const price = fill.side === 'yes' ? fill.yesPrice : 100 - fill.yesPrice;
+    this.applyOwnDelta(fill.side, price, -fill.count);
+  }
+
+  /**
+   * After a snapshot (a resync: deltas may have been missed), keep at each level no more than
+   * the maker has announced there; what it cancelled while the feed was down is gone.
+   */
+  reconcile(announced: readonly OwnLevel[]): void {
+    for (const side of LEGS) {
+      for (const [price, size] of [...this.sizes[side]]) {
+        const limit = announced.reduce((sum, own) => (own.side === side && own.price === price ? sum + own.size : sum), 0);
+        this.set(side, price, Math.min(size, limit));
+      }
+    }
+  }
+
+  levels(): OwnLevel[] {
+    const out: OwnLevel[] = [];
+    for (const side of LEGS) for (const [price, size] of this.sizes[side]) out.push({ side, price, size });
+    return out;
+  }
+
+  private set(side: Side, price: number, size: number): void {
+    if (size > 0) this.sizes[side].set(price, size);
+    else this.sizes[side].delete(price);
+  }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DualMaker } from '../../src/strategy/dual-maker.js';
-import { excludingOwn, ownLevels } from '../../src/strategy/own-orders.js';
+import { excludingOwn, ownLevels, OwnOrderLedger } from '../../src/strategy/own-orders.js';
 import { SPEC_DEFAULTS, TICKER, bookOf } from './fixtures.js';
 
 describe('strategy/own-orders', () => {
@@ -48,5 +48,42 @@ describe('strategy/own-orders', () => {
     ]);
     // seen without its own orders, nothing changed: no intent
     expect(maker.onBook(excludingOwn(withOwn, maker.ownLevels()), 1)).to.deep.equal([]);
+  });
+});
+
+describe('strategy/own-orders OwnOrderLedger', () => {
+  it('follows own deltas: resting adds, cancels remove, taking never goes below zero', () => {
+    const ledger = new OwnOrderLedger();
+    ledger.applyOwnDelta('yes', 43, 500);
+    ledger.applyOwnDelta('no', 51, 300);
+    expect(ledger.levels()).to.deep.equal([
+      { side: 'yes', price: 43, size: 500 },
+      { side: 'no', price: 51, size: 300 },
+    ]);
+    ledger.applyOwnDelta('yes', 43, -500);
+    ledger.applyOwnDelta('no', 51, -1000); // an IOC taking others' size too
+    expect(ledger.levels()).to.deep.equal([]);
+  });
+
+  it('takes fills of resting orders off their level, on the ladder the order rests on', () => {
+    const ledger = new OwnOrderLedger();
+    ledger.applyOwnDelta('yes', 43, 500);
+    ledger.applyOwnDelta('no', 56, 500); // an exit selling YES at 44
+    const fill = { ticker: TICKER, tradeId: 't', orderId: 'o', count: 200 };
+    ledger.applyFill({ ...fill, side: 'yes', yesPrice: 43, isTaker: false });
+    ledger.applyFill({ ...fill, side: 'no', yesPrice: 44, isTaker: false });
+    ledger.applyFill({ ...fill, side: 'yes', yesPrice: 43, isTaker: true }); // took liquidity: never rested
+    expect(ledger.levels()).to.deep.equal([
+      { side: 'yes', price: 43, size: 300 },
+      { side: 'no', price: 56, size: 300 },
+    ]);
+  });
+
+  it('after a snapshot keeps no more than the maker has announced at each level', () => {
+    const ledger = new OwnOrderLedger();
+    ledger.applyOwnDelta('yes', 43, 500);
+    ledger.applyOwnDelta('yes', 42, 500);
+    ledger.reconcile([{ side: 'yes', price: 43, size: 300 }]);
+    expect(ledger.levels()).to.deep.equal([{ side: 'yes', price: 43, size: 300 }]);
   });
 });
