@@ -90,7 +90,7 @@ export class Shard {
         level: 'error',
         kind: 'state_not_restored',
         ticker: setup.ticker,
-        message: `${setup.ticker}: reported maker state unusable (${(error as Error).message}); starting fresh`,
+        message: `reported maker state unusable (${(error as Error).message}); starting fresh`,
       });
       return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook });
     }
@@ -179,29 +179,29 @@ export class Shard {
         return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)), text);
       case 'market_position': {
         const update = decodePosition(msg as unknown as MarketPositionMsg);
-        this.outputs.event({ level: 'info', kind: 'position', ticker, message: `${ticker} position ${String(msg.position_fp ?? update.position / 100)}`, data: msg });
+        this.outputs.event({ level: 'info', kind: 'position', ticker, message: `now ${String(msg.position_fp ?? update.position / 100)} (cost ${String(msg.position_cost_dollars ?? '?')})`, data: msg });
         this.dirtyStates.add(ticker); // inventory is part of the state a restart restores
         return host.position(update);
       }
       case 'fill': {
         const fill = decodeFill(msg as unknown as FillMsg);
-        this.outputs.event({ level: 'info', kind: 'fill', ticker, message: `${ticker} fill ${fill.side} ${String(msg.count_fp ?? fill.count / 100)} @ ${String(msg.yes_price_dollars ?? fill.yesPrice)}`, data: msg });
+        this.outputs.event({ level: 'info', kind: 'fill', ticker, message: `${fill.side} ${String(msg.count_fp ?? fill.count / 100)} @ ${String(msg.yes_price_dollars ?? fill.yesPrice)}`, data: msg });
         return host.fill(fill);
       }
       case 'market_lifecycle_v2': {
         const event = decodeLifecycle(msg as unknown as LifecycleMsg);
-        this.outputs.event({ level: 'info', kind: 'lifecycle', ticker, message: `${ticker} lifecycle ${event.eventType}`, data: msg });
+        this.outputs.event({ level: 'info', kind: 'lifecycle', ticker, message: event.eventType, data: msg });
         this.dirtyStates.add(ticker); // a closed market stays closed across a restart
         return host.lifecycle(event);
       }
       case 'trade':
-        this.outputs.event({ level: 'info', kind: 'trade', ticker, message: `${ticker} trade ${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, data: msg });
+        this.outputs.event({ level: 'info', kind: 'trade', ticker, message: `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, data: msg });
         return [];
       case 'ticker':
-        this.outputs.event({ level: 'info', kind: 'ticker', ticker, message: `${ticker} bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, data: msg });
+        this.outputs.event({ level: 'info', kind: 'ticker', ticker, message: `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, data: msg });
         return [];
       default:
-        this.outputs.event({ level: 'warn', kind: 'unknown_type', ticker, message: `${ticker}: unexpected frame type ${JSON.stringify(type)}` });
+        this.outputs.event({ level: 'warn', kind: 'unknown_type', ticker, message: `unexpected frame type ${JSON.stringify(type)}` });
         return [];
     }
   }
@@ -215,7 +215,7 @@ export class Shard {
         level: 'warn',
         kind: 'book_refused_update',
         ticker: host.ticker,
-        message: `${host.ticker}: ${host.book.staleReason ?? 'book refused an update'}; resnapshotting`,
+        message: `${host.book.staleReason ?? 'book refused an update'}; resnapshotting`,
         data: { frame: truncateFrame(text) },
       });
     } else {
@@ -238,7 +238,7 @@ export class Shard {
       level: 'debug',
       kind: 'book',
       ticker: host.ticker,
-      message: `${host.ticker} top ${LADDER_DEPTH} levels`,
+      message: `top ${LADDER_DEPTH} levels`,
       data: { yes: host.book.topLevels('yes', LADDER_DEPTH), no: host.book.topLevels('no', LADDER_DEPTH) },
     });
   }
@@ -269,11 +269,11 @@ export class Shard {
         level: 'info',
         kind: 'book_stale',
         ticker: host.ticker,
-        message: `${host.ticker}: book stale (${reason})`,
+        message: `book stale (${reason})`,
         data: { reason, notice: notice !== undefined, phase: after, intentsBefore },
       });
     } else if (after === 'live' && before !== 'live') {
-      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `${host.ticker}: fresh snapshot applied, deciding again`, data: { intentsBefore } });
+      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `fresh snapshot applied, deciding again`, data: { intentsBefore } });
     }
   }
 
@@ -283,7 +283,7 @@ export class Shard {
       level: 'error',
       kind: 'ticker_isolated',
       ticker: host.ticker,
-      message: `${host.ticker}: ${error.message}; ticker marked stale, resnapshotting`,
+      message: `${error.message}; ticker marked stale, resnapshotting`,
       ...(frame !== undefined ? { data: { frame: truncateFrame(frame) } } : {}),
     });
     this.snapshotRequests.set(host.ticker, 'handler_failed');
@@ -293,7 +293,7 @@ export class Shard {
       this.tracePhase(host, before);
       this.emit(host, intents);
     } catch (cancelError) {
-      this.outputs.event({ level: 'error', kind: 'ticker_isolated', ticker: host.ticker, message: `${host.ticker}: cancelling after a failure failed too: ${(cancelError as Error).message}` });
+      this.outputs.event({ level: 'error', kind: 'ticker_isolated', ticker: host.ticker, message: `cancelling after a failure failed too: ${(cancelError as Error).message}` });
     }
   }
 
