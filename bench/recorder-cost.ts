@@ -1,9 +1,10 @@
 /**
  * What recording costs the thread that receives the frames: the hot-path call
- * (`SessionRecorder.frame`) alone, and all the work the recorder adds to that thread
- * (the call, building the JSON lines, handing them to the compressor), measured with the
- * event loop's utilization while frames arrive a few hundred per turn, as from a socket,
- * less the same loop without a recorder.
+ * (`SessionRecorder.frame`, timed around the calls, loop included), and all the work the
+ * recorder adds to that thread (the calls and one post per turn to the recording thread),
+ * measured with the event loop's utilization while frames arrive a few hundred per turn,
+ * as from a socket, less the same loop without a recorder. The recording thread's own work
+ * (lines, compression) is not on the receiving thread and not counted here.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ export async function measureRecorderCost(directory: string, frames: readonly st
   if (errors.length > 0) throw errors[0]!;
   if (sink === 0) throw new Error('no frames to record');
   return {
-    hotPathNsPerFrame: ((fed.callsMs - baseline.callsMs) * 1e6) / frames.length,
+    hotPathNsPerFrame: (fed.callsMs * 1e6) / frames.length,
     threadNsPerFrame: ((activeMs - baseline.activeMs) * 1e6) / frames.length,
     lostFrames: summary?.lostFrames ?? 0,
   };
