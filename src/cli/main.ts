@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config/load.js';
+import { registerRecordCommand, registerReplayCommand } from '../replay/cli.js';
 import { registerSimCommand } from '../sim/cli.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerStartCommand } from './start-command.js';
@@ -26,6 +27,8 @@ export function buildProgram(output?: OutputConfiguration): Command {
   registerStartCommand(program);
   registerSimCommand(program);
   registerConfigCommand(program);
+  registerRecordCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 

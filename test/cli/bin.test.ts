@@ -46,6 +46,15 @@ describe('bin/mm (spawned)', function () {
     expect(stdout).to.contain('start').and.to.contain('config');
   });
 
+  it('record and replay answer --help', async () => {
+    for (const [command, usage] of [['record', /^Usage: mm record \[options\]/], ['replay', /^Usage: mm replay \[options\] <file>/]] as const) {
+      const { code, stdout, stderr } = await runBinary(linked, [command, '--help'], elsewhere);
+      expect(stderr).to.equal('');
+      expect(code).to.equal(0);
+      expect(stdout).to.match(usage);
+    }
+  });
+
   it('start with a bad config exits 2 with a clear message before anything connects, no stack trace', async () => {
     const file = configFixture('cushion-out-of-range.json');
     const { code, stdout, stderr } = await runBinary(linked, ['start', '--config', file, '--ticker', 'KXA-1'], elsewhere);

@@ -23,6 +23,8 @@ describe('cli/main', () => {
       [['config'], /^Usage: mm config \[options\] \[command\]/],
       [['config', 'check'], /^Usage: mm config check \[options\]/],
       [['config', 'print'], /^Usage: mm config print \[options\]/],
+      [['record'], /^Usage: mm record \[options\]/],
+      [['replay'], /^Usage: mm replay \[options\] <file>/],
     ];
     for (const [path, usage] of commands) {
       it(`mm ${[...path, '--help'].join(' ')} prints its usage and exits 0`, async () => {
@@ -35,7 +37,7 @@ describe('cli/main', () => {
 
     it('the top-level help lists every command', async () => {
       const { out } = await runProgram(['--help']);
-      for (const name of ['start', 'sim', 'config']) expect(out).to.match(new RegExp(`^  ${name}\\b`, 'm'));
+      for (const name of ['start', 'sim', 'config', 'record', 'replay']) expect(out).to.match(new RegExp(`^  ${name}\\b`, 'm'));
     });
 
     it('mm start --help lists the seed flags', async () => {

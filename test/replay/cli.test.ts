@@ -6,7 +6,7 @@ import { loadRecording } from '../../src/replay/recording-reader.js';
 import { keysOption, testKey, TestClient } from '../sim/sim-client.js';
 import { tempDirectory, type TempDirectory } from './temp-directory.js';
 
-const RUNNER = fileURLToPath(new URL('./fixtures/run-replay-commands.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
 
 interface Running {
@@ -18,7 +18,7 @@ interface Running {
 }
 
 function run(args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const state: Running = {
     stdout: '',
     stderr: '',
