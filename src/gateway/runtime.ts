@@ -6,7 +6,11 @@
  * (running before any frame arrives) -> connection.
  * Stop: the gateway stops routing -> every actor cancels everything (reason shutdown) and
  * flushes to the logger -> paper orders drain -> the logger flushes and stops -> the socket
- * closes -> the embedded simulator closes.
+ * closes -> the recording (when asked for) is finished -> the embedded simulator closes.
+ *
+ * With `recordPath`, every frame the gateway receives is recorded as it arrives, before routing
+ * (src/replay/session-recorder.ts: the receiving thread only collects; lines and
+ * compression run on a thread of their own).
  */
 import type { AppConfig } from '../config/types.js';
 import { marketParams } from '../config/load.js';
@@ -18,6 +22,8 @@ import { Supervisor } from '../actors/supervisor.js';
 import { startLogger, type LoggerHandle } from '../log/logger-actor.js';
 import type { LogCounts } from '../log/log-writer.js';
 import { LogProducer } from '../log/producer.js';
+import type { RecordingSummary } from '../replay/recording-writer.js';
+import { SessionRecorder } from '../replay/session-recorder.js';
 import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './actor-outbox.js';
 import { ConnectionManager, DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from './connection-manager.js';
 import { resolveExchangeEndpoint, type ExchangeEndpoint } from './exchange-endpoint.js';
@@ -34,12 +40,16 @@ export interface RuntimeOptions {
   readonly restartDelayMs?: number;
   /** how often overdue snapshots are re-requested */
   readonly sweepIntervalMs?: number;
+  /** record every received frame to this file (`mm start --record FILE`); later sessions and parts get names of their own */
+  readonly recordPath?: string;
 }
 
 export interface RuntimeReport {
   readonly actors: readonly ActorStopReport[];
   readonly log: LogCounts | undefined;
   readonly gateway: GatewayStatistics;
+  /** one per connection session recorded (none without `recordPath`) */
+  readonly recordings: readonly RecordingSummary[];
 }
 
 export interface Runtime {
@@ -134,6 +144,16 @@ function assemble(
       controlTimeoutMs: 10_000,
     },
   );
+  const recorder =
+    options.recordPath === undefined
+      ? undefined
+      : new SessionRecorder({
+          path: options.recordPath,
+          wsUrl: endpoint.url,
+          tickers: [...params.keys()],
+          clock,
+          onError: (error) => sink({ level: 'error', kind: 'recording_failed', message: `${error.message}; trading goes on without the recording` }),
+        });
   let connection: ConnectionManager | undefined;
   const activeGateway = new Gateway(
     owners,
@@ -149,12 +169,16 @@ function assemble(
     signedOpener(endpoint.url, endpoint.keyId, endpoint.privateKey, clock),
     {
       opened: (generation) => {
+        recorder?.sessionOpened();
         if (!halted) activeGateway.connectionOpened(generation);
       },
       frame: (text) => {
-        if (!halted) activeGateway.frame(text);
+        if (halted) return;
+        recorder?.frame(text, clock.now());
+        activeGateway.frame(text);
       },
       closed: (generation, reason) => {
+        recorder?.sessionClosed();
         if (!halted) activeGateway.connectionClosed(generation, reason);
       },
       retrying: (error, attempt) => sink({ level: 'warn', kind: 'reconnect', message: `connection attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
@@ -201,8 +225,9 @@ function assemble(
           process.stderr.write(`mm: the logger failed while stopping: ${(error as Error).message}\n`);
         }
         activeConnection.stop();
+        const recordings = (await recorder?.close()) ?? [];
         await endpoint.simulator?.close();
-        return { actors, log, gateway: statistics };
+        return { actors, log, gateway: statistics, recordings };
       })();
       return stopping;
     };

@@ -1,15 +1,17 @@
 /**
  * `mm start`: runs the engine until SIGINT or SIGTERM, then shuts it down in order
  * (src/gateway/runtime.ts) and resolves to the exit code: 0 after a signal, 1 when the
- * engine could not start or the exchange refused the key for good.
+ * engine could not start or the exchange refused the key for good. With `--record FILE`
+ * every frame received is recorded while trading (one line per recorded session at the end).
  */
 import type { AppConfig } from '../config/types.js';
+import { describeSummary } from '../replay/recording-writer.js';
 import { startRuntime, type Runtime } from './runtime.js';
 
 export interface StartOptions {
   /** path of the config file the config came from, for messages */
   configPath: string;
-  /** `--record FILE` (issue: record and replay) */
+  /** `--record FILE`: the recording's first file (it must not exist) */
   record?: string;
 }
 
@@ -17,9 +19,6 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Runs the market maker until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runStart(config: AppConfig, options: StartOptions): Promise<number> {
-  if (options.record !== undefined) {
-    process.stderr.write('mm start: --record is not supported by this runtime yet; running without recording.\n');
-  }
   let signalled: (signal: string) => void = () => undefined;
   const signal = new Promise<string>((resolve) => {
     signalled = resolve;
@@ -28,7 +27,7 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
   for (const name of SIGNALS) process.on(name, onSignal);
   let runtime: Runtime | undefined;
   try {
-    runtime = await startRuntime(config);
+    runtime = await startRuntime(config, options.record === undefined ? {} : { recordPath: options.record });
     const outcome = await Promise.race([
       signal.then((name) => ({ kind: 'signal' as const, name })),
       runtime.connectionEnded.then(
@@ -37,6 +36,7 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
       ),
     ]);
     const report = await runtime.stop();
+    for (const summary of report.recordings) process.stderr.write(`mm start: recorded ${describeSummary(summary)}\n`);
     const intents = report.log ? `${report.log.intents} intents, ${report.log.events} events written` : 'log counts unavailable';
     if (outcome.kind === 'signal') {
       process.stderr.write(`mm start: ${outcome.name}: stopped in order (${intents}).\n`);

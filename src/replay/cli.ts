@@ -15,7 +15,7 @@ import type { AppConfig } from '../config/types.js';
 import { KeyFileError } from '../protocol/auth.js';
 import { readKeysFile } from '../sim/index.js';
 import { RecordingError } from './recording-format.js';
-import { DEFAULT_MAX_PART_BYTES, MIN_PART_BYTES, type RecordingSummary } from './recording-writer.js';
+import { DEFAULT_MAX_PART_BYTES, describeSummary, MIN_PART_BYTES } from './recording-writer.js';
 import { startRecordSession } from './record-session.js';
 import { startReplayServer, type ReplaySessionReport } from './replay-server.js';
 import type { ReplayPace } from './replay-stream.js';
@@ -71,12 +71,6 @@ function nextSignal(): { received: Promise<string>; release(): void } {
 /** Problems a user can fix: reported in one line, exit 1. */
 function isUserProblem(error: unknown): error is Error {
   return error instanceof RecordingError || error instanceof KeyFileError || error instanceof RangeError || (error as NodeJS.ErrnoException).code !== undefined;
-}
-
-function describeSummary(summary: RecordingSummary): string {
-  const lost = summary.lostFrames > 0 ? `, ${summary.lostFrames} lost` : '';
-  const error = summary.error !== undefined ? ` (stopped: ${summary.error})` : '';
-  return `${summary.paths.join(', ')}: ${summary.frames} frames${lost}, ${summary.compressedBytes} bytes${error}`;
 }
 
 export function registerRecordCommand(program: Command): void {

@@ -43,6 +43,13 @@ export interface RecordingSummary {
   readonly error?: string;
 }
 
+/** One line about a finished recording: files, frames, lost frames, bytes, why it stopped early. */
+export function describeSummary(summary: RecordingSummary): string {
+  const lost = summary.lostFrames > 0 ? `, ${summary.lostFrames} lost` : '';
+  const error = summary.error !== undefined ? ` (stopped: ${summary.error})` : '';
+  return `${summary.paths.join(', ')}: ${summary.frames} frames${lost}, ${summary.compressedBytes} bytes${error}`;
+}
+
 export const DEFAULT_MAX_PART_BYTES = 256 * 1024 * 1024;
 export const MIN_PART_BYTES = 1024;
 const DEFAULT_MAX_PENDING_FRAMES = 500_000;

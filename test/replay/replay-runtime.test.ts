@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRuntime } from '../../src/gateway/runtime.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
 import { generateKeyPair } from '../../src/sim/index.js';
 import { loadRecording } from '../../src/replay/recording-reader.js';
 import { startReplayServer, type ReplaySessionReport } from '../../src/replay/replay-server.js';
-import { readJsonLines, restingAfterReplay, tempLogs, testConfig, until } from '../integration/runtime-harness.js';
+import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until } from '../integration/runtime-harness.js';
 
 const CURRENT = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
 const LEGACY = fileURLToPath(new URL('../fixtures/recordings/sim-legacy-cents.jsonl.gz', import.meta.url));
@@ -104,5 +105,68 @@ describe('replay/replay through the unchanged runtime', function () {
     const second = await replayThroughRuntime(LEGACY, 1);
     expectRealDecisions(first);
     expect(decisions(second.intents)).to.deep.equal(decisions(first.intents));
+  });
+});
+
+describe('replay/mm start --record', function () {
+  this.timeout(60_000);
+
+  it('records every frame its gateway received, in order, and the recording replays through the runtime', async () => {
+    const logs = tempLogs();
+    const recordPath = join(logs.dir, 'recordings', 'session.jsonl.gz');
+    const tickers = tickerList(4);
+    try {
+      const runtime = await startRuntime(testConfig(logs, tickers, { workers: 2 }), { recordPath });
+      let report;
+      try {
+        await until(() => runtime.gateway.statistics().tickersLive === tickers.length && runtime.gateway.statistics().framesReceived >= 100, 20_000, 'live books and 100 frames');
+      } finally {
+        report = await runtime.stop();
+      }
+      const { header, entries, truncated, parts } = await loadRecording(recordPath);
+      expect(truncated).to.equal(false);
+      expect(parts).to.equal(1);
+      expect(header.ws_url).to.equal(runtime.endpoint.url);
+      expect(header.tickers).to.deep.equal(tickers);
+      expect(entries.every((entry) => entry.kind === 'frame')).to.equal(true);
+      expect(entries).to.have.length(report.gateway.framesReceived);
+      expect(report.recordings).to.have.length(1);
+      expect(report.recordings[0]).to.include({ frames: entries.length, lostFrames: 0 });
+      expect(report.recordings[0]!.paths).to.deep.equal([recordPath]);
+      const types = entries.map((entry) => (entry.kind === 'frame' ? (JSON.parse(entry.text) as { type: string }).type : 'gap'));
+      expect(types[0]).to.equal('subscribed');
+      expect(types.filter((type) => type === 'orderbook_snapshot')).to.have.length(tickers.length);
+
+      const replayed = await replayThroughRuntime(recordPath, 1);
+      expect(replayed.framesReceived).to.equal(entries.length);
+      expect(replayed.intents.filter((intent) => intent.kind === 'quote').length).to.be.greaterThan(0);
+    } finally {
+      logs.remove();
+    }
+  });
+
+  it('a recording that cannot be written is logged and trading goes on', async () => {
+    const logs = tempLogs();
+    const recordPath = join(logs.dir, 'taken.jsonl.gz');
+    writeFileSync(recordPath, 'not ours');
+    const tickers = tickerList(2);
+    try {
+      const runtime = await startRuntime(testConfig(logs, tickers, { workers: 1 }), { recordPath });
+      let report;
+      try {
+        await until(() => readJsonLines<{ kind: string }>(logs.eventsFile).some((event) => event.kind === 'recording_failed'), 10_000, 'the recording failure');
+        await until(() => runtime.gateway.statistics().tickersLive === tickers.length, 10_000, 'live books');
+      } finally {
+        report = await runtime.stop();
+      }
+      const failure = readJsonLines<{ kind: string; level: string; message: string }>(logs.eventsFile).find((event) => event.kind === 'recording_failed');
+      expect(failure?.level).to.equal('error');
+      expect(failure?.message).to.contain('already exists');
+      expect(report.recordings).to.deep.equal([]);
+      expect(readJsonLines(logs.intentsFile).length).to.be.greaterThan(0);
+      expect(existsSync(recordPath)).to.equal(true);
+    } finally {
+      logs.remove();
+    }
   });
 });
