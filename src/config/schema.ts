@@ -112,6 +112,10 @@ export const CONFIG_SCHEMA = {
       doc: 'sim only: mirror intents as paper orders to the simulator so fills and positions happen (must be false for demo and prod)',
       format: 'true-or-false', default: true,
     },
+    clock: {
+      doc: 'time the actors decide in: wall = the wall clock (live trading); exchange = the time the frames carry, so replaying a recording gives the same intents file byte for byte (use with mm replay)',
+      format: 'one-of', choices: ['wall', 'exchange'], default: 'wall',
+    },
   },
   log: {
     level: {

@@ -6,6 +6,8 @@
 export type ExchangeEnv = 'sim' | 'demo' | 'prod';
 export type ConsoleMode = 'pretty' | 'json' | 'off';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** The time shard actors decide in: the wall clock (live) or the time the frames carry (replays). */
+export type RuntimeClock = 'wall' | 'exchange';
 
 /** Strategy parameters, same names and defaults as the seed bot. Sizes in whole contracts. */
 export interface StrategyParams {
@@ -46,6 +48,12 @@ export interface AppConfig {
     status_interval_s: number;
     /** sim only: mirror intents as paper orders to the simulator so fills and positions happen */
     paper_orders: boolean;
+    /**
+     * wall: intents stamped and TTLs timed by the wall clock (live trading); exchange: by the
+     * time the frames carry, so a replay gives the same intents file byte for byte. Always set
+     * in a loaded config; optional for configs built by hand, where wall applies.
+     */
+    clock?: RuntimeClock;
   };
   log: {
     level: LogLevel;

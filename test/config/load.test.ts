@@ -41,7 +41,7 @@ describe('config/load', () => {
         improve: true,
         thin_queue: 50,
       });
-      expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, paper_orders: true });
+      expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, paper_orders: true, clock: 'wall' });
       expect(config.log).to.deep.equal({
         level: 'info',
         intents_file: 'logs/intents.jsonl',
