@@ -5,7 +5,7 @@
  * port carries Comlink calls on `ActorControl`; the task payload is a `ShardTask`.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { LogLevel, StrategyParams } from '../config/types.js';
+import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
 import type { BookSnapshot } from '../protocol/decode.js';
 import type { MakerState } from '../strategy/dual-maker.js';
@@ -91,6 +91,8 @@ export interface ShardTask {
   readonly logLevel: LogLevel;
   /** post IntentsEmitted to the gateway as well (paper orders) */
   readonly forwardIntents: boolean;
+  /** the time the actor decides in: the wall clock, or the time its frames carry (src/replay/timeline.ts) */
+  readonly clock: RuntimeClock;
 }
 
 export type TickerPhase = 'starting' | 'live' | 'stale' | 'closed' | 'stopped';

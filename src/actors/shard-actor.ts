@@ -7,6 +7,8 @@
 import * as Comlink from 'comlink';
 import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { LogProducer } from '../log/producer.js';
+import { ExchangeClock } from '../replay/exchange-clock.js';
+import { WallTimeline } from '../replay/timeline.js';
 import { systemClock } from './clock.js';
 import type { ActorCommand, ActorControl, ActorStopReport, ShardTask } from './messages.js';
 import { Shard } from './shard.js';
@@ -20,7 +22,7 @@ export default async function runShardActor(task: ShardTask): Promise<ActorStopR
       event: (event) => producer.event({ ts: new Date(systemClock.now()).toISOString(), ...event }),
       post: (event) => task.dataPort.postMessage(event),
     },
-    systemClock,
+    task.clock === 'exchange' ? new ExchangeClock() : new WallTimeline(systemClock),
   );
   shard.addTickers(task.tickers);
   task.dataPort.on('message', (command: ActorCommand) => shard.handle(command));

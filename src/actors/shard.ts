@@ -21,7 +21,8 @@ import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapsho
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
 import { scanFrame } from '../gateway/frame-scan.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
-import type { Clock } from './clock.js';
+import { frameTimeMs } from '../replay/frame-time.js';
+import type { Timeline, TimelineTimer } from '../replay/timeline.js';
 import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
@@ -48,7 +49,7 @@ interface ParsedFrame {
 
 export class Shard {
   private readonly hosts = new Map<string, TickerHost>();
-  private readonly timers = new Map<string, { handle: ReturnType<typeof setTimeout>; at: number }>();
+  private readonly timers = new Map<string, { handle: TimelineTimer; at: number }>();
   private readonly dirtyStates = new Set<string>();
   /** ticker -> why it needs a fresh snapshot */
   private readonly snapshotRequests = new Map<string, string>();
@@ -64,7 +65,8 @@ export class Shard {
   constructor(
     private readonly options: ShardOptions,
     private readonly outputs: ShardOutputs,
-    private readonly clock: Clock,
+    /** the time decisions are made in: the wall clock, or the time the frames carry (replays) */
+    private readonly clock: Timeline,
   ) {}
 
   /** Adds tickers; restored ones cancel what their last reported state had resting. */
@@ -103,10 +105,12 @@ export class Shard {
       this.framesProcessed += command.frames.length;
       this.outputs.post({ kind: 'FramesProcessed', frames: command.frames.length });
     } else {
-      for (const ticker of command.tickers) {
-        const host = this.hosts.get(ticker);
-        if (host) this.guarded(host, undefined, () => host.markStale(command.reason), command.reason);
-      }
+      this.clock.atFrame(undefined, () => {
+        for (const ticker of command.tickers) {
+          const host = this.hosts.get(ticker);
+          if (host) this.guarded(host, undefined, () => host.markStale(command.reason), command.reason);
+        }
+      });
     }
     this.report();
   }
@@ -144,7 +148,7 @@ export class Shard {
       for (const host of this.hosts.values()) this.guarded(host, undefined, () => host.shutdown());
       this.report();
       this.stopped = true;
-      for (const timer of this.timers.values()) clearTimeout(timer.handle);
+      for (const timer of this.timers.values()) this.clock.clearTimer(timer.handle);
       this.timers.clear();
     }
     return { shardId: this.options.shardId, framesProcessed: this.framesProcessed, intentsEmitted: this.intentsEmitted };
@@ -167,7 +171,7 @@ export class Shard {
       this.unreadable(text, ticker === undefined ? 'frame without market_ticker' : `frame for ${ticker}, which this actor does not host`);
       return;
     }
-    this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!, text));
+    this.clock.atFrame(frameTimeMs(msg), () => this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!, text)));
   }
 
   private apply(host: TickerHost, type: string, msg: Record<string, unknown>, text: string): Intent[] {
@@ -335,17 +339,17 @@ export class Shard {
     const deadline = host.nextDeadlineMs();
     const current = this.timers.get(host.ticker);
     if (current && current.at === deadline) return;
-    if (current) clearTimeout(current.handle);
+    if (current) this.clock.clearTimer(current.handle);
     if (deadline === undefined) {
       this.timers.delete(host.ticker);
       return;
     }
-    const handle = setTimeout(() => {
+    const handle = this.clock.setTimer(deadline, () => {
       this.timers.delete(host.ticker);
       if (this.stopped) return;
       this.guarded(host, undefined, () => host.timer());
       this.report();
-    }, Math.max(1, deadline - this.clock.now()));
+    });
     this.timers.set(host.ticker, { handle, at: deadline });
   }
 }

@@ -16,7 +16,7 @@
 import * as Comlink from 'comlink';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { LogLevel, StrategyParams } from '../config/types.js';
+import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
 import { ActorOutbox, type OutboxOptions } from '../gateway/actor-outbox.js';
 import type { EventSink } from '../gateway/runtime-event.js';
 import type { MakerState } from '../strategy/dual-maker.js';
@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   readonly workers: number;
   readonly logLevel: LogLevel;
   readonly forwardIntents: boolean;
+  /** the time the actors decide in (runtime.clock) */
+  readonly actorClock: RuntimeClock;
   readonly outbox: OutboxOptions;
   /** first restart delay; doubles per crash in a row, up to 5 s */
   readonly restartDelayMs: number;
@@ -211,6 +213,7 @@ export class Supervisor {
       logPort,
       logLevel: this.options.logLevel,
       forwardIntents: this.options.forwardIntents,
+      clock: this.options.actorClock,
     };
     record.dataPort = data.port1;
     record.controlPort = control.port1;

@@ -139,6 +139,7 @@ function assemble(
       workers: config.runtime.workers,
       logLevel: config.log.level,
       forwardIntents: paperDesk !== undefined,
+      actorClock: config.runtime.clock ?? 'wall',
       outbox: { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox },
       restartDelayMs: options.restartDelayMs ?? 200,
       controlTimeoutMs: 10_000,

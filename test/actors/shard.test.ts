@@ -6,6 +6,7 @@ import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
 import { Shard } from '../../src/actors/shard.js';
 import type { RuntimeEvent } from '../../src/gateway/runtime-event.js';
 import type { Intent } from '../../src/log/intent-record.js';
+import { WallTimeline } from '../../src/replay/timeline.js';
 
 const PARAMS: StrategyParams = {
   min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
@@ -25,7 +26,7 @@ function harness(setups: TickerSetup[], logLevel: 'info' | 'debug' = 'info') {
   const shard = new Shard(
     { shardId: 0, threadId: 1, logLevel, forwardIntents: true },
     { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event) },
-    { now: () => Date.now() },
+    new WallTimeline({ now: () => Date.now() }),
   );
   shard.addTickers(setups);
   const deliver = (...frames: string[]): void => shard.handle({ kind: 'DeliverFrames', frames });
