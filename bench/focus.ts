@@ -1,0 +1,87 @@
+/**
+ * One figure of the bench, quickly, for before/after comparisons of a change:
+ *
+ *   node --import tsx bench/focus.ts [--tickers 1000] [--rate 150000] [--latency] [--profile DIR] [--runs 3]
+ *
+ * Records the simulator at that many tickers once (kept in a scratch folder named after
+ * the ticker count, reused by later calls), then runs the engine fed as fast as it reads
+ * (the gateway's read rate), and at a fixed `--rate` (is it sustained, and the rate the
+ * actors handled) and/or at 10,000 frames/s for latency (p50/p90/p99). `--profile DIR`
+ * writes every thread's --cpu-prof of the fixed-rate run to DIR and prints a summary.
+ * `--runs` repeats each measurement (this VM is noisy). Not a test.
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRecording } from '../src/replay/recording-reader.js';
+import { summarizeProfile } from './cpu-profile-summary.js';
+import { runEngine, type RunSettings } from './engine-runs.js';
+import { makeBenchKey } from './replay-feed.js';
+import { quantile } from './statistics.js';
+import { makeWorkload, type Workload } from './workloads.js';
+
+const FRAMES = 300_000;
+const LATENCY_RATE = 10_000;
+const LATENCY_SECONDS = 6;
+
+const { values } = parseArgs({
+  options: {
+    tickers: { type: 'string', default: '1000' },
+    rate: { type: 'string' },
+    latency: { type: 'boolean', default: false },
+    fast: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    runs: { type: 'string', default: '1' },
+    level: { type: 'string', default: 'info' },
+  },
+});
+
+async function workloadFor(directory: string, tickers: number): Promise<Workload> {
+  const path = join(directory, `sim-${tickers}-tickers.jsonl.gz`);
+  if (!existsSync(path)) return makeWorkload(directory, tickers, FRAMES);
+  const { entries } = await loadRecording(path);
+  const texts = entries.flatMap((entry) => (entry.kind === 'frame' ? [entry.text] : []));
+  const spanMs = entries.at(-1)!.receivedAtMs - entries[0]!.receivedAtMs;
+  return { tickers: Array.from({ length: tickers }, (_, index) => `KXBENCH-26DEC31-T${index + 1}`), path, frames: texts, recordedRate: (texts.length / spanMs) * 1000 };
+}
+
+async function main(): Promise<void> {
+  const tickers = Number(values.tickers);
+  const runs = Number(values.runs);
+  const directory = join(tmpdir(), `mm-bench-focus-${tickers}`);
+  mkdirSync(directory, { recursive: true });
+  const workload = await workloadFor(directory, tickers);
+  const settings: RunSettings = { key: makeBenchKey(directory), directory, workers: 2, logLevel: values.level === 'warn' ? 'warn' : 'info' };
+  for (let run = 0; run < runs; run++) {
+    if (values.fast) {
+      const fast = await runEngine(workload, settings, 'as fast as read');
+      process.stdout.write(`as fast as read: gateway ${Math.round((fast.result.framesReceived / fast.result.receiveMs) * 1000)} frames/s, actors ${Math.round(fast.handledRate)} frames/s, slow consumer events ${fast.result.slowConsumerEvents}\n`);
+    }
+    if (values.rate !== undefined) {
+      const rate = Number(values.rate);
+      const profileDirectory = values.profile;
+      if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
+      const nodeOptions = profileDirectory ? ['--cpu-prof', '--cpu-prof-dir', profileDirectory] : [];
+      const frames = Math.min(workload.frames.length, Math.max(50_000, Math.ceil(rate * (profileDirectory ? 3 : 2.5))));
+      const trial = await runEngine(workload, settings, rate, { frames, nodeOptions });
+      process.stdout.write(`at ${rate} frames/s: handled ${Math.round(trial.handledRate)} frames/s, sustained ${trial.sustained}, dropped deltas ${trial.result.deltasDroppedWhileStale}\n`);
+      if (profileDirectory) {
+        for (const name of readdirSync(profileDirectory).filter((file) => file.endsWith('.cpuprofile'))) {
+          const summary = summarizeProfile(join(profileDirectory, name), 14);
+          const busy = Math.round((100 * (summary.totalMs - summary.idleMs)) / summary.totalMs);
+          process.stdout.write(`\n${summary.thread} (${name}): ${busy}% busy\n`);
+          for (const share of summary.functions) process.stdout.write(`  ${(100 * share.share).toFixed(1).padStart(5)}%  ${share.name}\n`);
+        }
+      }
+    }
+    if (values.latency) {
+      const trial = await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: LATENCY_RATE * LATENCY_SECONDS });
+      const latencies = trial.result.latenciesMs;
+      const ms = (q: number): string => quantile(latencies, q).toFixed(3);
+      process.stdout.write(`latency at ${LATENCY_RATE} frames/s: p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms (${latencies.length} intents)\n`);
+    }
+  }
+}
+
+await main();
