@@ -1,10 +1,13 @@
 import { expect } from 'chai';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RuntimeClock } from '../../src/config/types.js';
 import { startRuntime } from '../../src/gateway/runtime.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
 import { generateKeyPair } from '../../src/sim/index.js';
+import type { RecordingEntry } from '../../src/replay/recording-format.js';
+import { frameTimeMs } from '../../src/replay/frame-time.js';
 import { loadRecording } from '../../src/replay/recording-reader.js';
 import { startReplayServer, type ReplaySessionReport } from '../../src/replay/replay-server.js';
 import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until } from '../integration/runtime-harness.js';
@@ -13,13 +16,32 @@ const CURRENT = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.
 const LEGACY = fileURLToPath(new URL('../fixtures/recordings/sim-legacy-cents.jsonl.gz', import.meta.url));
 
 interface ReplayRun {
+  /** the intents file as written */
+  readonly text: string;
   readonly intents: IntentRecord[];
   readonly framesInRecording: number;
   readonly framesReceived: number;
+  /** the earliest and latest time the recorded frames carry */
+  readonly exchangeTimes: { readonly first: number; readonly last: number };
+  /** wall-clock time around the run */
+  readonly wallTimes: { readonly first: number; readonly last: number };
 }
 
-/** Serves the recording as fast as the engine reads, runs the unchanged runtime against it until every frame is handled, stops it, and returns its intents. */
-async function replayThroughRuntime(recording: string, workers: number): Promise<ReplayRun> {
+function exchangeTimesOf(entries: readonly RecordingEntry[]): { first: number; last: number } {
+  const times = entries.flatMap((entry) => {
+    if (entry.kind !== 'frame') return [];
+    const time = frameTimeMs((JSON.parse(entry.text) as { msg?: Record<string, unknown> }).msg);
+    return time === undefined ? [] : [time];
+  });
+  return { first: Math.min(...times), last: Math.max(...times) };
+}
+
+/**
+ * Serves the recording as fast as the engine reads, runs the unchanged runtime against it
+ * (runtime.clock as given; unset = the default) until every frame is handled, stops it,
+ * and returns its intents.
+ */
+async function replayThroughRuntime(recording: string, workers: number, clock?: RuntimeClock): Promise<ReplayRun> {
   const logs = tempLogs();
   const key = generateKeyPair();
   const keyPath = `${logs.dir}/key.pem`;
@@ -36,7 +58,9 @@ async function replayThroughRuntime(recording: string, workers: number): Promise
     },
   });
   try {
-    const runtime = await startRuntime(testConfig(logs, header.tickers, { workers, wsUrl: server.url, keyId: key.keyId, keyPath }));
+    const config = testConfig(logs, header.tickers, { workers, wsUrl: server.url, keyId: key.keyId, keyPath });
+    const wallStart = Date.now();
+    const runtime = await startRuntime(clock === undefined ? config : { ...config, runtime: { ...config.runtime, clock } });
     let framesReceived = 0;
     try {
       await until(() => ended !== undefined, 15_000, 'the replay to finish');
@@ -50,25 +74,24 @@ async function replayThroughRuntime(recording: string, workers: number): Promise
     } finally {
       await runtime.stop();
     }
-    return { intents: readJsonLines<IntentRecord>(logs.intentsFile), framesInRecording: entries.length, framesReceived };
+    const text = readFileSync(logs.intentsFile, 'utf8');
+    return {
+      text,
+      intents: readJsonLines<IntentRecord>(logs.intentsFile),
+      framesInRecording: entries.length,
+      framesReceived,
+      exchangeTimes: exchangeTimesOf(entries),
+      wallTimes: { first: wallStart, last: Date.now() },
+    };
   } finally {
     await server.close();
     logs.remove();
   }
 }
 
-/**
- * The intent lines without their decision time. The runtime still stamps intents with the
- * wall clock (the exchange clock is not wired into the shard actors yet), so only `ts`
- * differs between runs; every decision, its order and its content must not.
- */
-function decisions(intents: readonly IntentRecord[]): string[] {
-  return intents.map(({ ts: _time, ...decision }) => JSON.stringify(decision));
-}
-
-function perTicker(lines: readonly string[]): Map<string, string[]> {
+function linesPerTicker(text: string): Map<string, string[]> {
   const byTicker = new Map<string, string[]>();
-  for (const line of lines) {
+  for (const line of text.split('\n').filter((line) => line !== '')) {
     const ticker = (JSON.parse(line) as { ticker: string }).ticker;
     byTicker.set(ticker, [...(byTicker.get(ticker) ?? []), line]);
   }
@@ -83,28 +106,49 @@ function expectRealDecisions(run: ReplayRun): void {
   expect(restingAfterReplay(run.intents)).to.deep.equal([]);
 }
 
+/** Every intent is stamped with a time the recording carries, and TTLs expired in it. */
+function expectExchangeTime(run: ReplayRun): void {
+  const times = run.intents.map((intent) => Date.parse(intent.ts));
+  expect(Math.min(...times)).to.be.at.least(run.exchangeTimes.first);
+  expect(Math.max(...times)).to.be.at.most(run.exchangeTimes.last);
+  expect(run.intents.filter((intent) => intent.reason === 'ttl').length, 'TTL refreshes').to.be.greaterThan(0);
+}
+
 describe('replay/replay through the unchanged runtime', function () {
   this.timeout(60_000);
 
-  it('the same recording twice, one actor: the same intents file, line for line', async () => {
-    const first = await replayThroughRuntime(CURRENT, 1);
-    const second = await replayThroughRuntime(CURRENT, 1);
+  it('runtime.clock exchange, one actor: the same recording twice gives the same intents file, byte for byte', async () => {
+    const first = await replayThroughRuntime(CURRENT, 1, 'exchange');
+    const second = await replayThroughRuntime(CURRENT, 1, 'exchange');
     expectRealDecisions(first);
-    expect(decisions(second.intents)).to.deep.equal(decisions(first.intents));
+    expectExchangeTime(first);
+    expect(second.text).to.equal(first.text);
   });
 
-  it('three actors: each ticker gets the same intents in the same order as with one', async () => {
-    const single = perTicker(decisions((await replayThroughRuntime(CURRENT, 1)).intents));
-    const sharded = await replayThroughRuntime(CURRENT, 3);
-    expectRealDecisions(sharded);
-    expect(perTicker(decisions(sharded.intents))).to.deep.equal(single);
+  it('runtime.clock exchange, three actors: each ticker gets the same lines, byte for byte, in every replay', async () => {
+    const first = await replayThroughRuntime(CURRENT, 3, 'exchange');
+    const second = await replayThroughRuntime(CURRENT, 3, 'exchange');
+    expectRealDecisions(first);
+    expectExchangeTime(first);
+    const tickers = linesPerTicker(first.text);
+    expect(tickers.size).to.equal(4);
+    expect(linesPerTicker(second.text)).to.deep.equal(tickers);
   });
 
-  it('a legacy-cents recording replays to the same intents twice', async () => {
-    const first = await replayThroughRuntime(LEGACY, 1);
-    const second = await replayThroughRuntime(LEGACY, 1);
+  it('runtime.clock exchange: a legacy-cents recording replays to the same intents file twice, byte for byte', async () => {
+    const first = await replayThroughRuntime(LEGACY, 1, 'exchange');
+    const second = await replayThroughRuntime(LEGACY, 1, 'exchange');
     expectRealDecisions(first);
-    expect(decisions(second.intents)).to.deep.equal(decisions(first.intents));
+    expectExchangeTime(first);
+    expect(second.text).to.equal(first.text);
+  });
+
+  it('without runtime.clock the actors decide on the wall clock, as before', async () => {
+    const run = await replayThroughRuntime(CURRENT, 1);
+    expectRealDecisions(run);
+    const times = run.intents.map((intent) => Date.parse(intent.ts));
+    expect(Math.min(...times)).to.be.at.least(run.wallTimes.first);
+    expect(Math.max(...times)).to.be.at.most(run.wallTimes.last);
   });
 });
 
