@@ -1,6 +1,6 @@
 /**
  * `npm run config:docs`: prints the config reference table (Markdown) generated from the
- * schema. docs/readme/config.md embeds it between the config-table markers.
+ * schema. README.md embeds it between the config-table markers.
  */
 import { configReferenceTable } from '../src/config/reference-table.js';
 

@@ -1,6 +1,6 @@
 /**
  * The README's config table, generated from the schema (printed by scripts/config-docs.ts,
- * embedded in docs/readme/config.md; a test keeps the two equal).
+ * embedded in README.md; a test keeps the two equal).
  */
 import { describeFormat, type SchemaNode } from './formats.js';
 import { schemaEntries, STRATEGY_SCHEMA } from './schema.js';

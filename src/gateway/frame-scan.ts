@@ -2,7 +2,7 @@
  * Reads the routing fields of a raw server frame (type, sid, seq, market_ticker) with one
  * substring pass instead of JSON.parse. The main thread only needs these four fields to
  * check sequence numbers and pick the actor; the actor parses the full frame in its own
- * thread. docs/readme/runtime.md has the measurement behind this choice.
+ * thread. the README (runtime section) has the measurement behind this choice.
  *
  * The scan tolerates whitespace around the colon and any key order. It gives up (returns
  * undefined) on anything it cannot read with certainty: a frame that is not an object, a

@@ -15,8 +15,8 @@ describe('config/reference-table', () => {
     }
   });
 
-  it('is embedded, up to date, in docs/readme/config.md (regenerate with npm run config:docs)', () => {
-    const readme = readFileSync(repositoryFile('docs/readme/config.md'), 'utf8');
+  it('is embedded, up to date, in README.md (regenerate with npm run config:docs)', () => {
+    const readme = readFileSync(repositoryFile('README.md'), 'utf8');
     const start = readme.indexOf(START);
     const end = readme.indexOf(END);
     expect(start, 'start marker').to.be.greaterThan(-1);
