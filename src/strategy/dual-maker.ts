@@ -15,6 +15,7 @@ import type { StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
 import type { FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
+import type { BestLevel } from '../book/order-book.js';
 import type { BookView } from './book-view.js';
 import { ownLevels, type OwnLevel } from './own-orders.js';
 import { entryPrice, fillPriceOnLeg } from './entry-price.js';
@@ -34,6 +35,33 @@ export type { BookView } from './book-view.js';
 export type { MakerState } from './maker-state.js';
 
 type PerLeg<T> = Record<Side, T>;
+
+/** Everything of a book a decision reads: its trust and its best bid (price and size) on each leg. */
+interface TopOfBook {
+  readonly snapshotCount: number;
+  readonly stale: boolean;
+  readonly hasSnapshot: boolean;
+  readonly yes: BestLevel | undefined;
+  readonly no: BestLevel | undefined;
+}
+
+function topOfBook(book: BookView): TopOfBook {
+  return { snapshotCount: book.snapshotCount, stale: book.stale, hasSnapshot: book.hasSnapshot, yes: book.bestBid('yes'), no: book.bestBid('no') };
+}
+
+function sameLevel(a: BestLevel | undefined, b: BestLevel | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.price === b.price && a.size === b.size;
+}
+
+function sameTop(top: TopOfBook, book: BookView): boolean {
+  return (
+    top.snapshotCount === book.snapshotCount &&
+    top.stale === book.stale &&
+    top.hasSnapshot === book.hasSnapshot &&
+    sameLevel(top.yes, book.bestBid('yes')) &&
+    sameLevel(top.no, book.bestBid('no'))
+  );
+}
 
 function perLeg<T>(yes: T, no: T): PerLeg<T> {
   return { yes, no };
@@ -59,6 +87,12 @@ export class DualMaker {
   private pausedBecause: string | undefined;
   /** a close time announced for later: the market closes when it comes */
   private closeAtMs: number | undefined;
+  /**
+   * The top of the book (and its trust) at the end of the last full decision, while nothing
+   * else has changed since. A decision depends on the book only through its best bids, so a
+   * delta that leaves them as they were, with no deadline due, decides nothing new.
+   */
+  private decidedTop: TopOfBook | undefined;
 
   constructor(
     readonly ticker: string,
@@ -109,17 +143,28 @@ export class DualMaker {
 
   /** New parameters (a per-market override or a live change); decides again at once. */
   setParams(params: StrategyParams, book: BookView, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     this.params = params;
     return this.decide(book, nowMs);
   }
 
-  /** After a snapshot or a delta was applied to the book. */
+  /**
+   * After a snapshot or a delta was applied to the book. A delta below the top changes no
+   * input of the decision: it is skipped unless a deadline is due (the result is the same).
+   */
   onBook(book: BookView, nowMs: number): Intent[] {
+    if (this.decidedTop !== undefined && sameTop(this.decidedTop, book) && !this.deadlineDue(nowMs)) return [];
     return this.decide(book, nowMs);
+  }
+
+  private deadlineDue(nowMs: number): boolean {
+    const deadline = this.nextDeadlineMs();
+    return deadline !== undefined && nowMs >= deadline;
   }
 
   /** Inventory comes only from here (strategy-spec section 2). */
   onPosition(update: PositionUpdate, book: BookView, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     this.requireTicker(update.ticker, 'position update');
     if (!Number.isSafeInteger(update.position)) {
       throw new RangeError(`${this.ticker}: position must be integer hundredths, got ${update.position}`);
@@ -138,6 +183,7 @@ export class DualMaker {
    * entry of the held leg.
    */
   onFill(fill: FillEvent, book: BookView, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     this.requireTicker(fill.ticker, 'fill');
     const { leg, price } = fillPriceOnLeg(fill);
     if (!Number.isInteger(price) || price < 0 || price > 100) {
@@ -150,11 +196,13 @@ export class DualMaker {
 
   /** For the TTLs and the reduce-only rate limit; see nextDeadlineMs. */
   onTimer(book: BookView, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     return this.decide(book, nowMs);
   }
 
   /** The book can no longer be trusted: cancel everything and wait for a newer snapshot. */
   onStale(reason: string, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     const closing = this.closeIfDue(nowMs);
     if (closing.length > 0 || this.mode !== 'active') return closing;
     this.waitForSnapshotAfter(this.seenSnapshotCount ?? 0, reason);
@@ -162,6 +210,7 @@ export class DualMaker {
   }
 
   onLifecycle(event: LifecycleEvent, book: BookView, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     this.requireTicker(event.ticker, 'lifecycle event');
     const intents = this.closeIfDue(nowMs);
     if (closesMarket(event, nowMs)) return [...intents, ...this.close(event.eventType, nowMs)];
@@ -191,6 +240,7 @@ export class DualMaker {
 
   /** Cancels everything (reason shutdown) and decides nothing more. */
   shutdown(nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     if (this.mode === 'stopped') return [];
     const intents = this.cancelEverything('shutdown', nowMs);
     this.mode = 'stopped';
@@ -223,6 +273,7 @@ export class DualMaker {
   }
 
   private decide(book: BookView, nowMs: number): Intent[] {
+    this.decidedTop = undefined;
     if (this.mode !== 'active') return [];
     const closing = this.closeIfDue(nowMs);
     if (closing.length > 0 || this.mode !== 'active') return closing;
@@ -258,6 +309,7 @@ export class DualMaker {
       intents.push(...outcome.intents);
       this.exits[leg] = outcome.resting;
     }
+    this.decidedTop = topOfBook(book);
     return intents;
   }
 

@@ -94,6 +94,46 @@ describe('DualMaker', () => {
     });
   });
 
+  describe('deltas that leave the top of the book as it was', () => {
+    it('decides nothing on a delta below the best bids (the decision is skipped)', () => {
+      const { maker, book } = quotingMaker();
+      const spread = sinon.spy(book, 'spread');
+      book.applyDelta({ ticker: TICKER, side: 'yes', price: 40, delta: hundredths(30) });
+      book.applyDelta({ ticker: TICKER, side: 'no', price: 53, delta: -hundredths(22) });
+      expect(maker.onBook(book, T0 + 1_000)).to.deep.equal([]);
+      expect(spread.called).to.equal(false);
+    });
+
+    it('decides on a delta at the best bid', () => {
+      const { maker, book } = quotingMaker();
+      const spread = sinon.spy(book, 'spread');
+      book.applyDelta({ ticker: TICKER, side: 'yes', price: 42, delta: hundredths(40) }); // YES queue now thick
+      expect(describeIntents(maker.onBook(book, T0 + 1_000))).to.deep.equal([
+        'reprice buy yes 5.00@42 join was 43',
+        'reprice buy no 5.00@55 improve was 54',
+      ]);
+      expect(spread.called).to.equal(true);
+    });
+
+    it('refreshes at a due TTL deadline even on a delta below the top', () => {
+      const { maker, book } = quotingMaker();
+      book.applyDelta({ ticker: TICKER, side: 'yes', price: 40, delta: hundredths(1) });
+      expect(describeIntents(maker.onBook(book, T0 + 6_000))).to.deep.equal([
+        'cancel buy yes 5.00@43 ttl',
+        'quote buy yes 5.00@43 ttl_refresh',
+        'cancel buy no 5.00@54 ttl',
+        'quote buy no 5.00@54 ttl_refresh',
+      ]);
+    });
+
+    it('decides again on a fresh snapshot of the same book', () => {
+      const { maker, book } = quotingMaker();
+      maker.onStale('gap', T0 + 1_000);
+      snapshotAgain(book);
+      expect(describeIntents(maker.onBook(book, T0 + 2_000))).to.deep.equal(['quote buy yes 5.00@43 improve', 'quote buy no 5.00@54 cushion']);
+    });
+  });
+
   describe('exits', () => {
     it('expires an exit after exit_ttl_s and posts it again at the current target', () => {
       const { maker, book } = holdingMaker();
