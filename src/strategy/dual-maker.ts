@@ -253,18 +253,19 @@ export class DualMaker {
     if (this.mode !== 'active' || this.resumeAfterSnapshot !== undefined) return undefined;
     const quoteTtlMs = secondsToMs(this.params.quote_ttl_s);
     const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
-    const deadlines: number[] = this.closeAtMs === undefined ? [] : [this.closeAtMs];
+    // called after every step: a running minimum, no array
+    let earliest = this.closeAtMs ?? Infinity;
     for (const leg of LEGS) {
       const bid = this.bids[leg];
       const exit = this.exits[leg];
       const lastPrompt = this.lastReduceOnlyMs[leg];
-      if (bid !== undefined) deadlines.push(expiresAtMs(bid, quoteTtlMs));
-      if (exit !== undefined) deadlines.push(expiresAtMs(exit, exitTtlMs));
+      if (bid !== undefined) earliest = Math.min(earliest, expiresAtMs(bid, quoteTtlMs));
+      if (exit !== undefined) earliest = Math.min(earliest, expiresAtMs(exit, exitTtlMs));
       if (lastPrompt !== undefined && atInventoryCap(leg, this.position, this.params)) {
-        deadlines.push(lastPrompt + quoteTtlMs);
+        earliest = Math.min(earliest, lastPrompt + quoteTtlMs);
       }
     }
-    return deadlines.length === 0 ? undefined : Math.min(...deadlines);
+    return earliest === Infinity ? undefined : earliest;
   }
 
   /** Why the maker is not deciding (waiting for a snapshot, closed, shut down), or undefined while it decides. */
