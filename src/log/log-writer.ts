@@ -53,6 +53,16 @@ function prepareFile(path: string): void {
   }
 }
 
+/** Consecutive lines of one file, written with one winston call. */
+interface FileChunk extends WinstonRecord {
+  /** how many records the message holds */
+  records: number;
+}
+
+function createLogger(transports: winston.transport[]): winston.Logger {
+  return winston.createLogger({ levels: LEVEL_SEVERITY, level: 'debug', format: winston.format((info) => info)(), exitOnError: false, transports });
+}
+
 function onlyStream(stream: LogRecord['stream']): winston.Logform.Format {
   return winston.format((info) => ((info as WinstonRecord).stream === stream ? info : false))();
 }
@@ -66,9 +76,13 @@ function consoleText(mode: ConsoleMode, record: WinstonRecord): string {
 
 export class LogWriter {
   readonly counts: LogCounts = { intents: 0, events: 0, dropped: 0 };
-  readonly #logger: winston.Logger;
+  /** the two files: one winston log call per file and batch, its lines joined */
+  readonly #files: winston.Logger;
   readonly #fileTransports: winston.transport[];
-  readonly #allTransports: winston.transport[];
+  /** the console (unless off): one winston log call per record, for its level and format */
+  readonly #console: winston.Logger | undefined;
+  /** records handed to #files and not yet written by their transport */
+  #fileBacklog = 0;
   readonly #threshold: number;
   readonly #highWaterMark: number;
   readonly failed: Promise<never>;
@@ -81,61 +95,85 @@ export class LogWriter {
       new winston.transports.File({ filename: options.intentsFile, format: winston.format.combine(onlyStream('intent'), line) }),
       new winston.transports.File({ filename: options.eventsFile, format: winston.format.combine(onlyStream('event'), line) }),
     ];
-    const consoleTransports =
+    for (const transport of this.#fileTransports) {
+      transport.on('logged', (info: FileChunk) => {
+        this.#fileBacklog -= info.records;
+      });
+    }
+    this.#files = createLogger(this.#fileTransports);
+    this.#console =
       options.console === 'off'
-        ? []
-        : [
+        ? undefined
+        : createLogger([
             new winston.transports.Console({
               level: options.level,
               stderrLevels: ['error', 'warn'],
               format: winston.format.printf((info) => consoleText(options.console, info as WinstonRecord)),
             }),
-          ];
-    this.#allTransports = [...this.#fileTransports, ...consoleTransports];
-    this.#logger = winston.createLogger({
-      levels: LEVEL_SEVERITY,
-      level: 'debug',
-      format: winston.format((info) => info)(),
-      exitOnError: false,
-      transports: this.#allTransports,
-    });
+          ]);
+    const loggers = this.#console === undefined ? [this.#files] : [this.#files, this.#console];
     this.failed = new Promise<never>((_, reject) => {
-      this.#logger.on('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
+      for (const logger of loggers) logger.on('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
     });
     this.failed.catch(() => undefined); // observed by the task; never an unhandled rejection
     this.#threshold = LEVEL_SEVERITY[options.level];
     this.#highWaterMark = options.highWaterMark;
   }
 
-  /** Records queued inside winston (logger and transports), not yet handed to the files. */
+  /** Records queued inside winston (loggers and transports), not yet handed to the files or the console. */
   backlog(): number {
-    return (
-      this.#logger.writableLength +
-      this.#logger.readableLength +
-      this.#allTransports.reduce((sum, transport) => sum + transport.writableLength, 0)
-    );
+    const consoleBacklog =
+      this.#console === undefined
+        ? 0
+        : this.#console.writableLength + this.#console.readableLength + this.#console.transports.reduce((sum, transport) => sum + transport.writableLength, 0);
+    return this.#fileBacklog + consoleBacklog;
   }
 
   write(record: LogRecord): void {
-    if (record.stream === 'intent') {
-      this.counts.intents += 1;
-    } else {
-      const severity = LEVEL_SEVERITY[record.level];
-      if (severity > this.#threshold) return;
-      if (severity > LEVEL_SEVERITY.warn && this.backlog() > this.#highWaterMark) {
-        this.counts.dropped += 1;
-        return;
-      }
-      this.counts.events += 1;
-    }
-    this.#logger.log({ level: record.level, message: record.line, stream: record.stream });
+    this.writeBatch([record]);
   }
 
-  /** Waits until winston has handed everything to the files, then ends them. */
+  /**
+   * Writes records in order: each file gets the lines of the batch that are its own joined
+   * into one write (the bytes are those of one write per line), the console one line per record.
+   */
+  writeBatch(records: readonly LogRecord[]): void {
+    const lines: Record<LogRecord['stream'], string[]> = { intent: [], event: [] };
+    for (const record of records) {
+      if (!this.#accepts(record)) continue;
+      lines[record.stream].push(record.line);
+      this.#console?.log({ level: record.level, message: record.line, stream: record.stream });
+    }
+    for (const stream of ['intent', 'event'] as const) {
+      const streamLines = lines[stream];
+      if (streamLines.length === 0) continue;
+      this.#fileBacklog += streamLines.length;
+      const chunk: FileChunk = { level: 'info', message: streamLines.join('\n'), stream, records: streamLines.length };
+      this.#files.log(chunk);
+    }
+  }
+
+  /** Counts the record; false when it is not written (below the level, or dropped above the high-water mark). */
+  #accepts(record: LogRecord): boolean {
+    if (record.stream === 'intent') {
+      this.counts.intents += 1;
+      return true;
+    }
+    const severity = LEVEL_SEVERITY[record.level];
+    if (severity > this.#threshold) return false;
+    if (severity > LEVEL_SEVERITY.warn && this.backlog() > this.#highWaterMark) {
+      this.counts.dropped += 1;
+      return false;
+    }
+    this.counts.events += 1;
+    return true;
+  }
+
+  /** Waits until winston has handed everything to the files and the console, then ends the files. */
   async close(): Promise<void> {
     while (this.backlog() > 0) await delay(DRAIN_POLL_MS);
     const finished = this.#fileTransports.map((transport) => once(transport, 'finish'));
-    this.#logger.end();
+    this.#files.end();
     await Promise.all(finished);
   }
 }

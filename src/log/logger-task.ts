@@ -36,7 +36,7 @@ export default async function runLogger({ options, control }: LoggerTask): Promi
 
   const receive = (message: ProducerMessage): void => {
     writer.counts.dropped += message.droppedByProducer;
-    for (const record of message.records) writer.write(record);
+    writer.writeBatch(message.records);
     checkPressure();
   };
 

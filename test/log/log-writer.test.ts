@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
+import winston from 'winston';
 import type { ConsoleMode, LogLevel } from '../../src/config/types.js';
 import { formatIntentLine, toIntentRecord } from '../../src/log/intent-record.js';
 import { formatEventLine } from '../../src/log/log-event.js';
@@ -89,6 +90,41 @@ describe('log/log-writer', () => {
     expect(stdout.called).to.equal(false);
     expect(stderr.getCalls().map((call) => String(call.args[0]))).to.deep.equal([`${JSON.stringify(eventFor('KXA-1', 1, 'error'))}\n`]);
     expect(jsonLines(intentsFile)).to.have.length(1);
+  });
+
+  it('writes a batch with the same bytes and counts as its records one at a time, one file write per file', async () => {
+    const records = Array.from({ length: 40 }, (_, sequence) =>
+      sequence % 3 === 0 ? intentRecord('KXA-1', sequence) : eventRecord('KXA-1', sequence, sequence % 2 === 0 ? 'info' : 'debug'),
+    );
+    const oneAtATime = writer('info', 'off');
+    for (const record of records) oneAtATime.write(record);
+    await oneAtATime.close();
+    const expectedIntents = readFileSync(intentsFile, 'utf8');
+    const expectedEvents = readFileSync(eventsFile, 'utf8');
+    rmSync(join(directory, 'logs'), { recursive: true });
+
+    const batched = writer('info', 'off');
+    const fileWrites = sinon.spy(winston.transports.File.prototype, 'log');
+    batched.writeBatch(records);
+    await batched.close();
+    expect(readFileSync(intentsFile, 'utf8')).to.equal(expectedIntents);
+    expect(readFileSync(eventsFile, 'utf8')).to.equal(expectedEvents);
+    expect(expectedIntents.split('\n')).to.have.length(14 + 1);
+    expect(batched.counts).to.deep.equal(oneAtATime.counts);
+    expect(fileWrites.callCount).to.equal(2);
+  });
+
+  it('prints a batch on the console one line per record, in order', async () => {
+    const stdout = sinon.stub(process.stdout, 'write').returns(true);
+    const logWriter = writer('info', 'json');
+    logWriter.writeBatch([intentRecord('KXA-1', 0), eventRecord('KXA-1', 1, 'info'), intentRecord('KXA-1', 2)]);
+    await logWriter.close();
+    sinon.restore();
+    expect(stdout.getCalls().map((call) => String(call.args[0]))).to.deep.equal([
+      `${JSON.stringify(toIntentRecord(intentFor('KXA-1', 0)))}\n`,
+      `${JSON.stringify(eventFor('KXA-1', 1, 'info'))}\n`,
+      `${JSON.stringify(toIntentRecord(intentFor('KXA-1', 2)))}\n`,
+    ]);
   });
 
   it('above the high-water mark drops info and debug events (counted), never intents, warnings or errors', async () => {
