@@ -15,11 +15,22 @@ import { Shard } from './shard.js';
 
 export default async function runShardActor(task: ShardTask): Promise<ActorStopReport> {
   const producer = new LogProducer(task.logPort);
+  // events come in bursts within one millisecond: build its ISO text once
+  let stampedMs = Number.NaN;
+  let stampedIso = '';
+  const timestamp = (): string => {
+    const nowMs = systemClock.now();
+    if (nowMs !== stampedMs) {
+      stampedMs = nowMs;
+      stampedIso = new Date(nowMs).toISOString();
+    }
+    return stampedIso;
+  };
   const shard = new Shard(
     { shardId: task.shardId, threadId, logLevel: task.logLevel, forwardIntents: task.forwardIntents },
     {
       intent: (intent) => producer.intent(intent),
-      event: (event) => producer.event({ ts: new Date(systemClock.now()).toISOString(), ...event }),
+      event: (event) => producer.event({ ts: timestamp(), ...event }),
       post: (event) => task.dataPort.postMessage(event),
     },
     task.clock === 'exchange' ? new ExchangeClock() : new WallTimeline(systemClock),
