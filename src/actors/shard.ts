@@ -26,9 +26,14 @@ import type { Timeline, TimelineTimer } from '../replay/timeline.js';
 import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
+/** `dataJson`: the JSON text of `data` when it is the frame's message, cut from the frame (see LogEvent) */
+export interface ShardEvent extends RuntimeEvent {
+  readonly dataJson?: string;
+}
+
 export interface ShardOutputs {
   intent(intent: Intent): void;
-  event(event: RuntimeEvent): void;
+  event(event: ShardEvent): void;
   /** to the gateway, on the data port */
   post(event: ActorEvent): void;
 }
@@ -45,6 +50,42 @@ const LADDER_DEPTH = 5;
 interface ParsedFrame {
   readonly type?: unknown;
   readonly msg?: Record<string, unknown>;
+}
+
+const MESSAGE_KEY = '"msg":';
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+
+/**
+ * The text of a parsed frame's object `msg` when it is the frame's last key, written
+ * compactly (as the exchange sends it): the same object as `JSON.parse(text).msg`, with no
+ * second serialization. Undefined when the frame has another shape.
+ */
+export function messageJson(text: string): string | undefined {
+  const keyAt = text.indexOf(MESSAGE_KEY);
+  const end = text.length - 1;
+  // a top-level key: the frame's own brace is the only one before it, and it follows `{` or `,`
+  if (keyAt < 1 || text.lastIndexOf('{', keyAt) !== 0 || text.charCodeAt(end) !== CLOSE_BRACE) return undefined;
+  const before = text.charCodeAt(keyAt - 1);
+  if (before !== OPEN_BRACE && before !== COMMA) return undefined;
+  const start = keyAt + MESSAGE_KEY.length;
+  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
+  // the object must close right before the frame does: nothing follows it
+  let depth = 0;
+  let inString = false;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === OPEN_BRACE) depth++;
+    else if (code === CLOSE_BRACE && --depth === 0) return index === end - 1 ? text.slice(start, end) : undefined;
+  }
+  return undefined;
 }
 
 export class Shard {
@@ -183,31 +224,37 @@ export class Shard {
         return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)), text);
       case 'market_position': {
         const update = decodePosition(msg as unknown as MarketPositionMsg);
-        this.outputs.event({ level: 'info', kind: 'position', ticker, message: `now ${String(msg.position_fp ?? update.position / 100)} (cost ${String(msg.position_cost_dollars ?? '?')})`, data: msg });
+        this.messageEvent('position', ticker, `now ${String(msg.position_fp ?? update.position / 100)} (cost ${String(msg.position_cost_dollars ?? '?')})`, msg, text);
         this.dirtyStates.add(ticker); // inventory is part of the state a restart restores
         return host.position(update);
       }
       case 'fill': {
         const fill = decodeFill(msg as unknown as FillMsg);
-        this.outputs.event({ level: 'info', kind: 'fill', ticker, message: `${fill.side} ${String(msg.count_fp ?? fill.count / 100)} @ ${String(msg.yes_price_dollars ?? fill.yesPrice)}`, data: msg });
+        this.messageEvent('fill', ticker, `${fill.side} ${String(msg.count_fp ?? fill.count / 100)} @ ${String(msg.yes_price_dollars ?? fill.yesPrice)}`, msg, text);
         return host.fill(fill);
       }
       case 'market_lifecycle_v2': {
         const event = decodeLifecycle(msg as unknown as LifecycleMsg);
-        this.outputs.event({ level: 'info', kind: 'lifecycle', ticker, message: event.eventType, data: msg });
+        this.messageEvent('lifecycle', ticker, event.eventType, msg, text);
         this.dirtyStates.add(ticker); // a closed market stays closed across a restart
         return host.lifecycle(event);
       }
       case 'trade':
-        this.outputs.event({ level: 'info', kind: 'trade', ticker, message: `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, data: msg });
+        this.messageEvent('trade', ticker, `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, msg, text);
         return [];
       case 'ticker':
-        this.outputs.event({ level: 'info', kind: 'ticker', ticker, message: `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, data: msg });
+        this.messageEvent('ticker', ticker, `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, msg, text);
         return [];
       default:
         this.outputs.event({ level: 'warn', kind: 'unknown_type', ticker, message: `unexpected frame type ${JSON.stringify(type)}` });
         return [];
     }
+  }
+
+  /** An info event about the frame's message: its data is the message, written from the frame's text when it can be. */
+  private messageEvent(kind: string, ticker: string, message: string, msg: Record<string, unknown>, text: string): void {
+    const dataJson = messageJson(text);
+    this.outputs.event(dataJson === undefined ? { level: 'info', kind, ticker, message, data: msg } : { level: 'info', kind, ticker, message, data: msg, dataJson });
   }
 
   /** After a book update: a refused one is counted and asks for a snapshot, an accepted one logs the ladder (debug). */

@@ -9,7 +9,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { toIntentRecord, type Intent } from './intent-record.js';
-import { LEVEL_SEVERITY, type LogEvent } from './log-event.js';
+import { formatEventJson, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
 import type { LogRecord, LoggerNotice, RecordsPosted } from './messages.js';
 
 export type { LogEvent } from './log-event.js';
@@ -50,7 +50,7 @@ export class LogProducer {
       this.#dropped += 1;
       return;
     }
-    this.#add({ stream: 'event', level: event.level, line: JSON.stringify(event) });
+    this.#add({ stream: 'event', level: event.level, line: formatEventJson(event) });
   }
 
   /** Posts what is batched now. */

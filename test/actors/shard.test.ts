@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import sinon from 'sinon';
 import type { StrategyParams } from '../../src/config/types.js';
 import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
-import { Shard } from '../../src/actors/shard.js';
-import type { RuntimeEvent } from '../../src/gateway/runtime-event.js';
+import { messageJson, Shard, type ShardEvent } from '../../src/actors/shard.js';
 import type { Intent } from '../../src/log/intent-record.js';
+import { formatEventJson } from '../../src/log/log-event.js';
 import { WallTimeline } from '../../src/replay/timeline.js';
 
 const PARAMS: StrategyParams = {
@@ -21,7 +21,7 @@ const delta = (ticker: string, price: string, size: string): string =>
 
 function harness(setups: TickerSetup[], logLevel: 'info' | 'debug' = 'info') {
   const intents: Intent[] = [];
-  const events: RuntimeEvent[] = [];
+  const events: ShardEvent[] = [];
   const posted: ActorEvent[] = [];
   const shard = new Shard(
     { shardId: 0, threadId: 1, logLevel, forwardIntents: true },
@@ -277,5 +277,60 @@ describe('Shard', () => {
     h.deliver(snapshot('C-1'));
     expect(h.intents.filter((intent) => intent.ticker === 'C-1' && intent.kind === 'quote')).to.have.length(2);
     expect(h.shard.status().tickers).to.include({ live: 1, starting: 1 });
+  });
+});
+
+describe('Shard event data from the frame text', () => {
+  const tickerMsg = { market_ticker: 'A-1', price_dollars: '0.4300', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4400', volume_fp: '10.00', ts: 1_800_000_000 };
+  const tradeMsg = { trade_id: 'x"}{\\', market_ticker: 'A-1', yes_price_dollars: '0.4300', count_fp: '5.00', taker_side: 'yes', ts: 1_800_000_000 };
+  const frameOf = (type: string, msg: object): string => JSON.stringify({ type, sid: 2, seq: 7, msg });
+
+  it('cuts the message of a compact frame whose last key is msg', () => {
+    expect(messageJson(frameOf('ticker', tickerMsg))).to.equal(JSON.stringify(tickerMsg));
+    expect(messageJson(frameOf('trade', tradeMsg))).to.equal(JSON.stringify(tradeMsg));
+    expect(messageJson(JSON.stringify({ msg: { nested: { a: [1, { b: '}' }] } } }))).to.equal('{"nested":{"a":[1,{"b":"}"}]}}');
+  });
+
+  it('declines frames of another shape', () => {
+    expect(messageJson(JSON.stringify({ type: 'trade', msg: tradeMsg, seq: { a: 1 } }))).to.equal(undefined); // a key after msg
+    expect(messageJson(JSON.stringify({ meta: { x: 1 }, msg: tradeMsg }))).to.equal(undefined); // an object before msg
+    expect(messageJson(JSON.stringify({ type: 'trade', msg: tradeMsg }, null, 1))).to.equal(undefined); // not compact
+    expect(messageJson(JSON.stringify({ type: 'trade', msg: 'text' }))).to.equal(undefined);
+    expect(messageJson('{"type":"trade"}')).to.equal(undefined);
+  });
+
+  it('never gives text that parses to another object than the frame\'s msg (property)', () => {
+    const value = fc.jsonValue();
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value), value, fc.dictionary(fc.string(), value), (before, msg, after) => {
+        for (const frame of [{ ...before, msg }, { ...before, msg, ...after }]) {
+          const text = JSON.stringify(frame);
+          const cut = messageJson(text);
+          if (cut !== undefined) expect(JSON.parse(cut)).to.deep.equal((JSON.parse(text) as { msg: unknown }).msg);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes ticker and trade events with the message text, the line parsing to the same object as before', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(frameOf('ticker', tickerMsg), frameOf('trade', tradeMsg));
+    const written = h.events.filter((event) => event.kind === 'ticker' || event.kind === 'trade');
+    expect(written.map((event) => event.dataJson)).to.deep.equal([JSON.stringify(tickerMsg), JSON.stringify(tradeMsg)]);
+    for (const event of written) {
+      const stamped = { ts: '2027-01-15T08:00:00.000Z', ...event };
+      const { dataJson: _dataJson, ...before } = stamped;
+      expect(JSON.parse(formatEventJson(stamped))).to.deep.equal(JSON.parse(JSON.stringify(before)));
+      expect(formatEventJson(stamped)).to.equal(JSON.stringify(before));
+    }
+  });
+
+  it('falls back to serializing the message when the frame has another shape', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(JSON.stringify({ type: 'trade', msg: tradeMsg, seq: 7 }));
+    const trade = h.events.find((event) => event.kind === 'trade')!;
+    expect(trade).to.not.have.property('dataJson');
+    expect(trade.data).to.deep.equal(tradeMsg);
   });
 });
