@@ -18,6 +18,7 @@
 import type { LogLevel, StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
 import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot } from '../protocol/decode.js';
+import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
 import { scanFrame } from '../gateway/frame-scan.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
@@ -230,7 +231,9 @@ export class Shard {
       }
       case 'fill': {
         const fill = decodeFill(msg as unknown as FillMsg);
-        this.messageEvent('fill', ticker, `${fill.side} ${String(msg.count_fp ?? fill.count / 100)} @ ${String(msg.yes_price_dollars ?? fill.yesPrice)}`, msg, text);
+        // the price of the leg bought (a NO fill at YES 0.16 bought NO at 0.84)
+        const legPrice = ticksToDollars(fill.side === 'yes' ? fill.yesPrice : 100 - fill.yesPrice);
+        this.messageEvent('fill', ticker, `${fill.side} ${hundredthsToCount(fill.count)} @ ${legPrice}`, msg, text);
         return host.fill(fill);
       }
       case 'market_lifecycle_v2': {

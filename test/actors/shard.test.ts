@@ -152,6 +152,17 @@ describe('Shard', () => {
     expect(h.events.map((event) => event.kind)).to.include.members(['trade', 'ticker', 'fill', 'position']);
   });
 
+  it('states a fill at the price of the leg it bought', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    const fill = (side: string, yesPrice: string) =>
+      JSON.stringify({ type: 'fill', sid: 4, msg: { trade_id: `f-${side}`, order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: yesPrice, count_fp: '3.00', outcome_side: side } });
+    h.deliver(snapshot('A-1'), fill('no', '0.1600'), fill('yes', '0.4300'));
+    expect(h.events.filter((event) => event.kind === 'fill').map((event) => event.message)).to.deep.equal([
+      'no 3.00 @ 0.8400',
+      'yes 3.00 @ 0.4300',
+    ]);
+  });
+
   it('logs the top book levels at debug level only', () => {
     const quiet = harness([{ ticker: 'A-1', params: PARAMS }]);
     quiet.deliver(snapshot('A-1'));
