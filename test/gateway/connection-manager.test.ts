@@ -35,6 +35,19 @@ function recordingHandlers(): ConnectionHandlers & { log: string[] } {
   };
 }
 
+/** A manager whose every connect is refused; `attempts` collects the (fake) time of each. */
+function refusingManager(attempts: number[], message = 'connect ECONNREFUSED'): ConnectionManager {
+  return new ConnectionManager(
+    () => {
+      attempts.push(Date.now());
+      return Promise.reject(new Error(message));
+    },
+    recordingHandlers(),
+    { now: () => Date.now() },
+    SETTINGS,
+  );
+}
+
 describe('ConnectionManager', () => {
   let clock: sinon.SinonFakeTimers;
 
@@ -50,15 +63,7 @@ describe('ConnectionManager', () => {
 
   it('retries failed connects with doubling delays up to the cap', async () => {
     const attempts: number[] = [];
-    const manager = new ConnectionManager(
-      () => {
-        attempts.push(Date.now());
-        return Promise.reject(new Error('connect ECONNREFUSED'));
-      },
-      recordingHandlers(),
-      { now: () => Date.now() },
-      SETTINGS,
-    );
+    const manager = refusingManager(attempts);
     const running = manager.run();
     await clock.tickAsync(20_000);
     manager.stop();
@@ -74,15 +79,7 @@ describe('ConnectionManager', () => {
   it('draws each delay with full jitter between zero and the schedule', async () => {
     (Math.random as sinon.SinonStub).returns(0.5);
     const attempts: number[] = [];
-    const manager = new ConnectionManager(
-      () => {
-        attempts.push(Date.now());
-        return Promise.reject(new Error('refused'));
-      },
-      recordingHandlers(),
-      { now: () => Date.now() },
-      SETTINGS,
-    );
+    const manager = refusingManager(attempts, 'refused');
     const running = manager.run();
     await clock.tickAsync(2_000);
     manager.stop();
@@ -146,15 +143,7 @@ describe('ConnectionManager', () => {
 
   it('a stop during a retry delay: no attempt afterwards, and run() ends when the delay runs out', async () => {
     const attempts: number[] = [];
-    const manager = new ConnectionManager(
-      () => {
-        attempts.push(Date.now());
-        return Promise.reject(new Error('connect ECONNREFUSED'));
-      },
-      recordingHandlers(),
-      { now: () => Date.now() },
-      SETTINGS,
-    );
+    const manager = refusingManager(attempts);
     let ended = false;
     const running = manager.run().then(() => {
       ended = true;
