@@ -18,7 +18,7 @@
 import type { LogLevel, StrategyParams } from '../config/types.js';
 import type { Intent } from '../log/intent-record.js';
 import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot } from '../protocol/decode.js';
-import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
+import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
 import { scanFrame } from '../gateway/frame-scan.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
@@ -225,7 +225,8 @@ export class Shard {
         return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)), text);
       case 'market_position': {
         const update = decodePosition(msg as unknown as MarketPositionMsg);
-        this.messageEvent('position', ticker, `now ${String(msg.position_fp ?? update.position / 100)} (cost ${String(msg.position_cost_dollars ?? '?')})`, msg, text);
+        const cost = update.costE4 === undefined ? '?' : e4ToDollars(update.costE4);
+        this.messageEvent('position', ticker, `now ${hundredthsToCount(update.position)} (cost ${cost})`, msg, text);
         this.dirtyStates.add(ticker); // inventory is part of the state a restart restores
         return host.position(update);
       }

@@ -163,6 +163,19 @@ describe('Shard', () => {
     ]);
   });
 
+  it('states a position with its exact size and cost', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(
+      snapshot('A-1'),
+      JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '-12.50', position_cost_dollars: '7.5000' } }),
+      JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '0.00' } }),
+    );
+    expect(h.events.filter((event) => event.kind === 'position').map((event) => event.message)).to.deep.equal([
+      'now -12.50 (cost 7.5000)',
+      'now 0.00 (cost ?)',
+    ]);
+  });
+
   it('logs the top book levels at debug level only', () => {
     const quiet = harness([{ ticker: 'A-1', params: PARAMS }]);
     quiet.deliver(snapshot('A-1'));
