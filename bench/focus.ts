@@ -1,7 +1,7 @@
 /**
  * One figure of the bench, quickly, for before/after comparisons of a change:
  *
- *   node --import tsx bench/focus.ts [--tickers 1000] [--rate 150000] [--latency] [--profile DIR] [--runs 3]
+ *   node --import tsx bench/focus.ts [--tickers 1000] [--rate 150000] [--latency] [--profile DIR] [--runs 3] [--node-option=--flag ...]
  *
  * Records the simulator at that many tickers once (kept in a scratch folder named after
  * the ticker count, reused by later calls), then runs the engine fed as fast as it reads
@@ -33,7 +33,9 @@ const { values } = parseArgs({
     fast: { type: 'boolean', default: false },
     profile: { type: 'string' },
     runs: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '2' },
     level: { type: 'string', default: 'info' },
+    'node-option': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -49,20 +51,21 @@ async function workloadFor(directory: string, tickers: number): Promise<Workload
 async function main(): Promise<void> {
   const tickers = Number(values.tickers);
   const runs = Number(values.runs);
+  const extraNodeOptions = values['node-option'];
   const directory = join(tmpdir(), `mm-bench-focus-${tickers}`);
   mkdirSync(directory, { recursive: true });
   const workload = await workloadFor(directory, tickers);
-  const settings: RunSettings = { key: makeBenchKey(directory), directory, workers: 2, logLevel: values.level === 'warn' ? 'warn' : 'info' };
+  const settings: RunSettings = { key: makeBenchKey(directory), directory, workers: Number(values.workers), logLevel: values.level === 'warn' ? 'warn' : 'info' };
   for (let run = 0; run < runs; run++) {
     if (values.fast) {
-      const fast = await runEngine(workload, settings, 'as fast as read');
+      const fast = await runEngine(workload, settings, 'as fast as read', { nodeOptions: extraNodeOptions });
       process.stdout.write(`as fast as read: gateway ${Math.round((fast.result.framesReceived / fast.result.receiveMs) * 1000)} frames/s, actors ${Math.round(fast.handledRate)} frames/s, slow consumer events ${fast.result.slowConsumerEvents}\n`);
     }
     if (values.rate !== undefined) {
       const rate = Number(values.rate);
       const profileDirectory = values.profile;
       if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
-      const nodeOptions = profileDirectory ? ['--cpu-prof', '--cpu-prof-dir', profileDirectory] : [];
+      const nodeOptions = [...extraNodeOptions, ...(profileDirectory ? ['--cpu-prof', '--cpu-prof-dir', profileDirectory] : [])];
       const frames = Math.min(workload.frames.length, Math.max(50_000, Math.ceil(rate * (profileDirectory ? 3 : 2.5))));
       const trial = await runEngine(workload, settings, rate, { frames, nodeOptions });
       process.stdout.write(`at ${rate} frames/s: handled ${Math.round(trial.handledRate)} frames/s, sustained ${trial.sustained}, dropped deltas ${trial.result.deltasDroppedWhileStale}\n`);
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
       }
     }
     if (values.latency) {
-      const trial = await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: LATENCY_RATE * LATENCY_SECONDS });
+      const trial = await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: LATENCY_RATE * LATENCY_SECONDS, nodeOptions: extraNodeOptions });
       const latencies = trial.result.latenciesMs;
       const ms = (q: number): string => quantile(latencies, q).toFixed(3);
       process.stdout.write(`latency at ${LATENCY_RATE} frames/s: p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms (${latencies.length} intents)\n`);

@@ -243,11 +243,12 @@ export class Shard {
         this.dirtyStates.add(ticker); // a closed market stays closed across a restart
         return host.lifecycle(event);
       }
+      // market data the maker does not decide on: debug events, built only when debug is on
       case 'trade':
-        this.messageEvent('trade', ticker, `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, msg, text);
+        if (this.options.logLevel === 'debug') this.messageEvent('trade', ticker, `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, msg, text, 'debug');
         return [];
       case 'ticker':
-        this.messageEvent('ticker', ticker, `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, msg, text);
+        if (this.options.logLevel === 'debug') this.messageEvent('ticker', ticker, `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, msg, text, 'debug');
         return [];
       default:
         this.outputs.event({ level: 'warn', kind: 'unknown_type', ticker, message: `unexpected frame type ${JSON.stringify(type)}` });
@@ -255,10 +256,10 @@ export class Shard {
     }
   }
 
-  /** An info event about the frame's message: its data is the message, written from the frame's text when it can be. */
-  private messageEvent(kind: string, ticker: string, message: string, msg: Record<string, unknown>, text: string): void {
+  /** An event about the frame's message: its data is the message, written from the frame's text when it can be. */
+  private messageEvent(kind: string, ticker: string, message: string, msg: Record<string, unknown>, text: string, level: 'info' | 'debug' = 'info'): void {
     const dataJson = messageJson(text);
-    this.outputs.event(dataJson === undefined ? { level: 'info', kind, ticker, message, data: msg } : { level: 'info', kind, ticker, message, data: msg, dataJson });
+    this.outputs.event(dataJson === undefined ? { level, kind, ticker, message, data: msg } : { level, kind, ticker, message, data: msg, dataJson });
   }
 
   /** After a book update: a refused one is counted and asks for a snapshot, an accepted one logs the ladder (debug). */

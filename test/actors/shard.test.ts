@@ -140,16 +140,27 @@ describe('Shard', () => {
     expect(h.shard.status().tickers.stopped).to.equal(2);
   });
 
-  it('logs public trades, ticker updates, fills and positions as events', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
-    h.deliver(
-      snapshot('A-1'),
-      JSON.stringify({ type: 'trade', sid: 3, seq: 1, msg: { trade_id: 't', market_ticker: 'A-1', yes_price_dollars: '0.4200', count_fp: '2.00' } }),
-      JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'A-1', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4600' } }),
-      JSON.stringify({ type: 'fill', sid: 4, msg: { trade_id: 'f', order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: '0.4300', count_fp: '5.00', outcome_side: 'yes' } }),
-      JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '5.00', position_cost_dollars: '2.1500' } }),
-    );
-    expect(h.events.map((event) => event.kind)).to.include.members(['trade', 'ticker', 'fill', 'position']);
+  const marketFrames = [
+    JSON.stringify({ type: 'trade', sid: 3, seq: 1, msg: { trade_id: 't', market_ticker: 'A-1', yes_price_dollars: '0.4200', count_fp: '2.00' } }),
+    JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'A-1', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4600' } }),
+    JSON.stringify({ type: 'fill', sid: 4, msg: { trade_id: 'f', order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: '0.4300', count_fp: '5.00', outcome_side: 'yes' } }),
+    JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '5.00', position_cost_dollars: '2.1500' } }),
+  ];
+
+  it('logs fills and positions as info events; public trades and ticker updates only at debug', () => {
+    const atInfo = harness([{ ticker: 'A-1', params: PARAMS }]);
+    atInfo.deliver(snapshot('A-1'), ...marketFrames);
+    expect(atInfo.events.filter((event) => event.level === 'info').map((event) => event.kind)).to.deep.equal(['book_live', 'fill', 'position']);
+    expect(atInfo.events.map((event) => event.kind)).to.not.include.members(['trade', 'ticker']);
+
+    const atDebug = harness([{ ticker: 'A-1', params: PARAMS }], 'debug');
+    atDebug.deliver(snapshot('A-1'), ...marketFrames);
+    const marketData = atDebug.events.filter((event) => event.kind === 'trade' || event.kind === 'ticker');
+    expect(marketData.map((event) => [event.kind, event.level, event.message])).to.deep.equal([
+      ['trade', 'debug', '2.00 @ 0.4200'],
+      ['ticker', 'debug', 'bid 0.4200 ask 0.4600'],
+    ]);
+    expect(atDebug.events.filter((event) => event.level === 'info').map((event) => event.kind)).to.deep.equal(['book_live', 'fill', 'position']);
   });
 
   it('states a fill at the price of the leg it bought', () => {
@@ -338,7 +349,7 @@ describe('Shard event data from the frame text', () => {
   });
 
   it('writes ticker and trade events with the message text, the line parsing to the same object as before', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    const h = harness([{ ticker: 'A-1', params: PARAMS }], 'debug');
     h.deliver(frameOf('ticker', tickerMsg), frameOf('trade', tradeMsg));
     const written = h.events.filter((event) => event.kind === 'ticker' || event.kind === 'trade');
     expect(written.map((event) => event.dataJson)).to.deep.equal([JSON.stringify(tickerMsg), JSON.stringify(tradeMsg)]);
@@ -351,7 +362,7 @@ describe('Shard event data from the frame text', () => {
   });
 
   it('falls back to serializing the message when the frame has another shape', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    const h = harness([{ ticker: 'A-1', params: PARAMS }], 'debug');
     h.deliver(JSON.stringify({ type: 'trade', msg: tradeMsg, seq: 7 }));
     const trade = h.events.find((event) => event.kind === 'trade')!;
     expect(trade).to.not.have.property('dataJson');
