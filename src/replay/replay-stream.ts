@@ -2,7 +2,10 @@
  * Sends a recording's frames down one connection, in order and with their exact text, at
  * a pace:
  *
- * - `recorded`: frame i leaves at start + (t_i - t_0) / speed (speed 1 = as recorded);
+ * - `recorded`: frame i leaves at start + (t_i - t_0) / speed (speed 1 = as recorded). A
+ *   recording's times are whole milliseconds; the n frames received in one millisecond are
+ *   taken as spread evenly over it (the k-th at t + k/n), so that a slowed-down replay
+ *   does not turn each millisecond into one burst;
  * - `as-fast-as-read`: as fast as the client takes them.
  *
  * Either way the socket's send backlog is capped: frames go out in bursts until
@@ -56,6 +59,47 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+function sameMillisecond(entry: RecordingEntry | undefined, receivedAtMs: number): boolean {
+  return entry?.kind === 'frame' && entry.receivedAtMs === receivedAtMs;
+}
+
+/**
+ * The time (recorded ms, fractional) at which each entry is due: a frame that is the k-th
+ * of n consecutive frames received in the same millisecond t is due at t + k/n; a gap
+ * marker at its own time. `entries` must hold every frame of the milliseconds it covers
+ * (see wholeMilliseconds).
+ */
+export function spreadWithinMilliseconds(entries: readonly RecordingEntry[]): number[] {
+  const due: number[] = new Array<number>(entries.length);
+  for (let start = 0; start < entries.length; ) {
+    const entry = entries[start]!;
+    if (entry.kind !== 'frame') {
+      due[start++] = entry.receivedAtMs;
+      continue;
+    }
+    let end = start + 1;
+    while (sameMillisecond(entries[end], entry.receivedAtMs)) end++;
+    const count = end - start;
+    for (let index = start; index < end; index++) due[index] = entry.receivedAtMs + (index - start) / count;
+    start = end;
+  }
+  return due;
+}
+
+/** The source re-batched so that the frames of one recorded millisecond are never split between two batches. */
+export async function* wholeMilliseconds(source: AsyncIterable<readonly RecordingEntry[]>): AsyncIterable<readonly RecordingEntry[]> {
+  let carried: readonly RecordingEntry[] = [];
+  for await (const batch of source) {
+    const entries = carried.length === 0 ? batch : [...carried, ...batch];
+    const last = entries.at(-1);
+    let cut = entries.length;
+    if (last?.kind === 'frame') while (cut > 0 && sameMillisecond(entries[cut - 1], last.receivedAtMs)) cut--;
+    carried = entries.slice(cut);
+    if (cut > 0) yield cut === entries.length ? entries : entries.slice(0, cut);
+  }
+  if (carried.length > 0) yield carried;
+}
+
 export function checkPace(pace: ReplayPace): ReplayPace {
   if (pace.kind === 'recorded' && !(Number.isFinite(pace.speed) && pace.speed > 0)) {
     throw new RangeError(`replay speed must be a positive number, got ${pace.speed}`);
@@ -84,15 +128,18 @@ export async function streamRecording(
   });
 
   try {
-    for await (const batch of source) {
-      for (const entry of batch) {
+    const batches = pace.kind === 'recorded' ? wholeMilliseconds(source) : source;
+    for await (const batch of batches) {
+      const dueMs = pace.kind === 'recorded' ? spreadWithinMilliseconds(batch) : undefined;
+      for (let index = 0; index < batch.length; index++) {
+        const entry = batch[index]!;
         if (entry.kind === 'gap') {
           framesLost += entry.lost;
           continue;
         }
         if (pace.kind === 'recorded') {
           firstRecordedMs ??= entry.receivedAtMs;
-          const dueAt = startedAt + (entry.receivedAtMs - firstRecordedMs) / pace.speed;
+          const dueAt = startedAt + (dueMs![index]! - firstRecordedMs) / pace.speed;
           const early = dueAt - performance.now();
           if (early >= 1) await sleep(early);
           else maxLagMs = Math.max(maxLagMs, -early);
