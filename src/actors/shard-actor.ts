@@ -36,7 +36,11 @@ export default async function runShardActor(task: ShardTask): Promise<ActorStopR
     task.clock === 'exchange' ? new ExchangeClock() : new WallTimeline(systemClock),
   );
   shard.addTickers(task.tickers);
-  task.dataPort.on('message', (command: ActorCommand) => shard.handle(command));
+  task.dataPort.on('message', (command: ActorCommand) => {
+    shard.handle(command);
+    // a batch's intents leave when the batch is done, not a turn later (latency)
+    producer.flush();
+  });
 
   let finish: (report: ActorStopReport) => void = () => undefined;
   const finished = new Promise<ActorStopReport>((resolve) => {
