@@ -85,6 +85,8 @@ class LatencyProbe {
   private readonly lastBookFrameAt = new Map<string, number>();
   private firstFrameAt: number | undefined;
   private offset = 0;
+  /** one read buffer for the whole run, not 64 KiB per change of the file (the probe shares the gateway's thread) */
+  private readonly buffer = Buffer.alloc(1 << 16);
   private carry = '';
   private readonly descriptor: number;
   private readonly watcher;
@@ -109,7 +111,7 @@ class LatencyProbe {
 
   private readNewLines(): void {
     const now = performance.now();
-    const buffer = Buffer.alloc(1 << 16);
+    const buffer = this.buffer;
     for (;;) {
       const read = readSync(this.descriptor, buffer, 0, buffer.length, this.offset);
       if (read === 0) break;

@@ -1,7 +1,8 @@
 /**
  * The winston side of the logger actor: one winston logger with three transports.
  *
- * - intents file: every intent line, whatever the level;
+ * - intents file: every intent line, whatever the level, written synchronously in the
+ *   logger's thread (SyncFileTransport: in the file when the batch is handled);
  * - events file: event lines at or above the level;
  * - console (unless off): a short line per intent (at info) and per event at or above the
  *   level; `pretty` formats the record like the seed's prints, `json` shows the line.
@@ -19,6 +20,7 @@ import type { ConsoleMode, LogLevel } from '../config/types.js';
 import { formatIntentLine, type IntentRecord } from './intent-record.js';
 import { formatEventLine, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
 import type { LogRecord } from './messages.js';
+import { SyncFileTransport } from './sync-file-transport.js';
 
 export interface LogWriterOptions {
   readonly intentsFile: string;
@@ -92,7 +94,7 @@ export class LogWriter {
     prepareFile(options.eventsFile);
     const line = winston.format.printf((info) => (info as WinstonRecord).message);
     this.#fileTransports = [
-      new winston.transports.File({ filename: options.intentsFile, format: winston.format.combine(onlyStream('intent'), line) }),
+      new SyncFileTransport({ filename: options.intentsFile, format: winston.format.combine(onlyStream('intent'), line) }),
       new winston.transports.File({ filename: options.eventsFile, format: winston.format.combine(onlyStream('event'), line) }),
     ];
     for (const transport of this.#fileTransports) {

@@ -9,6 +9,7 @@ import { formatIntentLine, toIntentRecord } from '../../src/log/intent-record.js
 import { formatEventLine } from '../../src/log/log-event.js';
 import { LogWriter } from '../../src/log/log-writer.js';
 import type { LogRecord } from '../../src/log/messages.js';
+import { SyncFileTransport } from '../../src/log/sync-file-transport.js';
 import { jsonLines } from './files.js';
 import { eventFor, intentFor } from './records.js';
 
@@ -104,14 +105,16 @@ describe('log/log-writer', () => {
     rmSync(join(directory, 'logs'), { recursive: true });
 
     const batched = writer('info', 'off');
-    const fileWrites = sinon.spy(winston.transports.File.prototype, 'log');
+    const eventWrites = sinon.spy(winston.transports.File.prototype, 'log');
+    const intentWrites = sinon.spy(SyncFileTransport.prototype, 'log');
     batched.writeBatch(records);
     await batched.close();
     expect(readFileSync(intentsFile, 'utf8')).to.equal(expectedIntents);
     expect(readFileSync(eventsFile, 'utf8')).to.equal(expectedEvents);
     expect(expectedIntents.split('\n')).to.have.length(14 + 1);
     expect(batched.counts).to.deep.equal(oneAtATime.counts);
-    expect(fileWrites.callCount).to.equal(2);
+    expect(intentWrites.callCount).to.equal(1);
+    expect(eventWrites.callCount).to.equal(1);
   });
 
   it('prints a batch on the console one line per record, in order', async () => {
@@ -144,6 +147,26 @@ describe('log/log-writer', () => {
     const written = jsonLines(eventsFile);
     expect(written).to.have.length(events);
     expect(written.filter((event) => event['level'] === 'warn')).to.have.length(30);
+  });
+
+  it('has a batch of intents in the file when writeBatch returns', () => {
+    const logWriter = writer('info', 'off');
+    logWriter.writeBatch([intentRecord('KXA-1', 0), eventRecord('KXA-1', 1, 'info'), intentRecord('KXA-1', 2)]);
+    expect(readFileSync(intentsFile, 'utf8')).to.equal(
+      `${JSON.stringify(toIntentRecord(intentFor('KXA-1', 0)))}\n${JSON.stringify(toIntentRecord(intentFor('KXA-1', 2)))}\n`,
+    );
+    expect(logWriter.backlog()).to.be.at.most(1); // the event may still be on its way to its file
+    return logWriter.close();
+  });
+
+  it('fails, naming the file, when an intent cannot be written (a full device)', async () => {
+    const logWriter = new LogWriter({ intentsFile: '/dev/full', eventsFile, level: 'info', console: 'off', highWaterMark: 10 });
+    logWriter.writeBatch([intentRecord('KXA-1', 0)]);
+    let failure: Error | undefined;
+    await logWriter.failed.catch((error: Error) => {
+      failure = error;
+    });
+    expect(failure?.message).to.match(/^log writer failed: cannot write \/dev\/full: ENOSPC/);
   });
 
   it('fails at once, clearly, when a file cannot be created', () => {
