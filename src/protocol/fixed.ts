@@ -21,25 +21,51 @@ export class ProtocolError extends Error {
   }
 }
 
-const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
 
-/** Parse a decimal string/number into an integer scaled by 10^scale, exactly. */
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= ZERO + 9;
+}
+
+/**
+ * Parse a decimal string/number into an integer scaled by 10^scale, exactly. Accepts
+ * `-?digits(.digits)?` (ASCII digits, surrounding whitespace trimmed); trailing zeros of the
+ * fraction are not precision. One pass over the characters, no regular expression and no
+ * intermediate strings: it runs for every price and size of every book update.
+ */
 export function parseScaled(value: unknown, scale: number, what: string): number {
   let text: string;
   if (typeof value === 'string') text = value.trim();
   else if (typeof value === 'number' && Number.isFinite(value)) text = numberToPlain(value);
   else throw new ProtocolError(`${what}: expected a decimal string, got ${describe(value)}`);
-  const m = DECIMAL.exec(text);
-  if (!m) throw new ProtocolError(`${what}: not a decimal number: ${JSON.stringify(text)}`);
-  const [, sign, whole, fracRaw = ''] = m;
-  const frac = fracRaw.replace(/0+$/, '');
-  if (frac.length > scale) {
-    throw new ProtocolError(`${what}: ${text} has more precision than ${scale} decimals`);
+  const length = text.length;
+  const negative = length > 0 && text.charCodeAt(0) === MINUS;
+  const wholeStart = negative ? 1 : 0;
+  let index = wholeStart;
+  while (index < length && isDigit(text.charCodeAt(index))) index++;
+  const wholeEnd = index;
+  let fractionEnd = wholeEnd; // one past the last significant (non-trailing-zero) fraction digit
+  if (index < length && text.charCodeAt(index) === DOT) {
+    index++;
+    const fractionStart = index;
+    while (index < length && isDigit(text.charCodeAt(index))) {
+      if (text.charCodeAt(index) !== ZERO) fractionEnd = index + 1;
+      index++;
+    }
+    if (index === fractionStart) index = -1; // "1." has no fraction digits
   }
-  const digits = whole! + frac.padEnd(scale, '0');
-  const n = Number(digits);
+  if (wholeEnd === wholeStart || index !== length) throw new ProtocolError(`${what}: not a decimal number: ${JSON.stringify(text)}`);
+  const fractionDigits = fractionEnd > wholeEnd ? fractionEnd - wholeEnd - 1 : 0;
+  if (fractionDigits > scale) throw new ProtocolError(`${what}: ${text} has more precision than ${scale} decimals`);
+  let n = 0;
+  for (let at = wholeStart; at < wholeEnd; at++) n = n * 10 + (text.charCodeAt(at) - ZERO);
+  for (let at = wholeEnd + 1; at < fractionEnd; at++) n = n * 10 + (text.charCodeAt(at) - ZERO);
+  for (let pad = fractionDigits; pad < scale; pad++) n *= 10;
+  // exact while below 2^53; past it the value stays past it, and is refused
   if (!Number.isSafeInteger(n)) throw new ProtocolError(`${what}: ${text} is out of range`);
-  return sign ? -n : n;
+  return negative ? -n : n;
 }
 
 function numberToPlain(n: number): string {

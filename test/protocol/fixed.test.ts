@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import {
   ProtocolError,
   countToHundredths,
+  parseScaled,
   dollarsToE4,
   dollarsToTicks,
   hundredthsToCount,
@@ -63,5 +65,45 @@ describe('protocol/fixed', () => {
     expect(dollarsToE4('50.0000')).to.equal(500000);
     expect(dollarsToE4('0.010000')).to.equal(100);
     expect(dollarsToE4('8.40')).to.equal(84000);
+  });
+
+  /** The reading of a decimal as a regular expression states it: the one-pass parser must agree with it on everything. */
+  function parseScaledByPattern(value: unknown, scale: number, what: string): number {
+    let text: string;
+    if (typeof value === 'string') text = value.trim();
+    else if (typeof value === 'number' && Number.isFinite(value)) text = /e/i.test(String(value)) ? value.toFixed(12) : String(value);
+    else throw new ProtocolError(`${what}: expected a decimal string, got ${value === undefined ? 'nothing' : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60)}`);
+    const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
+    if (!match) throw new ProtocolError(`${what}: not a decimal number: ${JSON.stringify(text)}`);
+    const [, sign, whole, fractionRaw = ''] = match;
+    const fraction = fractionRaw.replace(/0+$/, '');
+    if (fraction.length > scale) throw new ProtocolError(`${what}: ${text} has more precision than ${scale} decimals`);
+    const n = Number(whole! + fraction.padEnd(scale, '0'));
+    if (!Number.isSafeInteger(n)) throw new ProtocolError(`${what}: ${text} is out of range`);
+    return sign ? -n : n;
+  }
+
+  function outcome(parse: () => number): { value: number } | { error: string } {
+    try {
+      return { value: parse() };
+    } catch (error) {
+      expect(error).to.be.instanceOf(ProtocolError);
+      return { error: (error as Error).message };
+    }
+  }
+
+  it('reads decimals exactly as the regular expression -?digits(.digits)? reads them, errors included', () => {
+    const decimalish = fc.stringMatching(/^[ \t]?-?[0-9]{0,18}(\.[0-9]{0,8})?[ \t]?$/);
+    const noisy = fc.string({ unit: fc.constantFrom('0', '1', '9', '-', '.', ' ', 'e', '+', '٣', 'x'), maxLength: 12 });
+    const value = fc.oneof(decimalish, noisy, fc.double({ noNaN: true }), fc.integer(), fc.constantFrom(null, undefined, '', '-', '.', '1.', '.5', '-0', '9007199254740991', '9007199254740992', '0.00000001'));
+    fc.assert(
+      fc.property(value, fc.constantFrom(0, 2, 4, 6), (input, scale) => {
+        const actual = outcome(() => parseScaled(input, scale, 'x'));
+        const expected = outcome(() => parseScaledByPattern(input, scale, 'x'));
+        expect(Object.is((actual as { value?: number }).value, (expected as { value?: number }).value)).to.equal(true);
+        expect(actual).to.deep.equal(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
