@@ -9,6 +9,7 @@ import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js'
 import type { Intent } from '../log/intent-record.js';
 import type { BookSnapshot } from '../protocol/decode.js';
 import type { MakerState } from '../strategy/dual-maker.js';
+import type { LatencyBuckets } from './latency-histogram.js';
 
 /** Why the gateway tells an actor that books can no longer be trusted. */
 export type StaleReason =
@@ -25,6 +26,8 @@ export type StaleReason =
 export interface DeliverFrames {
   readonly kind: 'DeliverFrames';
   readonly frames: readonly string[];
+  /** when the gateway received the first of these frames (`sharedNowMs`): decision latency is measured from it */
+  readonly receivedAt?: number;
 }
 
 /** These books are stale: cancel what rests on them and wait for a fresh snapshot. */
@@ -106,6 +109,11 @@ export interface ActorStatus {
   readonly handlerFailures: number;
   /** book updates refused (a level below zero, a bad snapshot): each made its ticker stale */
   readonly refusedUpdates: number;
+  /**
+   * decision latency since the start: for every intent a delivered frame caused, the time
+   * from the receipt of the first frame of its batch (an upper bound) to its emission
+   */
+  readonly decisionLatency: LatencyBuckets;
 }
 
 /** One ticker's book as the exchange sent it (own orders included), with the ticker's phase. */

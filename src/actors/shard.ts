@@ -21,6 +21,7 @@ import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapsho
 import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
 import { scanFrame } from '../gateway/frame-scan.js';
+import { LatencyHistogram, sharedNowMs } from './latency-histogram.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
 import { frameTimeMs } from '../replay/frame-time.js';
 import type { Timeline, TimelineTimer } from '../replay/timeline.js';
@@ -103,12 +104,17 @@ export class Shard {
   /** ticker -> intents it emitted so far (the phase trace refers to them) */
   private readonly intentCounts = new Map<string, number>();
   private stopped = false;
+  private readonly decisionLatency = new LatencyHistogram();
+  /** receipt time of the batch being handled (undefined outside one) */
+  private batchReceivedAt: number | undefined;
 
   constructor(
     private readonly options: ShardOptions,
     private readonly outputs: ShardOutputs,
     /** the time decisions are made in: the wall clock, or the time the frames carry (replays) */
     private readonly clock: Timeline,
+    /** real time for decision latency, whatever the decision clock (sharedNowMs) */
+    private readonly now: () => number = sharedNowMs,
   ) {}
 
   /** Adds tickers; restored ones cancel what their last reported state had resting. */
@@ -143,7 +149,9 @@ export class Shard {
   handle(command: ActorCommand): void {
     if (this.stopped) return;
     if (command.kind === 'DeliverFrames') {
+      this.batchReceivedAt = command.receivedAt;
       for (const text of command.frames) this.frame(text);
+      this.batchReceivedAt = undefined;
       this.framesProcessed += command.frames.length;
       this.outputs.post({ kind: 'FramesProcessed', frames: command.frames.length });
     } else {
@@ -176,6 +184,7 @@ export class Shard {
       intentsEmitted: this.intentsEmitted,
       handlerFailures: this.handlerFailures,
       refusedUpdates: this.refusedUpdates,
+      decisionLatency: this.decisionLatency.buckets(),
     };
   }
 
@@ -356,6 +365,10 @@ export class Shard {
   private emit(host: TickerHost, intents: readonly Intent[]): void {
     if (intents.length > 0) {
       for (const intent of intents) this.outputs.intent(intent);
+      if (this.batchReceivedAt !== undefined) {
+        const latencyMs = this.now() - this.batchReceivedAt;
+        for (let index = 0; index < intents.length; index++) this.decisionLatency.record(latencyMs);
+      }
       this.intentsEmitted += intents.length;
       this.intentCounts.set(host.ticker, (this.intentCounts.get(host.ticker) ?? 0) + intents.length);
       this.dirtyStates.add(host.ticker);

@@ -7,6 +7,7 @@
  * `resumeBelow` it reports it drained. The gateway decides what overload means for the
  * actor's tickers (mark stale, resnapshot); the outbox never buffers past the bound.
  */
+import { sharedNowMs } from '../actors/latency-histogram.js';
 import type { ActorCommand, MarkStale } from '../actors/messages.js';
 
 export interface DataPortSender {
@@ -22,6 +23,8 @@ export interface OutboxOptions {
   readonly resumeBelow: number;
   /** defers a flush to the end of the current turn; setImmediate by default */
   readonly defer?: (flush: () => void) => void;
+  /** the receipt time stamped on a batch (its first frame's); sharedNowMs by default */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { maxBatch: 100, maxOutstanding: 20_000, resumeBelow: 2_000 };
@@ -30,17 +33,20 @@ export type PushResult = 'queued' | 'refused';
 
 export class ActorOutbox {
   private pending: string[] = [];
+  private pendingSince = 0;
   private flushScheduled = false;
   private outstandingFrames = 0;
   private overloadedNow = false;
   private closed = false;
   private readonly defer: (flush: () => void) => void;
+  private readonly now: () => number;
 
   constructor(
     private readonly port: DataPortSender,
     private readonly options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
   ) {
     this.defer = options.defer ?? ((flush) => void setImmediate(flush));
+    this.now = options.now ?? sharedNowMs;
   }
 
   get outstanding(): number {
@@ -59,6 +65,7 @@ export class ActorOutbox {
       this.overloadedNow = true;
       return 'refused';
     }
+    if (this.pending.length === 0) this.pendingSince = this.now();
     this.pending.push(frame);
     this.outstandingFrames++;
     if (this.pending.length >= this.options.maxBatch) this.flush();
@@ -87,7 +94,7 @@ export class ActorOutbox {
     if (this.pending.length === 0 || this.closed) return;
     const frames = this.pending;
     this.pending = [];
-    this.port.postMessage({ kind: 'DeliverFrames', frames });
+    this.port.postMessage({ kind: 'DeliverFrames', frames, receivedAt: this.pendingSince });
   }
 
   /** Drops what is queued; nothing is posted afterwards. */

@@ -1,7 +1,8 @@
 /**
- * The periodic status line: tickers live, messages/s, intents/s, stale books. Rates are
- * computed between two consecutive samples.
+ * The periodic status line: tickers live, messages/s, intents/s, stale books, decision
+ * latency. Rates and latencies are computed between two consecutive samples.
  */
+import { combineBuckets, quantileMs } from '../actors/latency-histogram.js';
 import type { ActorStatus } from '../actors/messages.js';
 import type { GatewayStatistics } from './gateway.js';
 import type { RuntimeEvent } from './runtime-event.js';
@@ -10,6 +11,8 @@ export interface StatusSample {
   readonly atMs: number;
   readonly framesReceived: number;
   readonly intentsEmitted: number;
+  /** the actors' decision latency histograms, added up */
+  readonly decisionLatency: readonly number[];
 }
 
 export interface StatusFigures {
@@ -20,10 +23,18 @@ export interface StatusFigures {
   readonly intentsPerSecond: number;
   readonly actorsRunning: number;
   readonly actorsTotal: number;
+  /** decision latency of the intents since the previous sample (ms, 10 µs buckets); null without any */
+  readonly decisionP50Ms: number | null;
+  readonly decisionP99Ms: number | null;
 }
 
 export function sampleOf(atMs: number, gateway: GatewayStatistics, actors: readonly ActorStatus[]): StatusSample {
-  return { atMs, framesReceived: gateway.framesReceived, intentsEmitted: actors.reduce((sum, actor) => sum + actor.intentsEmitted, 0) };
+  return {
+    atMs,
+    framesReceived: gateway.framesReceived,
+    intentsEmitted: actors.reduce((sum, actor) => sum + actor.intentsEmitted, 0),
+    decisionLatency: combineBuckets(actors.map((actor) => actor.decisionLatency)),
+  };
 }
 
 export function statusFigures(
@@ -34,6 +45,8 @@ export function statusFigures(
   actorsTotal: number,
 ): StatusFigures {
   const seconds = Math.max(0.001, (current.atMs - previous.atMs) / 1000);
+  // an actor restarted since holds fewer counts than before: nothing below zero
+  const interval = current.decisionLatency.map((count, bucket) => Math.max(0, count - (previous.decisionLatency[bucket] ?? 0)));
   let live = 0;
   let stale = 0;
   for (const actor of actors) {
@@ -50,6 +63,8 @@ export function statusFigures(
     intentsPerSecond: Math.round((Math.max(0, current.intentsEmitted - previous.intentsEmitted) / seconds) * 10) / 10,
     actorsRunning: actors.length,
     actorsTotal,
+    decisionP50Ms: quantileMs(interval, 0.5) ?? null,
+    decisionP99Ms: quantileMs(interval, 0.99) ?? null,
   };
 }
 
@@ -59,7 +74,12 @@ export function statusEvent(figures: StatusFigures): RuntimeEvent {
     kind: 'status',
     message:
       `tickers live ${figures.tickersLive}/${figures.tickersTotal}, ${figures.messagesPerSecond} msgs/s, ` +
-      `${figures.intentsPerSecond} intents/s, stale books ${figures.staleBooks}, actors ${figures.actorsRunning}/${figures.actorsTotal}`,
+      `${figures.intentsPerSecond} intents/s, stale books ${figures.staleBooks}, actors ${figures.actorsRunning}/${figures.actorsTotal}` +
+      (figures.decisionP99Ms === null ? '' : `, decision p50 ${latencyText(figures.decisionP50Ms)} p99 ${latencyText(figures.decisionP99Ms)}`),
     data: { ...figures },
   };
+}
+
+function latencyText(ms: number | null): string {
+  return ms === null ? '-' : Number.isFinite(ms) ? `${ms.toFixed(2)} ms` : 'over 20 ms';
 }

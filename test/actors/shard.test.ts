@@ -140,6 +140,26 @@ describe('Shard', () => {
     expect(h.shard.status().tickers.stopped).to.equal(2);
   });
 
+  it('records the decision latency of the intents a delivered batch caused, from the receipt of the batch', () => {
+    let nowMs = 5_000;
+    const intents: Intent[] = [];
+    const shard = new Shard(
+      { shardId: 0, threadId: 1, logLevel: 'info', forwardIntents: false },
+      { intent: (intent) => intents.push(intent), event: () => undefined, post: () => undefined },
+      new WallTimeline({ now: () => Date.now() }),
+      () => nowMs,
+    );
+    shard.addTickers([{ ticker: 'A-1', params: PARAMS }]);
+    nowMs = 5_000.42; // the actor decides 0.42 ms after the gateway received the batch's first frame
+    shard.handle({ kind: 'DeliverFrames', frames: [snapshot('A-1')], receivedAt: 5_000 });
+    expect(intents).to.have.length(2);
+    expect(shard.status().decisionLatency).to.deep.equal([[42, 2]]);
+    // a batch without a stamp (a replay of old messages, a test) is not measured
+    shard.handle({ kind: 'DeliverFrames', frames: [delta('A-1', '0.4200', '-18.00')] });
+    expect(intents.length).to.be.greaterThan(2);
+    expect(shard.status().decisionLatency).to.deep.equal([[42, 2]]);
+  });
+
   const marketFrames = [
     JSON.stringify({ type: 'trade', sid: 3, seq: 1, msg: { trade_id: 't', market_ticker: 'A-1', yes_price_dollars: '0.4200', count_fp: '2.00' } }),
     JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'A-1', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4600' } }),

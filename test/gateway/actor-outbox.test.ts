@@ -2,17 +2,43 @@ import { expect } from 'chai';
 import type { ActorCommand } from '../../src/actors/messages.js';
 import { ActorOutbox } from '../../src/gateway/actor-outbox.js';
 
+/** `posted` holds the messages without their receipt stamp; `stamps` the stamps of the batches, in order. */
 function harness(options: { maxBatch: number; maxOutstanding: number; resumeBelow: number }) {
   const posted: ActorCommand[] = [];
+  const stamps: Array<number | undefined> = [];
   const deferred: Array<() => void> = [];
-  const outbox = new ActorOutbox({ postMessage: (message) => posted.push(message) }, { ...options, defer: (flush) => deferred.push(flush) });
+  const clock = { nowMs: 1_000 };
+  const record = (message: ActorCommand): void => {
+    if (message.kind !== 'DeliverFrames') {
+      posted.push(message);
+      return;
+    }
+    const { receivedAt, ...rest } = message;
+    stamps.push(receivedAt);
+    posted.push(rest);
+  };
+  const outbox = new ActorOutbox({ postMessage: record }, { ...options, defer: (flush) => deferred.push(flush), now: () => clock.nowMs });
   const endTurn = (): void => {
     for (const flush of deferred.splice(0)) flush();
   };
-  return { posted, outbox, endTurn };
+  return { posted, stamps, clock, outbox, endTurn };
 }
 
 describe('ActorOutbox', () => {
+  it('stamps each batch with the receipt time of its first frame (decision latency is measured from it)', () => {
+    const { stamps, clock, outbox, endTurn } = harness({ maxBatch: 2, maxOutstanding: 1000, resumeBelow: 10 });
+    outbox.push('a');
+    clock.nowMs = 1_000.25;
+    outbox.push('b'); // fills the first batch: posted at once
+    outbox.push('c');
+    clock.nowMs = 1_000.5;
+    outbox.push('d');
+    clock.nowMs = 1_002;
+    outbox.push('e');
+    endTurn();
+    expect(stamps).to.deep.equal([1_000, 1_000.25, 1_002]);
+  });
+
   it('batches the frames of one turn into one post', () => {
     const { posted, outbox, endTurn } = harness({ maxBatch: 100, maxOutstanding: 1000, resumeBelow: 10 });
     outbox.push('a');
