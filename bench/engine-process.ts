@@ -15,6 +15,9 @@
 import { closeSync, openSync, readSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { combineBuckets } from '../src/actors/latency-histogram.js';
+import type { ActorStatus } from '../src/actors/messages.js';
 import { loadConfig } from '../src/config/load.js';
 import { scanFrame } from '../src/gateway/frame-scan.js';
 import { startRuntime, type Runtime } from '../src/gateway/runtime.js';
@@ -48,6 +51,11 @@ export interface EngineRunResult {
   readonly intents: number;
   readonly peakRssBytes: number;
   readonly latenciesMs: number[];
+  /**
+   * latency mode: the actors' decision latency histograms (10 µs buckets, src/actors/latency-histogram.ts)
+   * after the warm-up, added up: frame receipt (the first of its batch) to the intent's emission in the actor
+   */
+  readonly decisionLatency: number[];
 }
 
 const POLL_MS = 5;
@@ -140,11 +148,15 @@ async function run(options: EngineRunOptions): Promise<EngineRunResult> {
   let firstFrameAt = 0;
   let lastFrameAt = 0;
   let handledAt = 0;
+  let warmUpHistograms: Promise<ActorStatus[]> | undefined;
+  let decisionLatency: number[] = [];
   try {
     await until(() => {
       if (runtime.gateway.statistics().framesReceived > 0) firstFrameAt = performance.now();
       return firstFrameAt > 0;
     });
+    // the decision latency histograms at the end of the warm-up, taken away from those at the end
+    if (options.mode === 'latency') warmUpHistograms = delay(options.warmupMs).then(() => runtime.supervisor.status());
     await until(() => {
       if (runtime.gateway.statistics().framesReceived >= options.frames) lastFrameAt = performance.now();
       return lastFrameAt > 0;
@@ -156,7 +168,11 @@ async function run(options: EngineRunOptions): Promise<EngineRunResult> {
       return handledAt > 0;
     });
     // intents still on their way to the file count for latency
-    if (probe) await new Promise((resolve) => setTimeout(resolve, 200));
+    if (probe) await delay(200);
+    if (warmUpHistograms) {
+      const before = (await warmUpHistograms).map((actor) => actor.decisionLatency);
+      decisionLatency = combineBuckets((await runtime.supervisor.status()).map((actor) => actor.decisionLatency), before);
+    }
   } finally {
     probe?.close();
   }
@@ -172,6 +188,7 @@ async function run(options: EngineRunOptions): Promise<EngineRunResult> {
     intents: report.log?.intents ?? 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     latenciesMs: probe?.latenciesMs ?? [],
+    decisionLatency,
   };
 }
 

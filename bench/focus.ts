@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
 import { loadRecording } from '../src/replay/recording-reader.js';
 import { summarizeProfile } from './cpu-profile-summary.js';
 import { runEngine, type RunSettings } from './engine-runs.js';
@@ -82,7 +83,12 @@ async function main(): Promise<void> {
       const trial = await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: LATENCY_RATE * LATENCY_SECONDS, nodeOptions: extraNodeOptions });
       const latencies = trial.result.latenciesMs;
       const ms = (q: number): string => quantile(latencies, q).toFixed(3);
-      process.stdout.write(`latency at ${LATENCY_RATE} frames/s: p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms (${latencies.length} intents)\n`);
+      const decision = trial.result.decisionLatency;
+      const decided = (q: number): string => String(quantileMs(decision, q));
+      process.stdout.write(
+        `latency at ${LATENCY_RATE} frames/s: to intent record p50 ${decided(0.5)} ms, p90 ${decided(0.9)} ms, p99 ${decided(0.99)} ms (${totalOf(decision)} intents); ` +
+          `to intents file line p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms (${latencies.length} intents)\n`,
+      );
     }
   }
 }
