@@ -63,7 +63,7 @@ function table(rows: readonly Row[]): string {
 }
 
 function trialSummary(trial: EngineTrial): Record<string, unknown> {
-  const { latenciesMs: _latencies, ...result } = trial.result;
+  const { latenciesMs: _latencies, decisionLatency: _decisions, ...result } = trial.result;
   return { feedRate: trial.feedRate, handledRate: Math.round(trial.handledRate), sustained: trial.sustained, ...result };
 }
 
@@ -200,6 +200,8 @@ async function main(): Promise<void> {
             decisionP50Ms: quantileMs(run.result.decisionLatency, 0.5),
             decisionP90Ms: quantileMs(run.result.decisionLatency, 0.9),
             decisionP99Ms: quantileMs(run.result.decisionLatency, 0.99),
+            // the histogram's non-empty 10 µs buckets, [bucket, count]
+            decisionBuckets: run.result.decisionLatency.flatMap((count, bucket) => (count > 0 ? [[bucket, count]] : [])),
           })),
           profiles,
         },
