@@ -3,11 +3,12 @@
  * and a worker that answers every post, carrying the workload's frame texts.
  *
  * - unbatched: one frame per post, up to 1,000 posts in flight;
- * - batched: 100 frames per post (as the gateway's outboxes send them), up to 10 in flight;
+ * - batched: the gateway outbox's batch size per post (as it sends them under load), up to 10 in flight;
  * - round trip: one post in flight at a time, the time for it to come back.
  */
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { DEFAULT_OUTBOX_OPTIONS } from '../src/gateway/actor-outbox.js';
 import { quantile } from './statistics.js';
 
 const ECHO = `
@@ -95,7 +96,7 @@ function roundTrips(port: MessagePort, frame: string, warmup: number, samples: n
 
 export async function measurePortLimits(frames: readonly string[], durationMs: number): Promise<PortLimits> {
   const unbatched = await withEcho((port) => streamRate(port, frames, 1, 1000, durationMs));
-  const batched = await withEcho((port) => streamRate(port, frames, 100, 10, durationMs));
+  const batched = await withEcho((port) => streamRate(port, frames, DEFAULT_OUTBOX_OPTIONS.maxBatch, 10, durationMs));
   const times = await withEcho((port) => roundTrips(port, frames[0]!, 2_000, 20_000));
   return { unbatched, batched, roundTripP50Ms: quantile(times, 0.5), roundTripP99Ms: quantile(times, 0.99) };
 }

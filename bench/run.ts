@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_OUTBOX_OPTIONS } from '../src/gateway/actor-outbox.js';
 import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile-summary.js';
 import { runEngine, searchSustainedRate, type EngineTrial, type RunSettings } from './engine-runs.js';
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       'limits: ' +
         wsLimits.map((limit) => `ws receive only ${format(limit.receive, '')}/s at ${limit.tickers} tickers`).join('; ') +
-        `; MessagePort ${format(ports.unbatched, '')} frames/s unbatched, ${format(ports.batched, '')} frames/s in batches of 100\n`,
+        `; MessagePort ${format(ports.unbatched, '')} frames/s unbatched, ${format(ports.batched, '')} frames/s in batches of ${DEFAULT_OUTBOX_OPTIONS.maxBatch}\n`,
     );
     if (profile) {
       process.stdout.write(`\nengine main thread at ${format(profiledRate, '')} frames/s (--cpu-prof, ${profile.totalMs} ms, ${busyPercent(profile)}); busy time by area:\n`);
