@@ -1,7 +1,7 @@
 /**
  * One figure of the bench, quickly, for before/after comparisons of a change:
  *
- *   node --import tsx bench/focus.ts [--tickers 1000] [--rate 150000] [--latency] [--profile DIR] [--runs 3] [--node-option=--flag ...]
+ *   node --import tsx bench/focus.ts [--tickers 1000] [--rate 150000] [--latency [--latency-rate 10000]] [--profile DIR] [--runs 3] [--node-option=--flag ...]
  *
  * Records the simulator at that many tickers once (kept in a scratch folder named after
  * the ticker count, reused by later calls), then runs the engine fed as fast as it reads
@@ -23,7 +23,6 @@ import { quantile } from './statistics.js';
 import { makeWorkload, type Workload } from './workloads.js';
 
 const FRAMES = 300_000;
-const LATENCY_RATE = 10_000;
 const LATENCY_SECONDS = 6;
 
 const { values } = parseArgs({
@@ -34,6 +33,7 @@ const { values } = parseArgs({
     fast: { type: 'boolean', default: false },
     profile: { type: 'string' },
     runs: { type: 'string', default: '1' },
+    'latency-rate': { type: 'string', default: '10000' },
     workers: { type: 'string', default: '2' },
     level: { type: 'string', default: 'info' },
     'node-option': { type: 'string', multiple: true, default: [] },
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   const tickers = Number(values.tickers);
   const runs = Number(values.runs);
   const extraNodeOptions = values['node-option'];
+  const latencyRate = Number(values['latency-rate']);
   const directory = join(tmpdir(), `mm-bench-focus-${tickers}`);
   mkdirSync(directory, { recursive: true });
   const workload = await workloadFor(directory, tickers);
@@ -80,13 +81,13 @@ async function main(): Promise<void> {
       }
     }
     if (values.latency) {
-      const trial = await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: LATENCY_RATE * LATENCY_SECONDS, nodeOptions: extraNodeOptions });
+      const trial = await runEngine(workload, settings, latencyRate, { mode: 'latency', frames: latencyRate * LATENCY_SECONDS, nodeOptions: extraNodeOptions });
       const latencies = trial.result.latenciesMs;
       const ms = (q: number): string => quantile(latencies, q).toFixed(3);
       const decision = trial.result.decisionLatency;
       const decided = (q: number): string => String(quantileMs(decision, q));
       process.stdout.write(
-        `latency at ${LATENCY_RATE} frames/s: to intent record p50 ${decided(0.5)} ms, p90 ${decided(0.9)} ms, p99 ${decided(0.99)} ms (${totalOf(decision)} intents); ` +
+        `latency at ${latencyRate} frames/s: to intent record p50 ${decided(0.5)} ms, p90 ${decided(0.9)} ms, p99 ${decided(0.99)} ms (${totalOf(decision)} intents); ` +
           `to intents file line p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms (${latencies.length} intents)\n`,
       );
     }
