@@ -14,6 +14,8 @@ import type { WebSocket } from 'ws';
 import type { SimClock, TimerHandle } from '../clock.js';
 
 const FIN_TEXT = 0x81;
+/** WebSocket.OPEN */
+const OPEN = 1;
 
 /** A server-to-client WebSocket text frame (RFC 6455 section 5.2: FIN, opcode 1, no mask). */
 export function textFrame(text: string): Buffer {
@@ -132,6 +134,8 @@ export class Connection {
         this.rawSocket.uncork();
       });
     }
+    // as ws's own send does, nothing goes out once the socket is closing or closed
+    if (this.socket.readyState !== OPEN) return;
     this.rawSocket.write(textFrame(text));
   }
 
