@@ -21,10 +21,10 @@ import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapsho
 import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
 import { scanFrame } from '../gateway/frame-scan.js';
-import { LatencyHistogram, sharedNowMs } from './latency-histogram.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
 import { frameTimeMs } from '../replay/frame-time.js';
 import type { Timeline, TimelineTimer } from '../replay/timeline.js';
+import { LatencyHistogram, sharedNowMs } from './latency-histogram.js';
 import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
