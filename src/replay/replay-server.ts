@@ -14,6 +14,7 @@
  */
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
 import { KeyRegistry, realClock, startSignedServer, type Connection } from '../sim/index.js';
+import { textFrameLength, writeTextFrame } from '../sim/server/connection.js';
 import type { RecordingEntry, RecordingHeader } from './recording-format.js';
 import { loadRecording, openRecording, type RecordingReader } from './recording-reader.js';
 import { checkPace, DEFAULT_HIGH_WATER_BYTES, streamRecording, type ReplayPace, type ReplayStreamReport } from './replay-stream.js';
@@ -31,7 +32,11 @@ export interface ReplayServerOptions {
   readonly pace?: ReplayPace;
   /** socket backlog at which sending waits for the client; default 1 MiB */
   readonly highWaterBytes?: number;
-  /** read the whole recording into memory once instead of streaming it per connection */
+  /**
+   * read the whole recording into memory once instead of streaming it per connection, and
+   * encode its WebSocket frames once (about twice the recording's text in memory; the
+   * server then only writes bytes per frame sent)
+   */
   readonly preload?: boolean;
   /** default 10000; 0 disables pings */
   readonly pingIntervalMs?: number;
@@ -72,6 +77,22 @@ async function* batchesOf(entries: readonly RecordingEntry[]): AsyncGenerator<Re
   for (let start = 0; start < entries.length; start += PRELOADED_BATCH) yield entries.slice(start, start + PRELOADED_BATCH);
 }
 
+/** Every frame's text frame, encoded once into one buffer (a view of it per frame). */
+function encodeFrames(entries: readonly RecordingEntry[]): Map<RecordingEntry, Buffer> {
+  const frames = entries.filter((entry) => entry.kind === 'frame');
+  const lengths = frames.map((entry) => textFrameLength(entry.text));
+  const all = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length, 0));
+  const encoded = new Map<RecordingEntry, Buffer>();
+  let offset = 0;
+  frames.forEach((entry, index) => {
+    const frame = all.subarray(offset, offset + lengths[index]!);
+    writeTextFrame(entry.text, frame);
+    encoded.set(entry, frame);
+    offset += frame.length;
+  });
+  return encoded;
+}
+
 function isSubscribe(text: string): boolean {
   try {
     const command = JSON.parse(text) as { cmd?: unknown };
@@ -88,9 +109,11 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   if (!Number.isSafeInteger(highWaterBytes) || highWaterBytes < 1) throw new RangeError(`highWaterBytes must be a positive integer, got ${highWaterBytes}`);
   let header: RecordingHeader;
   let source: () => AsyncIterable<readonly RecordingEntry[]>;
+  let encodedFrames: Map<RecordingEntry, Buffer> | undefined;
   if (options.preload) {
     const loaded = await loadRecording(options.recording);
     header = loaded.header;
+    encodedFrames = encodeFrames(loaded.entries);
     source = () => batchesOf(loaded.entries);
   } else {
     const reader: RecordingReader = await openRecording(options.recording);
@@ -114,7 +137,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       if (!isSubscribe(text)) return;
       started = true;
       counts.sessionsStarted++;
-      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress }).then((report) => {
+      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress, ...(encodedFrames ? { encodedFrames } : {}) }).then((report) => {
         counts.sessionsEnded++;
         options.onSessionEnd?.({ ...report, connectionId: connection.id, commandsAfterStart });
       });

@@ -22,6 +22,8 @@ export type ReplayPace = { readonly kind: 'recorded'; readonly speed: number } |
 /** The parts of a server connection the stream uses (the simulator's Connection has them). */
 export interface FrameSink {
   send(text: string): void;
+  /** sends `text` as the already encoded text frame `frame` (a preloaded replay prepares them once) */
+  sendEncoded?(text: string, frame: Buffer): void;
   readonly bufferedAmount: number;
   readonly isOpen: boolean;
 }
@@ -32,6 +34,8 @@ export interface ReplayStreamOptions {
   readonly highWaterBytes: number;
   /** counts every frame sent, as it is sent (shared by the streams of one server) */
   readonly progress?: { framesSent: number };
+  /** the text frames of entries, encoded once (a preloaded recording): sent as they are */
+  readonly encodedFrames?: ReadonlyMap<RecordingEntry, Buffer>;
 }
 
 export interface ReplayStreamReport {
@@ -113,6 +117,7 @@ export async function streamRecording(
   options: ReplayStreamOptions,
 ): Promise<ReplayStreamReport> {
   const pace = checkPace(options.pace);
+  const encodedFrames = options.encodedFrames;
   const startedAt = performance.now();
   let firstRecordedMs: number | undefined;
   let framesSent = 0;
@@ -149,7 +154,9 @@ export async function streamRecording(
           if (sink.bufferedAmount >= options.highWaterBytes) await sleep(BACKLOG_POLL_MS);
         }
         if (!sink.isOpen) return report(false);
-        sink.send(entry.text);
+        const encoded = encodedFrames?.get(entry);
+        if (encoded !== undefined && sink.sendEncoded) sink.sendEncoded(entry.text, encoded);
+        else sink.send(entry.text);
         framesSent++;
         if (options.progress) options.progress.framesSent++;
       }

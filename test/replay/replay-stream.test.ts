@@ -41,4 +41,20 @@ describe('replay stream pacing', () => {
     expect(sent).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
     expect(report).to.include({ framesSent: 5, framesLostInRecording: 2, completed: true });
   });
+
+  it('sends an entry whose text frame was encoded beforehand as those bytes, any other as text', async () => {
+    const sent: string[] = [];
+    const sink: FrameSink = {
+      send: (text) => sent.push(`text ${text}`),
+      sendEncoded: (text, frame) => sent.push(`encoded ${text} ${frame.toString('latin1')}`),
+      bufferedAmount: 0,
+      isOpen: true,
+    };
+    const a = frame(1, 'a');
+    const b = frame(1, 'b');
+    const encodedFrames = new Map([[a, Buffer.from('A!', 'latin1')]]);
+    await streamRecording(batches([a, b]), sink, { pace: { kind: 'as-fast-as-read' }, highWaterBytes: 1 << 20, encodedFrames });
+    expect(sent).to.deep.equal(['encoded a A!', 'text b']);
+  });
 });
+

@@ -17,11 +17,28 @@ const FIN_TEXT = 0x81;
 /** WebSocket.OPEN */
 const OPEN = 1;
 
+function headerLength(payloadLength: number): number {
+  return payloadLength < 126 ? 2 : payloadLength < 65_536 ? 4 : 10;
+}
+
+/** The bytes of the text frame that carries `text`. */
+export function textFrameLength(text: string): number {
+  const length = Buffer.byteLength(text, 'utf8');
+  return headerLength(length) + length;
+}
+
 /** A server-to-client WebSocket text frame (RFC 6455 section 5.2: FIN, opcode 1, no mask). */
 export function textFrame(text: string): Buffer {
+  const frame = Buffer.allocUnsafe(textFrameLength(text));
+  writeTextFrame(text, frame);
+  return frame;
+}
+
+/** Writes the text frame of `text` into `frame`, which must be textFrameLength(text) bytes long. */
+export function writeTextFrame(text: string, frame: Buffer): void {
   const length = Buffer.byteLength(text, 'utf8');
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
+  const header = headerLength(length);
+  if (frame.length !== header + length) throw new RangeError(`a frame of ${length} bytes takes ${header + length} bytes, not ${frame.length}`);
   frame[0] = FIN_TEXT;
   if (length < 126) {
     frame[1] = length;
@@ -33,8 +50,7 @@ export function textFrame(text: string): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.write(text, headerLength, 'utf8');
-  return frame;
+  frame.write(text, header, 'utf8');
 }
 
 export class Connection {
@@ -83,6 +99,11 @@ export class Connection {
   }
 
   send(text: string): void {
+    this.sendEncoded(text, undefined);
+  }
+
+  /** Sends `text`, whose text frame is already encoded in `frame` (textFrame(text)); a replay prepares them once. */
+  sendEncoded(text: string, frame: Buffer | undefined): void {
     if (this.closed) return;
     this.framesSent += 1;
     this.bytesSent += text.length;
@@ -90,7 +111,7 @@ export class Connection {
       this.held.push(text);
       return;
     }
-    this.write(text);
+    this.write(text, frame);
   }
 
   ping(payload: string): void {
@@ -125,7 +146,7 @@ export class Connection {
     this.markClosed();
   }
 
-  private write(text: string): void {
+  private write(text: string, frame?: Buffer): void {
     if (!this.corked) {
       this.corked = true;
       this.rawSocket.cork();
@@ -136,7 +157,7 @@ export class Connection {
     }
     // as ws's own send does, nothing goes out once the socket is closing or closed
     if (this.socket.readyState !== OPEN) return;
-    this.rawSocket.write(textFrame(text));
+    this.rawSocket.write(frame ?? textFrame(text));
   }
 
   private markClosed(): void {

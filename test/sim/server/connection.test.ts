@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import * as ws from 'ws';
-import { textFrame } from '../../../src/sim/server/connection.js';
+import { textFrame, textFrameLength, writeTextFrame } from '../../../src/sim/server/connection.js';
 
 /** ws's frame parser (exported by ws, not described by @types/ws): a writable stream of frame bytes. */
 interface FrameReceiver extends EventEmitter {
@@ -36,4 +36,13 @@ describe('sim/server text frames', () => {
     expect(frame.readUInt16BE(2)).to.equal(Buffer.byteLength(text));
     expect(await receive(frame)).to.equal(text);
   });
+
+  it('encodes into a buffer of exactly the frame length, and refuses any other', () => {
+    const text = 'é'.repeat(100); // 200 bytes: a two-byte extended length
+    const frame = Buffer.alloc(textFrameLength(text));
+    writeTextFrame(text, frame);
+    expect(frame.equals(textFrame(text))).to.equal(true);
+    expect(() => writeTextFrame(text, Buffer.alloc(frame.length + 1))).to.throw(RangeError);
+  });
 });
+
