@@ -61,6 +61,8 @@ export class Connection {
   private corked = false;
   private stallTimer: TimerHandle | undefined;
   private held: string[] = [];
+  /** the summed length of `held` */
+  private heldLength = 0;
   private closed = false;
   private readonly closeHandlers: Array<() => void> = [];
 
@@ -84,7 +86,7 @@ export class Connection {
 
   /** Bytes queued in the socket and not yet written to the kernel. */
   get bufferedAmount(): number {
-    return this.socket.bufferedAmount + this.held.reduce((sum, text) => sum + text.length, 0);
+    return this.socket.bufferedAmount + this.heldLength;
   }
 
   onMessage(handler: (text: string) => void): void {
@@ -109,6 +111,7 @@ export class Connection {
     this.bytesSent += text.length;
     if (this.stallTimer !== undefined) {
       this.held.push(text);
+      this.heldLength += text.length;
       return;
     }
     this.write(text, frame);
@@ -128,6 +131,7 @@ export class Connection {
       this.stallTimer = undefined;
       const held = this.held;
       this.held = [];
+      this.heldLength = 0;
       for (const text of held) this.write(text);
     }, durationMs);
   }
@@ -166,6 +170,7 @@ export class Connection {
     if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
     this.held = [];
+    this.heldLength = 0;
     for (const handler of this.closeHandlers.splice(0)) handler();
   }
 }
