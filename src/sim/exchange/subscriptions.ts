@@ -6,6 +6,7 @@ import { SEQUENCED_CHANNELS, type Channel } from '../../protocol/wire.js';
 
 export class Subscription {
   private lastSeq = 0;
+  readonly sequenced: boolean;
 
   constructor(
     readonly sid: number,
@@ -13,10 +14,8 @@ export class Subscription {
     /** null = every market */
     public tickers: Set<string> | null,
     readonly skipTickerAck: boolean,
-  ) {}
-
-  get sequenced(): boolean {
-    return SEQUENCED_CHANNELS.has(this.channel);
+  ) {
+    this.sequenced = SEQUENCED_CHANNELS.has(channel);
   }
 
   includes(ticker: string): boolean {
