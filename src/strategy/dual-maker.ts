@@ -279,6 +279,8 @@ export class DualMaker {
     const closing = this.closeIfDue(nowMs);
     if (closing.length > 0 || this.mode !== 'active') return closing;
     if (!this.trusts(book)) return this.cancelEverything('stale_book', nowMs);
+    // the book does not change during a decision: its best bids are read once
+    const top = topOfBook(book);
     const context: DecisionContext = { ticker: this.ticker, nowMs };
     const intents: Intent[] = [];
     const targets = entryTargets(book, this.position, this.params);
@@ -292,7 +294,7 @@ export class DualMaker {
       const decision = reduceOnlyDecision(
         inventoryOn(leg, this.position),
         atInventoryCap(leg, this.position, this.params),
-        book.bestBid(leg),
+        top[leg],
         this.lastReduceOnlyMs[leg],
         nowMs,
         this.params,
@@ -305,12 +307,12 @@ export class DualMaker {
     const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
     for (const leg of LEGS) {
       const inventory = inventoryOn(leg, this.position);
-      const target = exitTarget(inventory, this.entryOf(leg), this.highestBid(leg, book), this.params);
+      const target = exitTarget(inventory, this.entryOf(leg), this.highestBid(leg, top[leg]), this.params);
       const outcome = reconcileExit(context, leg, target, this.exits[leg], exitTtlMs);
       intents.push(...outcome.intents);
       this.exits[leg] = outcome.resting;
     }
-    this.decidedTop = topOfBook(book);
+    this.decidedTop = top;
     return intents;
   }
 
@@ -338,9 +340,10 @@ export class DualMaker {
   }
 
   /** The highest bid on a leg, the book's or the maker's own entry bid (decided just before the exits). */
-  private highestBid(leg: Side, book: BookView): number | undefined {
-    const prices = [book.bestBid(leg)?.price, this.bids[leg]?.price].filter((price) => price !== undefined);
-    return prices.length === 0 ? undefined : Math.max(...prices);
+  private highestBid(leg: Side, bookBest: BestLevel | undefined): number | undefined {
+    const own = this.bids[leg]?.price;
+    if (bookBest === undefined) return own;
+    return own === undefined ? bookBest.price : Math.max(bookBest.price, own);
   }
 
   private waitForSnapshotAfter(snapshotCount: number, reason: string): void {
