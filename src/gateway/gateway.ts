@@ -16,7 +16,7 @@ import type { StaleReason } from '../actors/messages.js';
 import { ERROR_CODES, type ClientCommand } from '../protocol/wire.js';
 import { AnomalyLog } from './anomaly-log.js';
 import type { ActorOutbox } from './actor-outbox.js';
-import { scanFrame, type FrameHeader } from './frame-scan.js';
+import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from './frame-scan.js';
 import { truncateFrame, type EventSink } from './runtime-event.js';
 import { SequenceTracker, type SequenceVerdict } from './sequence-tracker.js';
 import { BOOK_CHANNEL, Subscriptions } from './subscriptions.js';
@@ -68,8 +68,6 @@ interface ControlFrame {
   readonly msg?: unknown;
 }
 
-/** Frame types that must carry sid and seq. */
-const SEQUENCED_TYPES = new Set(['orderbook_snapshot', 'orderbook_delta', 'trade', 'market_lifecycle_v2', 'event_lifecycle', 'event_fee_update']);
 /** Lifecycle-channel frames without a market: known, not needed by any actor. */
 const EVENT_LEVEL_TYPES = new Set(['event_lifecycle', 'event_fee_update']);
 const TERMINAL_ERROR_CODES = new Set<number>([ERROR_CODES.CHANNEL_ERROR, ERROR_CODES.BUFFER_OVERFLOW]);
