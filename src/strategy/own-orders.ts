@@ -19,6 +19,7 @@ import type { BestLevel } from '../book/order-book.js';
 import type { FillEvent, Level } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
 import type { BookView } from './book-view.js';
+import { fillPriceOnLeg } from './entry-price.js';
 import { LEGS, otherLeg } from './legs.js';
 import type { RestingOrder } from './resting-order.js';
 
@@ -31,6 +32,11 @@ export interface OwnLevel {
 /** The book queries the own-order view needs on top of BookView. */
 export interface LadderBook extends BookView {
   topLevels(side: Side, count: number): Level[];
+}
+
+/** The total size of `levels` at one price of one ladder. */
+function sizeAt(levels: readonly OwnLevel[], side: Side, price: number): number {
+  return levels.reduce((sum, level) => (level.side === side && level.price === price ? sum + level.size : sum), 0);
 }
 
 /** Where the maker's announced orders sit on the two bid ladders. */
@@ -51,12 +57,10 @@ export function ownLevels(
 /** A read-only view of `book` with `own` taken off the levels it rests on. */
 export function excludingOwn(book: LadderBook, own: readonly OwnLevel[]): BookView {
   if (own.length === 0) return book;
-  const ownAt = (side: Side, price: number): number =>
-    own.reduce((sum, level) => (level.side === side && level.price === price ? sum + level.size : sum), 0);
   const bestBid = (side: Side): BestLevel | undefined => {
     // at most own.length levels can be hidden entirely, so that many + 1 levels suffice
     for (const [price, size] of book.topLevels(side, own.length + 1)) {
-      const others = size - Math.min(size, ownAt(side, price));
+      const others = size - Math.min(size, sizeAt(own, side, price));
       if (others > 0) return { price, size: others };
     }
     return undefined;
@@ -96,8 +100,8 @@ export class OwnOrderLedger {
   /** A fill of an own resting order takes that size off its level (the feed's delta for it is not annotated). */
   applyFill(fill: FillEvent): void {
     if (fill.isTaker === true) return;
-    const price = fill.side === 'yes' ? fill.yesPrice : 100 - fill.yesPrice;
-    this.applyOwnDelta(fill.side, price, -fill.count);
+    const { leg, price } = fillPriceOnLeg(fill);
+    this.applyOwnDelta(leg, price, -fill.count);
   }
 
   /**
@@ -107,8 +111,7 @@ export class OwnOrderLedger {
   reconcile(announced: readonly OwnLevel[]): void {
     for (const side of LEGS) {
       for (const [price, size] of [...this.sizes[side]]) {
-        const limit = announced.reduce((sum, own) => (own.side === side && own.price === price ? sum + own.size : sum), 0);
-        this.set(side, price, Math.min(size, limit));
+        this.set(side, price, Math.min(size, sizeAt(announced, side, price)));
       }
     }
   }
