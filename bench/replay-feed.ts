@@ -2,11 +2,10 @@
  * A replay server in its own process, feeding one workload at a pace; the key material
  * every client of the bench signs with.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { parseRsaPrivateKey } from '../src/protocol/auth.js';
-import { generateKeyPair } from '../src/sim/index.js';
+import { makeDevKey } from '../src/sim/index.js';
 import { forkBench, type BenchChild } from './child-process.js';
 import type { Workload } from './workloads.js';
 
@@ -17,13 +16,10 @@ export interface BenchKey {
   readonly keysFile: string;
 }
 
+/** The simulator's dev key files (as `mm sim --make-key` writes them) in `directory`, and the private key parsed. */
 export function makeBenchKey(directory: string): BenchKey {
-  const pair = generateKeyPair();
-  const privateKeyPath = join(directory, 'bench-key.pem');
-  const keysFile = join(directory, 'bench-keys.json');
-  writeFileSync(privateKeyPath, pair.privateKeyPem, { mode: 0o600 });
-  writeFileSync(keysFile, JSON.stringify({ [pair.keyId]: pair.publicKeyPem }));
-  return { keyId: pair.keyId, privateKey: parseRsaPrivateKey(pair.privateKeyPem), privateKeyPath, keysFile };
+  const { keyId, privateKeyPath, keysFile } = makeDevKey(directory);
+  return { keyId, privateKey: parseRsaPrivateKey(readFileSync(privateKeyPath, 'utf8')), privateKeyPath, keysFile };
 }
 
 export interface ReplayFeed {
