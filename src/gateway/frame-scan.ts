@@ -121,9 +121,14 @@ function needsId(type: string): boolean {
   return type === 'orderbook_snapshot' || !(SEQUENCED_TYPES.has(type) || UNSEQUENCED_TYPES.has(type));
 }
 
-/** The type's value, and the closing-quote position of the first occurrence of every other routing key (-1: not found). */
+/**
+ * The type's value, whether that type needs its id and seq read, and the closing-quote
+ * position of the first occurrence of every other routing key (-1: not found).
+ */
 interface LocatedKeys {
   type: Scanned<string>;
+  idNeeded: boolean;
+  seqNeeded: boolean;
   id: number;
   sid: number;
   seq: number;
@@ -137,9 +142,7 @@ interface LocatedKeys {
  * before the payload.
  */
 function locateKeys(text: string): LocatedKeys {
-  const keys: LocatedKeys = { type: undefined, id: -1, sid: -1, seq: -1, ticker: -1 };
-  let seqNeeded = true;
-  let idNeeded = true;
+  const keys: LocatedKeys = { type: undefined, idNeeded: true, seqNeeded: true, id: -1, sid: -1, seq: -1, ticker: -1 };
   for (let quote = text.indexOf('"'); quote >= 0; quote = text.indexOf('"', quote + 1)) {
     const at = quote + 1;
     switch (text.charCodeAt(at)) {
@@ -147,8 +150,8 @@ function locateKeys(text: string): LocatedKeys {
         if (keys.type !== undefined || !text.startsWith('type"', at)) continue;
         keys.type = readType(text, at + 4);
         if (typeof keys.type !== 'string') return keys; // unreadable: the caller parses the frame
-        seqNeeded = needsSeq(keys.type);
-        idNeeded = needsId(keys.type);
+        keys.seqNeeded = needsSeq(keys.type);
+        keys.idNeeded = needsId(keys.type);
         break;
       case 0x69: // i
         if (keys.id >= 0 || !text.startsWith('id"', at)) continue;
@@ -166,7 +169,7 @@ function locateKeys(text: string): LocatedKeys {
       default:
         continue;
     }
-    if (keys.type !== undefined && keys.sid >= 0 && keys.ticker >= 0 && (!seqNeeded || keys.seq >= 0) && (!idNeeded || keys.id >= 0)) break;
+    if (keys.type !== undefined && keys.sid >= 0 && keys.ticker >= 0 && (!keys.seqNeeded || keys.seq >= 0) && (!keys.idNeeded || keys.id >= 0)) break;
   }
   return keys;
 }
@@ -189,9 +192,9 @@ export function scanFrame(text: string): FrameHeader | undefined {
   const keys = locateKeys(text);
   const type = keys.type;
   if (typeof type !== 'string' || type.length === 0) return undefined;
-  const id = needsId(type) ? readInteger(text, keys.id) : undefined;
+  const id = keys.idNeeded ? readInteger(text, keys.id) : undefined;
   const sid = readInteger(text, keys.sid);
-  const seq = needsSeq(type) ? readInteger(text, keys.seq) : undefined;
+  const seq = keys.seqNeeded ? readInteger(text, keys.seq) : undefined;
   const ticker = readString(text, keys.ticker);
   if (id === null || sid === null || seq === null || ticker === null) return undefined;
   return { type, id, sid, seq, ticker };
