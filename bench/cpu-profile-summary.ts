@@ -52,6 +52,10 @@ function label(node: ProfileNode): string {
   return lineNumber > 0 ? `${name} ${file}:${lineNumber + 1}` : `${name} ${file}`;
 }
 
+function add(totals: Map<string, number>, name: string, ms: number): void {
+  totals.set(name, (totals.get(name) ?? 0) + ms);
+}
+
 function shares(totals: Map<string, number>, busyMs: number, limit: number): TimeShare[] {
   return [...totals]
     .sort((a, b) => b[1] - a[1])
@@ -84,8 +88,8 @@ export function summarizeProfile(file: string, limit = 12): ProfileSummary {
       idleMs += ms;
       return;
     }
-    byArea.set(area(node), (byArea.get(area(node)) ?? 0) + ms);
-    byFunction.set(label(node), (byFunction.get(label(node)) ?? 0) + ms);
+    add(byArea, area(node), ms);
+    add(byFunction, label(node), ms);
   });
   const busyMs = totalMs - idleMs;
   const areas = shares(byArea, busyMs, limit);
