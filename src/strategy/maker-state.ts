@@ -4,6 +4,7 @@
  * `null` stands for "none" so that the state survives JSON and structured clone unchanged.
  */
 import type { LegPair } from './legs.js';
+import { isOrderPrice, MAX_ORDER_PRICE, MIN_ORDER_PRICE } from './order-prices.js';
 import type { RestingOrder } from './resting-order.js';
 
 /** active: deciding; closed: market closed until `activated`; stopped: shut down for good. */
@@ -50,8 +51,10 @@ function orderOrNull(value: unknown, path: string): RestingOrder | null {
   if (value === null) return null;
   if (!isRecord(value)) throw new MakerStateError(`maker state: ${path} must be an order or null`);
   const { price, size, postedMs } = value;
-  if (!Number.isInteger(price) || (price as number) < 1 || (price as number) > 99) {
-    throw new MakerStateError(`maker state: ${path}.price must be 1..99 ticks, got ${JSON.stringify(price)}`);
+  if (!isOrderPrice(price as number)) {
+    throw new MakerStateError(
+      `maker state: ${path}.price must be ${MIN_ORDER_PRICE}..${MAX_ORDER_PRICE} ticks, got ${JSON.stringify(price)}`,
+    );
   }
   if (!Number.isSafeInteger(size) || (size as number) <= 0) {
     throw new MakerStateError(`maker state: ${path}.size must be positive hundredths, got ${JSON.stringify(size)}`);
