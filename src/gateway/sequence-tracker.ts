@@ -16,6 +16,10 @@ export type SequenceVerdict =
   | { readonly kind: 'duplicate'; readonly last: number }
   | { readonly kind: 'gap'; readonly expected: number; readonly received: number };
 
+/** The verdicts that carry nothing but their kind: one object each, not one per frame. */
+const ANCHORED: SequenceVerdict = Object.freeze({ kind: 'anchored' });
+const IN_ORDER: SequenceVerdict = Object.freeze({ kind: 'in_order' });
+
 export class SequenceTracker {
   private readonly lastBySid = new Map<number, number>();
 
@@ -24,11 +28,11 @@ export class SequenceTracker {
     const last = this.lastBySid.get(sid);
     if (last === undefined) {
       this.lastBySid.set(sid, seq);
-      return { kind: 'anchored' };
+      return ANCHORED;
     }
     if (seq <= last) return { kind: 'duplicate', last };
     this.lastBySid.set(sid, seq);
-    if (seq === last + 1) return { kind: 'in_order' };
+    if (seq === last + 1) return IN_ORDER;
     return { kind: 'gap', expected: last + 1, received: seq };
   }
 
