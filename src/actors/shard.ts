@@ -327,7 +327,6 @@ export class Shard {
   /** Logs a stale notice, a turn to stale or a turn to live, before the intents of the step that caused it. */
   private tracePhase(host: TickerHost, before: TickerPhase, notice?: StaleReason): void {
     const after = host.phase;
-    const intentsBefore = this.intentCounts.get(host.ticker) ?? 0;
     if (notice !== undefined || (after === 'stale' && before !== 'stale')) {
       const reason = notice ?? host.book.staleReason ?? 'stale';
       this.outputs.event({
@@ -335,11 +334,16 @@ export class Shard {
         kind: 'book_stale',
         ticker: host.ticker,
         message: `book stale (${reason})`,
-        data: { reason, notice: notice !== undefined, phase: after, intentsBefore },
+        data: { reason, notice: notice !== undefined, phase: after, intentsBefore: this.intentsOf(host) },
       });
     } else if (after === 'live' && before !== 'live') {
-      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `fresh snapshot applied, deciding again`, data: { intentsBefore } });
+      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `fresh snapshot applied, deciding again`, data: { intentsBefore: this.intentsOf(host) } });
     }
+  }
+
+  /** Intents the ticker emitted so far (looked up only when a phase change is logged, not on every step). */
+  private intentsOf(host: TickerHost): number {
+    return this.intentCounts.get(host.ticker) ?? 0;
   }
 
   private isolate(host: TickerHost, error: Error, frame: string | undefined): void {
@@ -370,7 +374,7 @@ export class Shard {
         for (let index = 0; index < intents.length; index++) this.decisionLatency.record(latencyMs);
       }
       this.intentsEmitted += intents.length;
-      this.intentCounts.set(host.ticker, (this.intentCounts.get(host.ticker) ?? 0) + intents.length);
+      this.intentCounts.set(host.ticker, this.intentsOf(host) + intents.length);
       this.dirtyStates.add(host.ticker);
       if (this.options.forwardIntents) this.forwarded.push(...intents);
     }
