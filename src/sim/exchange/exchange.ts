@@ -130,10 +130,10 @@ export class Exchange implements SubscriberExchange {
     const seconds = tickMs / 1000;
     this.steps += 1;
     this.totalCredit = Math.min(this.totalCredit + maxRateTotal * seconds, Math.max(1, maxRateTotal * seconds));
-    const open = [...this.markets.values()].filter((market) => market.isOpen);
+    const open = [...this.crowds.values()].filter((crowd) => crowd.market.isOpen);
     for (let k = 0; k < open.length; k += 1) {
-      const market = open[(this.steps + k) % open.length]!;
-      const crowd = this.crowds.get(market.ticker)!;
+      const crowd = open[(this.steps + k) % open.length]!;
+      const { market } = crowd;
       crowd.advance(seconds);
       crowd.eventCredit += ratePerMarket * crowd.profile.rateFactor * seconds * (0.5 + random.next());
       while (crowd.eventCredit >= 1 && this.totalCredit >= 1) {
