@@ -6,6 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { receiveMessageOnPort, threadId } from 'node:worker_threads';
+import { IsoTimeCache } from '../log/iso-time.js';
 import { LogProducer } from '../log/producer.js';
 import { ExchangeClock } from '../replay/exchange-clock.js';
 import { WallTimeline } from '../replay/timeline.js';
@@ -16,21 +17,12 @@ import { Shard } from './shard.js';
 export default async function runShardActor(task: ShardTask): Promise<ActorStopReport> {
   const producer = new LogProducer(task.logPort);
   // events come in bursts within one millisecond: build its ISO text once
-  let stampedMs = Number.NaN;
-  let stampedIso = '';
-  const timestamp = (): string => {
-    const nowMs = systemClock.now();
-    if (nowMs !== stampedMs) {
-      stampedMs = nowMs;
-      stampedIso = new Date(nowMs).toISOString();
-    }
-    return stampedIso;
-  };
+  const eventTimes = new IsoTimeCache();
   const shard = new Shard(
     { shardId: task.shardId, threadId, logLevel: task.logLevel, forwardIntents: task.forwardIntents },
     {
       intent: (intent) => producer.intent(intent),
-      event: (event) => producer.event({ ts: timestamp(), ...event }),
+      event: (event) => producer.event({ ts: eventTimes.of(systemClock.now()), ...event }),
       post: (event) => task.dataPort.postMessage(event),
     },
     task.clock === 'exchange' ? new ExchangeClock() : new WallTimeline(systemClock),

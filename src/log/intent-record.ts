@@ -9,6 +9,7 @@
  */
 import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { Side } from '../protocol/wire.js';
+import { IsoTimeCache } from './iso-time.js';
 
 export type IntentKind = 'quote' | 'reprice' | 'cancel' | 'exit' | 'exit_cancel' | 'reduce_only';
 export type IntentAction = 'buy' | 'sell';
@@ -44,9 +45,12 @@ export interface IntentRecord {
   readonly prev_price?: string;
 }
 
+/** the intents of one decision share its time */
+const intentTimes = new IsoTimeCache();
+
 export function toIntentRecord(i: Intent): IntentRecord {
   const base = {
-    ts: new Date(i.tsMs).toISOString(),
+    ts: intentTimes.of(i.tsMs),
     ticker: i.ticker,
     kind: i.kind,
     side: i.side,
