@@ -29,16 +29,22 @@ export function textFrameLength(text: string): number {
 
 /** A server-to-client WebSocket text frame (RFC 6455 section 5.2: FIN, opcode 1, no mask). */
 export function textFrame(text: string): Buffer {
-  const frame = Buffer.allocUnsafe(textFrameLength(text));
-  writeTextFrame(text, frame);
+  const length = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(headerLength(length) + length);
+  fillTextFrame(text, length, frame);
   return frame;
 }
 
 /** Writes the text frame of `text` into `frame`, which must be textFrameLength(text) bytes long. */
 export function writeTextFrame(text: string, frame: Buffer): void {
   const length = Buffer.byteLength(text, 'utf8');
-  const header = headerLength(length);
-  if (frame.length !== header + length) throw new RangeError(`a frame of ${length} bytes takes ${header + length} bytes, not ${frame.length}`);
+  const size = headerLength(length) + length;
+  if (frame.length !== size) throw new RangeError(`a frame of ${length} bytes takes ${size} bytes, not ${frame.length}`);
+  fillTextFrame(text, length, frame);
+}
+
+/** Header and payload of the text frame of `text`, whose UTF-8 length is `length`, into `frame` (of the right size). */
+function fillTextFrame(text: string, length: number, frame: Buffer): void {
   frame[0] = FIN_TEXT;
   if (length < 126) {
     frame[1] = length;
@@ -50,7 +56,7 @@ export function writeTextFrame(text: string, frame: Buffer): void {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.write(text, header, 'utf8');
+  frame.write(text, headerLength(length), 'utf8');
 }
 
 export class Connection {
