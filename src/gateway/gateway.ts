@@ -51,7 +51,18 @@ export interface GatewayStatistics {
   readonly anomalies: Readonly<Record<string, number>>;
 }
 
-type FeedState = { phase: 'awaiting'; requestedAtMs: number | undefined } | { phase: 'live' };
+/** One owned ticker: its owner, and its feed phase (changed in place). */
+interface FeedState {
+  readonly shard: number;
+  phase: 'awaiting' | 'live';
+  /** while awaiting: when its snapshot was last requested (undefined: not since it became awaiting) */
+  requestedAtMs: number | undefined;
+}
+
+function markAwaiting(state: FeedState): void {
+  state.phase = 'awaiting';
+  state.requestedAtMs = undefined;
+}
 
 interface Connection {
   readonly generation: number;
@@ -118,7 +129,7 @@ export class Gateway {
   ) {
     this.anomalies = new AnomalyLog(sink);
     for (const [ticker, shard] of owners) {
-      this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+      this.feed.set(ticker, { shard, phase: 'awaiting', requestedAtMs: undefined });
       const group = this.tickersByShard.get(shard);
       if (group) group.push(ticker);
       else this.tickersByShard.set(shard, [ticker]);
@@ -212,10 +223,13 @@ export class Gateway {
       case 'orderbook_delta':
         this.delta(text, header);
         return;
-      case 'market_lifecycle_v2':
+      case 'market_lifecycle_v2': {
         // the lifecycle channel carries every market; only owned ones matter
-        if (header.ticker !== undefined && this.owners.has(header.ticker)) this.route(header.ticker, text);
+        if (header.ticker === undefined) return;
+        const state = this.feed.get(header.ticker);
+        if (state) this.route(state.shard, header.ticker, text);
         return;
+      }
       case 'market_position':
         if (header.ticker === undefined) break;
         this.lastPositionFrame.set(header.ticker, text);
@@ -244,11 +258,12 @@ export class Gateway {
       this.connection.subscriptions.bookFrameSeen(header.sid, ticker);
       this.connection.subscriptions.snapshotArrived(header.id, ticker);
     }
-    if (!this.owners.has(ticker)) {
+    const state = this.feed.get(ticker);
+    if (!state) {
       this.anomalies.record('unowned_ticker', `snapshot for ${ticker}, which no actor owns`, text, ticker);
       return;
     }
-    if (this.route(ticker, text)) this.feed.set(ticker, { phase: 'live' });
+    if (this.route(state.shard, ticker, text)) state.phase = 'live';
   }
 
   private delta(text: string, header: FrameHeader): void {
@@ -266,7 +281,7 @@ export class Gateway {
       this.deltasDroppedWhileStale++;
       return;
     }
-    this.route(ticker, text);
+    this.route(state.shard, ticker, text);
   }
 
   /** Sequence check; false when the frame must be dropped. */
@@ -366,17 +381,16 @@ export class Gateway {
   // ---- routing ------------------------------------------------------------------------
 
   private routeOwned(ticker: string, text: string): void {
-    if (!this.owners.has(ticker)) {
+    const state = this.feed.get(ticker);
+    if (!state) {
       this.anomalies.record('unowned_ticker', `frame for ${ticker}, which no actor owns`, text, ticker);
       return;
     }
-    this.route(ticker, text);
+    this.route(state.shard, ticker, text);
   }
 
-  /** Queues the frame on the owner's outbox; false when it could not be delivered. */
-  private route(ticker: string, text: string): boolean {
-    const shard = this.owners.get(ticker);
-    if (shard === undefined) return false;
+  /** Queues the frame on the outbox of the ticker's owner; false when it could not be delivered. */
+  private route(shard: number, ticker: string, text: string): boolean {
     const outbox = this.actors.outbox(shard);
     if (!outbox) {
       this.anomalies.record('actor_unavailable', `actor ${shard} is down; frame for ${ticker} dropped`, undefined, ticker);
@@ -412,13 +426,13 @@ export class Gateway {
   snapshotRequested(tickers: readonly string[], reason: string): void {
     const owned = tickers.filter((ticker) => this.owners.has(ticker));
     this.sink({ level: 'warn', kind: 'snapshot_requested', message: `actor asked for fresh snapshots of ${owned.length} tickers (${reason})`, data: { tickers: owned.slice(0, 20) } });
-    for (const ticker of owned) this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+    for (const ticker of owned) markAwaiting(this.feed.get(ticker)!);
     this.requestSnapshots(owned);
   }
 
   /** The actor thread died: its tickers wait for the restarted actor and fresh snapshots. */
   actorDown(shard: number): void {
-    for (const ticker of this.tickersByShard.get(shard) ?? []) this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
+    for (const ticker of this.tickersByShard.get(shard) ?? []) markAwaiting(this.feed.get(ticker)!);
   }
 
   /** A (re)started actor is ready: replay the latest positions, then resnapshot its books. */
@@ -446,7 +460,7 @@ export class Gateway {
       if (state.phase !== 'awaiting') continue;
       const since = state.requestedAtMs ?? this.connection.openedAtMs;
       if (now - since < this.options.resnapshotAfterMs) continue;
-      const outbox = this.actors.outbox(this.owners.get(ticker)!);
+      const outbox = this.actors.outbox(state.shard);
       if (!outbox || outbox.overloaded) continue;
       overdue.push(ticker);
     }
@@ -466,8 +480,8 @@ export class Gateway {
     for (const ticker of tickers) {
       const state = this.feed.get(ticker);
       if (state?.phase !== 'live') continue;
-      this.feed.set(ticker, { phase: 'awaiting', requestedAtMs: undefined });
-      const shard = this.owners.get(ticker)!;
+      markAwaiting(state);
+      const shard = state.shard;
       const group = byShard.get(shard);
       if (group) group.push(ticker);
       else byShard.set(shard, [ticker]);
