@@ -22,9 +22,10 @@ export type LatencyBuckets = ReadonlyArray<readonly [number, number]>;
 export class LatencyHistogram {
   readonly #counts = new Float64Array(BUCKETS + 1);
 
-  record(latencyMs: number): void {
+  /** Counts `count` events of this latency (the intents of one step share it). */
+  record(latencyMs: number, count = 1): void {
     const bucket = Math.min(BUCKETS, Math.max(0, Math.floor(latencyMs / BUCKET_MS)));
-    this.#counts[bucket] = this.#counts[bucket]! + 1;
+    this.#counts[bucket] = this.#counts[bucket]! + count;
   }
 
   buckets(): Array<[number, number]> {

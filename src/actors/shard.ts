@@ -369,10 +369,7 @@ export class Shard {
   private emit(host: TickerHost, intents: readonly Intent[]): void {
     if (intents.length > 0) {
       for (const intent of intents) this.outputs.intent(intent);
-      if (this.batchReceivedAt !== undefined) {
-        const latencyMs = this.now() - this.batchReceivedAt;
-        for (let index = 0; index < intents.length; index++) this.decisionLatency.record(latencyMs);
-      }
+      if (this.batchReceivedAt !== undefined) this.decisionLatency.record(this.now() - this.batchReceivedAt, intents.length);
       this.intentsEmitted += intents.length;
       this.intentCounts.set(host.ticker, this.intentsOf(host) + intents.length);
       this.dirtyStates.add(host.ticker);

@@ -24,6 +24,13 @@ describe('latency histogram', () => {
     expect(quantileMs(combineBuckets([histogram.buckets()]), 0.99)).to.equal(Infinity);
   });
 
+  it('counts several events of one latency at once', () => {
+    const histogram = new LatencyHistogram();
+    histogram.record(0.015, 3);
+    histogram.record(0.015);
+    expect(histogram.buckets()).to.deep.equal([[1, 4]]);
+  });
+
   it('adds the histograms of several actors and takes away one taken earlier (a warm-up)', () => {
     const first = new LatencyHistogram();
     const second = new LatencyHistogram();
