@@ -23,6 +23,7 @@ import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, Order
 import { scanFrame } from '../gateway/frame-scan.js';
 import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
 import { frameTimeMs } from '../replay/frame-time.js';
+import { fillPriceOnLeg } from '../strategy/entry-price.js';
 import type { Timeline, TimelineTimer } from '../replay/timeline.js';
 import { LatencyHistogram, sharedNowMs } from './latency-histogram.js';
 import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
@@ -242,7 +243,7 @@ export class Shard {
       case 'fill': {
         const fill = decodeFill(msg as unknown as FillMsg);
         // the price of the leg bought (a NO fill at YES 0.16 bought NO at 0.84)
-        const legPrice = ticksToDollars(fill.side === 'yes' ? fill.yesPrice : 100 - fill.yesPrice);
+        const legPrice = ticksToDollars(fillPriceOnLeg(fill).price);
         this.messageEvent('fill', ticker, `${fill.side} ${hundredthsToCount(fill.count)} @ ${legPrice}`, msg, text);
         return host.fill(fill);
       }
