@@ -17,7 +17,7 @@ import { KeyRegistry, realClock, startSignedServer, type Connection } from '../s
 import { textFrameLength, writeTextFrame } from '../sim/server/connection.js';
 import type { RecordingEntry, RecordingHeader } from './recording-format.js';
 import { loadRecording, openRecording, type RecordingReader } from './recording-reader.js';
-import { checkPace, DEFAULT_HIGH_WATER_BYTES, streamRecording, type ReplayPace, type ReplayStreamReport } from './replay-stream.js';
+import { checkPace, checkWarmup, DEFAULT_HIGH_WATER_BYTES, streamRecording, type ReplayPace, type ReplayStreamReport, type ReplayWarmup } from './replay-stream.js';
 
 export interface ReplayServerOptions {
   /** the recording's first part */
@@ -30,6 +30,8 @@ export interface ReplayServerOptions {
   readonly keys?: Readonly<Record<string, string>>;
   /** default: the recorded pace */
   readonly pace?: ReplayPace;
+  /** the first frames of each session at a pace of their own (see ReplayWarmup) */
+  readonly warmup?: ReplayWarmup;
   /** socket backlog at which sending waits for the client; default 1 MiB */
   readonly highWaterBytes?: number;
   /**
@@ -105,6 +107,7 @@ function isSubscribe(text: string): boolean {
 /** Opens the recording (a bad file fails here, before listening) and starts serving it. */
 export async function startReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
   const pace = checkPace(options.pace ?? { kind: 'recorded', speed: 1 });
+  const warmup = options.warmup && checkWarmup(options.warmup);
   const highWaterBytes = options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES;
   if (!Number.isSafeInteger(highWaterBytes) || highWaterBytes < 1) throw new RangeError(`highWaterBytes must be a positive integer, got ${highWaterBytes}`);
   let header: RecordingHeader;
@@ -137,7 +140,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       if (!isSubscribe(text)) return;
       started = true;
       counts.sessionsStarted++;
-      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress, ...(encodedFrames ? { encodedFrames } : {}) }).then((report) => {
+      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress, ...(encodedFrames ? { encodedFrames } : {}), ...(warmup ? { warmup } : {}) }).then((report) => {
         counts.sessionsEnded++;
         options.onSessionEnd?.({ ...report, connectionId: connection.id, commandsAfterStart });
       });

@@ -8,13 +8,16 @@
  *   does not turn each millisecond into one burst;
  * - `as-fast-as-read`: as fast as the client takes them.
  *
+ * A warm-up may come first: the first frames at a pace of their own, the rest at the pace,
+ * a recorded pace counted from where it takes over (a benchmark warms a cold client at a
+ * moderate rate before it measures one).
+ *
  * Either way the socket's send backlog is capped: frames go out in bursts until
  * `highWaterBytes` are waiting in the socket, then the stream waits for the client to
  * read (so a slow client slows the replay down instead of growing a buffer). The source
  * is pulled a batch at a time, so a streamed recording is never held whole in memory.
  * `lost` markers in the recording are skipped and counted.
  */
-import { performance } from 'node:perf_hooks';
 import type { RecordingEntry } from './recording-format.js';
 
 export type ReplayPace = { readonly kind: 'recorded'; readonly speed: number } | { readonly kind: 'as-fast-as-read' };
@@ -36,6 +39,13 @@ export interface ReplayStreamOptions {
   readonly progress?: { framesSent: number };
   /** the text frames of entries, encoded once (a preloaded recording): sent as they are */
   readonly encodedFrames?: ReadonlyMap<RecordingEntry, Buffer>;
+  /** the first `warmup.frames` frames at `warmup.pace`, then the rest at `pace` */
+  readonly warmup?: ReplayWarmup;
+}
+
+export interface ReplayWarmup {
+  readonly frames: number;
+  readonly pace: ReplayPace;
 }
 
 export interface ReplayStreamReport {
@@ -111,15 +121,26 @@ export function checkPace(pace: ReplayPace): ReplayPace {
   return pace;
 }
 
+export function checkWarmup(warmup: ReplayWarmup): ReplayWarmup {
+  if (!Number.isSafeInteger(warmup.frames) || warmup.frames < 0) throw new RangeError(`warm-up frames must be a whole number, got ${warmup.frames}`);
+  checkPace(warmup.pace);
+  return warmup;
+}
+
 export async function streamRecording(
   source: AsyncIterable<readonly RecordingEntry[]>,
   sink: FrameSink,
   options: ReplayStreamOptions,
 ): Promise<ReplayStreamReport> {
-  const pace = checkPace(options.pace);
+  const finalPace = checkPace(options.pace);
+  const warmup = options.warmup && checkWarmup(options.warmup);
   const encodedFrames = options.encodedFrames;
   const startedAt = performance.now();
-  let firstRecordedMs: number | undefined;
+  let pace = warmup && warmup.frames > 0 ? warmup.pace : finalPace;
+  const paced = pace.kind === 'recorded' || finalPace.kind === 'recorded';
+  // a recorded pace runs from this moment and this recorded time (the first frame's due time)
+  let anchorAt = startedAt;
+  let anchorRecordedMs: number | undefined;
   let framesSent = 0;
   let framesLost = 0;
   let maxLagMs = 0;
@@ -133,18 +154,23 @@ export async function streamRecording(
   });
 
   try {
-    const batches = pace.kind === 'recorded' ? wholeMilliseconds(source) : source;
+    const batches = paced ? wholeMilliseconds(source) : source;
     for await (const batch of batches) {
-      const dueMs = pace.kind === 'recorded' ? spreadWithinMilliseconds(batch) : undefined;
+      const dueMs = paced ? spreadWithinMilliseconds(batch) : undefined;
       for (let index = 0; index < batch.length; index++) {
         const entry = batch[index]!;
         if (entry.kind === 'gap') {
           framesLost += entry.lost;
           continue;
         }
+        if (pace !== finalPace && framesSent === warmup!.frames) {
+          pace = finalPace;
+          anchorAt = performance.now();
+          anchorRecordedMs = undefined;
+        }
         if (pace.kind === 'recorded') {
-          firstRecordedMs ??= entry.receivedAtMs;
-          const dueAt = startedAt + (dueMs![index]! - firstRecordedMs) / pace.speed;
+          anchorRecordedMs ??= dueMs![index]!;
+          const dueAt = anchorAt + (dueMs![index]! - anchorRecordedMs) / pace.speed;
           const early = dueAt - performance.now();
           if (early >= 1) await sleep(early);
           else maxLagMs = Math.max(maxLagMs, -early);

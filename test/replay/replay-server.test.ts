@@ -204,4 +204,16 @@ describe('replay/replay-server', () => {
     }
     expect.fail('expected a RangeError');
   });
+
+  it('rejects a warm-up that is not a whole number of frames at a pace', async () => {
+    for (const warmup of [{ frames: -3, pace: { kind: 'as-fast-as-read' as const } }, { frames: 10, pace: { kind: 'recorded' as const, speed: Number.NaN } }]) {
+      try {
+        await startReplayServer({ recording: FIXTURE, warmup });
+      } catch (error) {
+        expect(error).to.be.instanceOf(RangeError);
+        continue;
+      }
+      expect.fail(`expected a RangeError for ${JSON.stringify(warmup)}`);
+    }
+  });
 });

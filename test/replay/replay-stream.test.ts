@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { RecordingEntry } from '../../src/replay/recording-format.js';
-import { spreadWithinMilliseconds, streamRecording, wholeMilliseconds, type FrameSink } from '../../src/replay/replay-stream.js';
+import { checkWarmup, spreadWithinMilliseconds, streamRecording, wholeMilliseconds, type FrameSink, type ReplayStreamOptions } from '../../src/replay/replay-stream.js';
 
 const frame = (receivedAtMs: number, text = `f${receivedAtMs}`): RecordingEntry => ({ kind: 'frame', receivedAtMs, text });
 const gap = (receivedAtMs: number, lost: number): RecordingEntry => ({ kind: 'gap', receivedAtMs, lost });
@@ -56,5 +57,65 @@ describe('replay stream pacing', () => {
     await streamRecording(batches([a, b]), sink, { pace: { kind: 'as-fast-as-read' }, highWaterBytes: 1 << 20, encodedFrames });
     expect(sent).to.deep.equal(['encoded a A!', 'text b']);
   });
-});
 
+  describe('with a warm-up', () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => {
+      clock = sinon.useFakeTimers({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+    });
+    afterEach(() => clock.restore());
+
+    /** the (fake) time each frame left at */
+    async function sendTimes(entries: RecordingEntry[], options: ReplayStreamOptions): Promise<Array<[string, number]>> {
+      const sent: Array<[string, number]> = [];
+      const sink: FrameSink = { send: (text) => sent.push([text, performance.now()]), bufferedAmount: 0, isOpen: true };
+      const done = streamRecording(batches(entries), sink, options);
+      await clock.runAllAsync();
+      const report = await done;
+      expect(report.framesSent).to.equal(entries.length);
+      return sent;
+    }
+
+    it('sends the warm-up frames at their pace, then the rest at the pace counted from where it takes over', async () => {
+      const entries = [0, 1, 2, 3, 4, 5, 6].map((ms) => frame(ms));
+      const sent = await sendTimes(entries, { pace: { kind: 'recorded', speed: 0.5 }, warmup: { frames: 4, pace: { kind: 'recorded', speed: 1 } }, highWaterBytes: 1 << 20 });
+      // four frames at 1 ms apart; the fifth takes over at once, and each later one is 2 ms after it
+      expect(sent).to.deep.equal([
+        ['f0', 0],
+        ['f1', 1],
+        ['f2', 2],
+        ['f3', 3],
+        ['f4', 3],
+        ['f5', 5],
+        ['f6', 7],
+      ]);
+    });
+
+    it('sends everything after a paced warm-up as fast as it is read', async () => {
+      const entries = [0, 10, 20, 30, 40].map((ms) => frame(ms));
+      const sent = await sendTimes(entries, { pace: { kind: 'as-fast-as-read' }, warmup: { frames: 2, pace: { kind: 'recorded', speed: 1 } }, highWaterBytes: 1 << 20 });
+      expect(sent).to.deep.equal([
+        ['f0', 0],
+        ['f10', 10],
+        ['f20', 10],
+        ['f30', 10],
+        ['f40', 10],
+      ]);
+    });
+
+    it('paces a recording from its first frame when the warm-up is longer than the recording', async () => {
+      const entries = [100, 104].map((ms) => frame(ms));
+      const sent = await sendTimes(entries, { pace: { kind: 'as-fast-as-read' }, warmup: { frames: 10, pace: { kind: 'recorded', speed: 2 } }, highWaterBytes: 1 << 20 });
+      expect(sent).to.deep.equal([
+        ['f100', 0],
+        ['f104', 2],
+      ]);
+    });
+
+    it('refuses a warm-up of a fractional or negative number of frames, or at a pace that is not one', () => {
+      expect(() => checkWarmup({ frames: 1.5, pace: { kind: 'as-fast-as-read' } })).to.throw(RangeError, /whole number, got 1.5/);
+      expect(() => checkWarmup({ frames: -1, pace: { kind: 'as-fast-as-read' } })).to.throw(RangeError, /got -1/);
+      expect(() => checkWarmup({ frames: 5, pace: { kind: 'recorded', speed: 0 } })).to.throw(RangeError, /speed must be a positive number/);
+    });
+  });
+});
