@@ -22,6 +22,7 @@ import { loadConfig } from '../src/config/load.js';
 import { scanFrame } from '../src/gateway/frame-scan.js';
 import { startRuntime, type Runtime } from '../src/gateway/runtime.js';
 import { tellParent } from './child-process.js';
+import { cpuBetween, threadCpu, type ThreadCpu } from './thread-cpu.js';
 
 export interface EngineRunOptions {
   readonly mode: 'throughput' | 'latency';
@@ -35,8 +36,12 @@ export interface EngineRunOptions {
   /** log.level of the engine: at info every ticker and trade frame also becomes an event line */
   readonly logLevel: 'info' | 'warn';
   readonly logDirectory: string;
-  /** latency mode: intents caused before this many ms after the first frame are not counted */
+  /** latency mode: intents caused before this many ms after the start of the measurement are not counted */
   readonly warmupMs: number;
+  /** the replay server's process, whose threads' CPU is read alongside the engine's */
+  readonly feedPid?: number;
+  /** the frames of the feed's warm-up: the measurement starts once they are received */
+  readonly measureFromFrame?: number;
 }
 
 export interface EngineRunResult {
@@ -44,9 +49,11 @@ export interface EngineRunResult {
   readonly framesRouted: number;
   readonly deltasDroppedWhileStale: number;
   readonly slowConsumerEvents: number;
-  /** first frame received -> last frame handled by the actors */
+  /** frames received from the start of the measurement (after the warm-up) to the end */
+  readonly framesMeasured: number;
+  /** start of the measurement (first frame after the warm-up) -> last frame handled by the actors */
   readonly durationMs: number;
-  /** first frame received -> last frame received by the gateway */
+  /** start of the measurement -> last frame received by the gateway */
   readonly receiveMs: number;
   readonly intents: number;
   readonly peakRssBytes: number;
@@ -56,6 +63,8 @@ export interface EngineRunResult {
    * after the warm-up, added up: frame receipt (the first of its batch) to the intent's emission in the actor
    */
   readonly decisionLatency: number[];
+  /** CPU each thread ran from the first frame received to the last handled, ms (Linux; the main thread's tid is the pid) */
+  readonly threadCpuMs: { readonly engine: ThreadCpu[]; readonly feed: ThreadCpu[]; readonly enginePid: number };
 }
 
 const POLL_MS = 5;
@@ -91,7 +100,8 @@ function until(condition: () => boolean | Promise<boolean>): Promise<void> {
 class LatencyProbe {
   readonly latenciesMs: number[] = [];
   private readonly lastBookFrameAt = new Map<string, number>();
-  private firstFrameAt: number | undefined;
+  /** intents caused by frames received before this time are not counted (set when the measurement starts) */
+  countFrom = Number.POSITIVE_INFINITY;
   private offset = 0;
   /** one read buffer for the whole run, not 64 KiB per change of the file (the probe shares the gateway's thread) */
   private readonly buffer = Buffer.alloc(1 << 16);
@@ -102,13 +112,11 @@ class LatencyProbe {
   constructor(
     runtime: Runtime,
     private readonly intentsFile: string,
-    private readonly warmupMs: number,
   ) {
     const gateway = runtime.gateway;
     const handle = gateway.frame.bind(gateway);
     gateway.frame = (text: string): void => {
       const now = performance.now();
-      this.firstFrameAt ??= now;
       const header = scanFrame(text);
       if (header?.ticker !== undefined && (header.type === 'orderbook_delta' || header.type === 'orderbook_snapshot')) this.lastBookFrameAt.set(header.ticker, now);
       handle(text);
@@ -129,7 +137,7 @@ class LatencyProbe {
       for (const line of lines) {
         const { ticker } = JSON.parse(line) as { ticker: string };
         const causedAt = this.lastBookFrameAt.get(ticker);
-        if (causedAt === undefined || this.firstFrameAt === undefined || causedAt - this.firstFrameAt < this.warmupMs) continue;
+        if (causedAt === undefined || causedAt < this.countFrom) continue;
         this.latenciesMs.push(now - causedAt);
       }
     }
@@ -144,18 +152,30 @@ class LatencyProbe {
 async function run(options: EngineRunOptions): Promise<EngineRunResult> {
   const config = loadConfig({ file: writeConfig(options) });
   const runtime = await startRuntime(config);
-  const probe = options.mode === 'latency' ? new LatencyProbe(runtime, config.log.intents_file, options.warmupMs) : undefined;
+  const probe = options.mode === 'latency' ? new LatencyProbe(runtime, config.log.intents_file) : undefined;
   let firstFrameAt = 0;
+  let framesAtStart = 0;
   let lastFrameAt = 0;
   let handledAt = 0;
   let warmUpHistograms: Promise<ActorStatus[]> | undefined;
   let decisionLatency: number[] = [];
+  const feedPid = options.feedPid ?? -1;
+  let cpuAtStart = { engine: [] as ThreadCpu[], feed: [] as ThreadCpu[] };
+  let cpuAtEnd = cpuAtStart;
   try {
+    const measureFrom = Math.max(1, options.measureFromFrame ?? 0);
     await until(() => {
-      if (runtime.gateway.statistics().framesReceived > 0) firstFrameAt = performance.now();
+      const received = runtime.gateway.statistics().framesReceived;
+      if (received >= measureFrom) {
+        firstFrameAt = performance.now();
+        framesAtStart = received;
+      }
       return firstFrameAt > 0;
     });
-    // the decision latency histograms at the end of the warm-up, taken away from those at the end
+    cpuAtStart = { engine: threadCpu(process.pid), feed: threadCpu(feedPid) };
+    // latency: intents caused in the first warmupMs of the measurement are not counted; the
+    // decision latency histograms at that moment are taken away from those at the end
+    if (probe) probe.countFrom = firstFrameAt + options.warmupMs;
     if (options.mode === 'latency') warmUpHistograms = delay(options.warmupMs).then(() => runtime.supervisor.status());
     await until(() => {
       if (runtime.gateway.statistics().framesReceived >= options.frames) lastFrameAt = performance.now();
@@ -167,6 +187,7 @@ async function run(options: EngineRunOptions): Promise<EngineRunResult> {
       if (handled >= routed) handledAt = performance.now();
       return handledAt > 0;
     });
+    cpuAtEnd = { engine: threadCpu(process.pid), feed: threadCpu(feedPid) };
     // intents still on their way to the file count for latency
     if (probe) await delay(200);
     if (warmUpHistograms) {
@@ -183,12 +204,14 @@ async function run(options: EngineRunOptions): Promise<EngineRunResult> {
     framesRouted: statistics.framesRouted,
     deltasDroppedWhileStale: statistics.deltasDroppedWhileStale,
     slowConsumerEvents: statistics.slowConsumerEvents,
+    framesMeasured: statistics.framesReceived - framesAtStart,
     durationMs: handledAt - firstFrameAt,
     receiveMs: lastFrameAt - firstFrameAt,
     intents: report.log?.intents ?? 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     latenciesMs: probe?.latenciesMs ?? [],
     decisionLatency,
+    threadCpuMs: { engine: cpuBetween(cpuAtStart.engine, cpuAtEnd.engine), feed: cpuBetween(cpuAtStart.feed, cpuAtEnd.feed), enginePid: process.pid },
   };
 }
 

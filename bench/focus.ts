@@ -17,12 +17,12 @@ import { parseArgs } from 'node:util';
 import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
 import { loadRecording } from '../src/replay/recording-reader.js';
 import { summarizeProfile } from './cpu-profile-summary.js';
-import { runEngine, type RunSettings } from './engine-runs.js';
+import { runEngine, runFrames, type RunSettings } from './engine-runs.js';
+import { cpuPerFrame } from './thread-cpu.js';
 import { makeBenchKey } from './replay-feed.js';
 import { quantile } from './statistics.js';
-import { makeWorkload, type Workload } from './workloads.js';
+import { FRAMES_PER_WORKLOAD, makeWorkload, WARMUP, type Workload } from './workloads.js';
 
-const FRAMES = 300_000;
 const LATENCY_SECONDS = 6;
 
 const { values } = parseArgs({
@@ -34,15 +34,19 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     runs: { type: 'string', default: '1' },
     'latency-rate': { type: 'string', default: '10000' },
+    frames: { type: 'string', default: String(FRAMES_PER_WORKLOAD) },
+    seconds: { type: 'string', default: '2.5' },
+    'warmup-frames': { type: 'string', default: String(WARMUP.frames) },
+    'warmup-rate': { type: 'string', default: String(WARMUP.rate) },
     workers: { type: 'string', default: '2' },
     level: { type: 'string', default: 'info' },
     'node-option': { type: 'string', multiple: true, default: [] },
   },
 });
 
-async function workloadFor(directory: string, tickers: number): Promise<Workload> {
-  const path = join(directory, `sim-${tickers}-tickers.jsonl.gz`);
-  if (!existsSync(path)) return makeWorkload(directory, tickers, FRAMES);
+async function workloadFor(directory: string, tickers: number, frames: number): Promise<Workload> {
+  const path = join(directory, `sim-${tickers}-tickers-${frames}.jsonl.gz`);
+  if (!existsSync(path)) return makeWorkload(directory, tickers, frames, path);
   const { entries } = await loadRecording(path);
   const texts = entries.flatMap((entry) => (entry.kind === 'frame' ? [entry.text] : []));
   const spanMs = entries.at(-1)!.receivedAtMs - entries[0]!.receivedAtMs;
@@ -56,21 +60,24 @@ async function main(): Promise<void> {
   const latencyRate = Number(values['latency-rate']);
   const directory = join(tmpdir(), `mm-bench-focus-${tickers}`);
   mkdirSync(directory, { recursive: true });
-  const workload = await workloadFor(directory, tickers);
-  const settings: RunSettings = { key: makeBenchKey(directory), directory, workers: Number(values.workers), logLevel: values.level === 'warn' ? 'warn' : 'info' };
+  const workload = await workloadFor(directory, tickers, Number(values.frames));
+  const warmupFrames = Number(values['warmup-frames']);
+  const warmup = warmupFrames > 0 ? { frames: warmupFrames, rate: Number(values['warmup-rate']) } : undefined;
+  const settings: RunSettings = { key: makeBenchKey(directory), directory, workers: Number(values.workers), logLevel: values.level === 'warn' ? 'warn' : 'info', ...(warmup ? { warmup } : {}) };
   for (let run = 0; run < runs; run++) {
     if (values.fast) {
       const fast = await runEngine(workload, settings, 'as fast as read', { nodeOptions: extraNodeOptions });
-      process.stdout.write(`as fast as read: gateway ${Math.round((fast.result.framesReceived / fast.result.receiveMs) * 1000)} frames/s, actors ${Math.round(fast.handledRate)} frames/s, slow consumer events ${fast.result.slowConsumerEvents}\n`);
+      process.stdout.write(`as fast as read: gateway ${Math.round((fast.result.framesMeasured / fast.result.receiveMs) * 1000)} frames/s, actors ${Math.round(fast.handledRate)} frames/s, slow consumer events ${fast.result.slowConsumerEvents}\n`);
     }
     if (values.rate !== undefined) {
       const rate = Number(values.rate);
       const profileDirectory = values.profile;
       if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
       const nodeOptions = [...extraNodeOptions, ...(profileDirectory ? ['--cpu-prof', '--cpu-prof-dir', profileDirectory] : [])];
-      const frames = Math.min(workload.frames.length, Math.max(50_000, Math.ceil(rate * (profileDirectory ? 3 : 2.5))));
+      const frames = runFrames(workload, settings, rate, Number(values.seconds));
       const trial = await runEngine(workload, settings, rate, { frames, nodeOptions });
       process.stdout.write(`at ${rate} frames/s: handled ${Math.round(trial.handledRate)} frames/s, sustained ${trial.sustained}, dropped deltas ${trial.result.deltasDroppedWhileStale}\n`);
+      process.stdout.write(`${cpuPerFrame(trial.result)}\n`);
       if (profileDirectory) {
         for (const name of readdirSync(profileDirectory).filter((file) => file.endsWith('.cpuprofile'))) {
           const summary = summarizeProfile(join(profileDirectory, name), 14);
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
       }
     }
     if (values.latency) {
-      const trial = await runEngine(workload, settings, latencyRate, { mode: 'latency', frames: latencyRate * LATENCY_SECONDS, nodeOptions: extraNodeOptions });
+      const trial = await runEngine(workload, settings, latencyRate, { mode: 'latency', frames: runFrames(workload, settings, latencyRate, LATENCY_SECONDS), nodeOptions: extraNodeOptions });
       const latencies = trial.result.latenciesMs;
       const ms = (q: number): string => quantile(latencies, q).toFixed(3);
       const decision = trial.result.decisionLatency;

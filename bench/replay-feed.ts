@@ -24,16 +24,25 @@ export function makeBenchKey(directory: string): BenchKey {
 
 export interface ReplayFeed {
   readonly url: string;
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
-/** `rate` = frames per second, or 'as fast as read'. */
-export async function startFeed(workload: Workload, key: BenchKey, rate: number | 'as fast as read'): Promise<ReplayFeed> {
-  const pace = rate === 'as fast as read' ? 'fast' : String(rate / workload.recordedRate);
-  const child: BenchChild = forkBench('./replay-server-process.ts', [workload.path, key.keysFile, pace]);
+/** The first `frames` frames at `rate` frames per second. */
+export interface FeedWarmup {
+  readonly frames: number;
+  readonly rate: number;
+}
+
+/** `rate` = frames per second, or 'as fast as read'; after the warm-up, if any. */
+export async function startFeed(workload: Workload, key: BenchKey, rate: number | 'as fast as read', warmup?: FeedWarmup): Promise<ReplayFeed> {
+  const speed = (perSecond: number | 'as fast as read'): string => (perSecond === 'as fast as read' ? 'fast' : String(perSecond / workload.recordedRate));
+  const warmupArgs = warmup ? [String(warmup.frames), speed(warmup.rate)] : [];
+  const child: BenchChild = forkBench('./replay-server-process.ts', [workload.path, key.keysFile, speed(rate), ...warmupArgs]);
   const { url } = await child.next<{ url: string }>('listening');
   return {
     url,
+    pid: child.process.pid,
     stop: async () => {
       if (child.process.connected) child.send({ kind: 'stop' });
       await child.exited;

@@ -15,12 +15,16 @@ export interface Workload {
   readonly recordedRate: number;
 }
 
+/** frames per workload: the warm-up, then enough for three seconds at over 300,000 frames/s */
+export const FRAMES_PER_WORKLOAD = 1_200_000;
+/** what every run of the engine (and of the bare client) begins with, not measured (bench/engine-runs.ts) */
+export const WARMUP = { frames: 300_000, rate: 100_000 } as const;
+
 /** market events per recorded second over all markets */
 const EVENTS_PER_SECOND = 20_000;
 
-export async function makeWorkload(directory: string, tickerCount: number, frames: number): Promise<Workload> {
+export async function makeWorkload(directory: string, tickerCount: number, frames: number, path = join(directory, `sim-${tickerCount}-tickers.jsonl.gz`)): Promise<Workload> {
   const tickers = Array.from({ length: tickerCount }, (_, index) => `KXBENCH-26DEC31-T${index + 1}`);
-  const path = join(directory, `sim-${tickerCount}-tickers.jsonl.gz`);
   await recordSimulatorSession({ path, tickers, frames, seed: tickerCount, ratePerMarket: EVENTS_PER_SECOND / tickerCount, tickMs: 1, session: `bench-${tickerCount}` });
   const { entries } = await loadRecording(path);
   const texts = entries.flatMap((entry) => (entry.kind === 'frame' ? [entry.text] : []));
