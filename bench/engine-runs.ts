@@ -65,7 +65,7 @@ export async function runEngine(
       keyId: settings.key.keyId,
       keyPath: settings.key.privateKeyPath,
       tickers: workload.tickers,
-      frames: options.frames ?? workload.frames.length,
+      frames: options.frames ?? workload.frameCount,
       workers: settings.workers,
       logLevel: settings.logLevel,
       logDirectory: mkdtempSync(join(settings.directory, `engine-${workload.tickers.length}-`)),
@@ -87,7 +87,7 @@ export async function runEngine(
 
 /** The frames a run at `rate` is fed, warm-up included: about `seconds` at that rate after it, as far as the recording goes. */
 export function runFrames(workload: Workload, settings: RunSettings, rate: number, seconds = TRIAL_SECONDS): number {
-  return Math.min(workload.frames.length, (settings.warmup?.frames ?? 0) + Math.max(MIN_TRIAL_FRAMES, Math.ceil(rate * seconds)));
+  return Math.min(workload.frameCount, (settings.warmup?.frames ?? 0) + Math.max(MIN_TRIAL_FRAMES, Math.ceil(rate * seconds)));
 }
 
 /**

@@ -15,13 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
-import { loadRecording } from '../src/replay/recording-reader.js';
 import { summarizeProfile } from './cpu-profile-summary.js';
 import { runEngine, runFrames, type RunSettings } from './engine-runs.js';
 import { cpuPerFrame } from './thread-cpu.js';
 import { makeBenchKey } from './replay-feed.js';
 import { quantile } from './statistics.js';
-import { FRAMES_PER_WORKLOAD, makeWorkload, WARMUP, type Workload } from './workloads.js';
+import { FRAMES_PER_WORKLOAD, loadWorkload, makeWorkload, WARMUP, type Workload } from './workloads.js';
 
 const LATENCY_SECONDS = 6;
 
@@ -46,11 +45,7 @@ const { values } = parseArgs({
 
 async function workloadFor(directory: string, tickers: number, frames: number): Promise<Workload> {
   const path = join(directory, `sim-${tickers}-tickers-${frames}.jsonl.gz`);
-  if (!existsSync(path)) return makeWorkload(directory, tickers, frames, path);
-  const { entries } = await loadRecording(path);
-  const texts = entries.flatMap((entry) => (entry.kind === 'frame' ? [entry.text] : []));
-  const spanMs = entries.at(-1)!.receivedAtMs - entries[0]!.receivedAtMs;
-  return { tickers: Array.from({ length: tickers }, (_, index) => `KXBENCH-26DEC31-T${index + 1}`), path, frames: texts, recordedRate: (texts.length / spanMs) * 1000 };
+  return existsSync(path) ? loadWorkload(path, tickers) : makeWorkload(directory, tickers, frames, path);
 }
 
 async function main(): Promise<void> {

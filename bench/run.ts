@@ -27,8 +27,6 @@ import { FRAMES_PER_WORKLOAD, makeWorkload, WARMUP, type Workload } from './work
 const TICKER_COUNTS = [10, 100, 1_000] as const;
 const LATENCY_RATE = 10_000;
 const LATENCY_SECONDS = 6;
-/** frames through the recorder-cost measurement */
-const RECORDER_FRAMES = 300_000;
 const PORT_SECONDS = 2;
 const WORKERS = 2;
 /** the issue's target: end-to-end throughput at least this share of the bare ws + JSON.parse limit */
@@ -105,9 +103,9 @@ async function main(): Promise<void> {
       wsLimits.push({ tickers: workload.tickers.length, receive: await bareClientRate(workload, key, false, WARMUP), parse: await bareClientRate(workload, key, true, WARMUP) });
     }
     progress('MessagePort between two threads');
-    const ports = await measurePortLimits(largest.frames, PORT_SECONDS * 1000);
+    const ports = await measurePortLimits(largest.sample, PORT_SECONDS * 1000);
     progress('recorder cost on the receiving thread');
-    const recorder = await measureRecorderCost(directory, largest.frames.slice(0, RECORDER_FRAMES));
+    const recorder = await measureRecorderCost(directory, largest.sample);
 
     const throughput = [];
     for (const [index, workload] of workloads.entries()) {
@@ -191,7 +189,7 @@ async function main(): Promise<void> {
           machine,
           loadAverageAtEnd: describeMachine().loadAverage,
           settings: { workers: WORKERS, framesPerWorkload: FRAMES_PER_WORKLOAD, warmup: WARMUP, latencyRate: LATENCY_RATE, logLevel: LOG_LEVEL },
-          workloads: workloads.map((workload) => ({ tickers: workload.tickers.length, frames: workload.frames.length, recordedRate: Math.round(workload.recordedRate) })),
+          workloads: workloads.map((workload) => ({ tickers: workload.tickers.length, frames: workload.frameCount, recordedRate: Math.round(workload.recordedRate) })),
           table: rows.map((row) => ({ ...row, ratio: row.limit === undefined ? undefined : row.product / row.limit })),
           limits: { ws: wsLimits, messagePort: ports },
           recorder,

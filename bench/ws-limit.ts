@@ -18,9 +18,9 @@ export async function bareClientRate(workload: Workload, key: BenchKey, parse: b
       keyId: key.keyId,
       keyPath: key.privateKeyPath,
       tickers: workload.tickers,
-      frames: workload.frames.length,
+      frames: workload.frameCount,
       // the rate is counted from this frame on
-      countFrom: Math.min(warmup?.frames ?? 0, workload.frames.length - 2),
+      countFrom: Math.min(warmup?.frames ?? 0, workload.frameCount - 2),
       parse,
     };
     const client = forkBench('./ws-limit-process.ts', [JSON.stringify(options)]);
