@@ -9,6 +9,7 @@ import { environmentProblems } from './environment-rules.js';
 import { marketProblems } from './markets.js';
 import { CONFIG_SCHEMA, createConfig, isSchemaNode, schemaEntries, STRATEGY_SCHEMA, type SchemaSection } from './schema.js';
 import type { AppConfig, ConfigOverrides, StrategyParams } from './types.js';
+import { isJsonObject } from '../protocol/json-object.js';
 
 export { ConfigError } from './config-error.js';
 export { defaultWsUrl } from './endpoints.js';
@@ -19,10 +20,6 @@ export interface LoadOptions {
   /** environment variables (default: process.env) */
   env?: Record<string, string | undefined>;
   overrides?: ConfigOverrides;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function lineAndColumn(text: string, position: number): string {
@@ -49,7 +46,7 @@ function readConfigFile(file: string): Record<string, unknown> {
     const where = position ? ` (${lineAndColumn(text, Number(position[1]))})` : '';
     throw new ConfigError([{ message: `invalid JSON: ${message}${where}` }], file);
   }
-  if (!isPlainObject(parsed)) {
+  if (!isJsonObject(parsed)) {
     throw new ConfigError([{ message: 'must contain a JSON object ({"exchange": ..., "markets": [...]})' }], file);
   }
   return parsed;
@@ -69,9 +66,9 @@ function shapeProblems(values: Record<string, unknown>, section: SchemaSection =
     const key = `${prefix}${name}`;
     if (entry === undefined) return [];
     if (isSchemaNode(entry)) {
-      return isPlainObject(value) ? [{ key, message: `must be a single value, not an object: value was ${JSON.stringify(value)}` }] : [];
+      return isJsonObject(value) ? [{ key, message: `must be a single value, not an object: value was ${JSON.stringify(value)}` }] : [];
     }
-    if (!isPlainObject(value)) {
+    if (!isJsonObject(value)) {
       return [{ key, message: `must be an object with the keys ${sectionKeys(entry)}: value was ${JSON.stringify(value)}` }];
     }
     return shapeProblems(value, entry, `${key}.`);
@@ -98,7 +95,7 @@ const CONVICT_VALUE_SUFFIX = ': value was ';
 const NODES = new Map(schemaEntries().map(({ key, node }) => [key, node]));
 
 function valueAt(values: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((holder, name) => (isPlainObject(holder) ? holder[name] : undefined), values);
+  return key.split('.').reduce<unknown>((holder, name) => (isJsonObject(holder) ? holder[name] : undefined), values);
 }
 
 /** convict reports everything in one multi-line message; split it back into problems. */
@@ -143,7 +140,7 @@ function applyOverrides(config: ReturnType<typeof createConfig>, overrides: Conf
     const markets: unknown = config.get('markets');
     if (Array.isArray(markets)) {
       const withoutOverridden = markets.map((entry: unknown) =>
-        isPlainObject(entry) ? Object.fromEntries(Object.entries(entry).filter(([name]) => !strategy.some(([key]) => key === name))) : entry,
+        isJsonObject(entry) ? Object.fromEntries(Object.entries(entry).filter(([name]) => !strategy.some(([key]) => key === name))) : entry,
       );
       config.set('markets', withoutOverridden as AppConfig['markets']); // validated with everything else below
     }

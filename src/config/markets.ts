@@ -5,6 +5,7 @@
 import type { ConfigProblem } from './config-error.js';
 import { formatProblem } from './formats.js';
 import { STRATEGY_SCHEMA } from './schema.js';
+import { isJsonObject } from '../protocol/json-object.js';
 
 /** Kalshi ticker shape: uppercase letters and digits in groups joined by `-` or `.` (`CPI-22DEC-TN0.1`). */
 const TICKER_PATTERN = /^[A-Z0-9]+(?:[.-][A-Z0-9]+)*$/;
@@ -14,16 +15,12 @@ export function isTicker(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_TICKER_LENGTH && TICKER_PATTERN.test(value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isStrategyKey(key: string): key is keyof typeof STRATEGY_SCHEMA {
   return Object.hasOwn(STRATEGY_SCHEMA, key);
 }
 
 function marketEntryProblems(entry: unknown, key: string): ConfigProblem[] {
-  if (!isPlainObject(entry)) {
+  if (!isJsonObject(entry)) {
     return [{ key, message: `must be an object like {"ticker": "KXFOO-26"}: value was ${JSON.stringify(entry)}` }];
   }
   const problems: ConfigProblem[] = [];
@@ -61,7 +58,7 @@ export function marketProblems(markets: unknown): ConfigProblem[] {
   const problems = markets.flatMap((entry, index) => marketEntryProblems(entry, `markets[${index}]`));
   const firstIndex = new Map<string, number>();
   markets.forEach((entry, index) => {
-    const ticker = isPlainObject(entry) ? entry['ticker'] : undefined;
+    const ticker = isJsonObject(entry) ? entry['ticker'] : undefined;
     if (typeof ticker !== 'string') return;
     const first = firstIndex.get(ticker);
     if (first === undefined) firstIndex.set(ticker, index);

@@ -20,6 +20,7 @@ import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from './frame-scan.js';
 import { truncateFrame, type EventSink } from './runtime-event.js';
 import { SequenceTracker, type SequenceVerdict } from './sequence-tracker.js';
 import { BOOK_CHANNEL, Subscriptions } from './subscriptions.js';
+import { isJsonObject } from '../protocol/json-object.js';
 
 export interface ActorDirectory {
   /** the data-port outbox of a running actor, undefined while it is down */
@@ -84,7 +85,7 @@ const EVENT_LEVEL_TYPES = new Set(['event_lifecycle', 'event_fee_update']);
 const TERMINAL_ERROR_CODES = new Set<number>([ERROR_CODES.CHANNEL_ERROR, ERROR_CODES.BUFFER_OVERFLOW]);
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isJsonObject(value) ? value : undefined;
 }
 
 function optionalInteger(value: unknown): number | undefined {

@@ -11,6 +11,8 @@
  * the header line (same session, its own part number), so each part is readable alone.
  * Fields may be added to the header; none may be removed or renamed.
  */
+import { isJsonObject } from '../protocol/json-object.js';
+
 export const RECORDING_FORMAT = 'kalshi-mm-recording';
 export const RECORDING_VERSION = 1;
 export const RECORDING_SUFFIX = '.jsonl.gz';
@@ -60,10 +62,6 @@ export function gapLine(receivedAtMs: number, lost: number): string {
   return `{"t":${receivedAtMs},"lost":${lost}}\n`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
@@ -76,7 +74,7 @@ export function parseHeaderLine(line: string, where: string): RecordingHeader {
   } catch {
     throw new RecordingError(`${where}: the first line is not JSON; not a recording`);
   }
-  if (!isRecord(parsed) || parsed.format !== RECORDING_FORMAT) {
+  if (!isJsonObject(parsed) || parsed.format !== RECORDING_FORMAT) {
     throw new RecordingError(`${where}: the first line is not a ${RECORDING_FORMAT} header`);
   }
   if (parsed.version !== RECORDING_VERSION) {
@@ -101,7 +99,7 @@ export function parseEntryLine(line: string, where: string): RecordingEntry {
   } catch {
     throw new RecordingError(`${where}: not a JSON line`);
   }
-  if (!isRecord(parsed) || !isTime(parsed.t)) throw new RecordingError(`${where}: expected {"t": <ms>, "f": <frame>}`);
+  if (!isJsonObject(parsed) || !isTime(parsed.t)) throw new RecordingError(`${where}: expected {"t": <ms>, "f": <frame>}`);
   if (typeof parsed.f === 'string') return { kind: 'frame', receivedAtMs: parsed.t, text: parsed.f };
   if (Number.isSafeInteger(parsed.lost) && (parsed.lost as number) > 0) return { kind: 'gap', receivedAtMs: parsed.t, lost: parsed.lost as number };
   throw new RecordingError(`${where}: expected a frame text in "f" or a count in "lost"`);

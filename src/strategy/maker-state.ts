@@ -6,6 +6,7 @@
 import type { LegPair } from './legs.js';
 import { isOrderPrice, MAX_ORDER_PRICE, MIN_ORDER_PRICE } from './order-prices.js';
 import type { RestingOrder } from './resting-order.js';
+import { isJsonObject } from '../protocol/json-object.js';
 
 /** active: deciding; closed: market closed until `activated`; stopped: shut down for good. */
 export type MakerMode = 'active' | 'closed' | 'stopped';
@@ -37,10 +38,6 @@ export class MakerStateError extends Error {
 
 const MODES: readonly MakerMode[] = ['active', 'closed', 'stopped'];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function integerOrNull(value: unknown, path: string): number | null {
   if (value === null) return null;
   if (Number.isSafeInteger(value)) return value as number;
@@ -49,7 +46,7 @@ function integerOrNull(value: unknown, path: string): number | null {
 
 function orderOrNull(value: unknown, path: string): RestingOrder | null {
   if (value === null) return null;
-  if (!isRecord(value)) throw new MakerStateError(`maker state: ${path} must be an order or null`);
+  if (!isJsonObject(value)) throw new MakerStateError(`maker state: ${path} must be an order or null`);
   const { price, size, postedMs } = value;
   if (!isOrderPrice(price as number)) {
     throw new MakerStateError(
@@ -66,13 +63,13 @@ function orderOrNull(value: unknown, path: string): RestingOrder | null {
 }
 
 function pair<T>(value: unknown, path: string, read: (item: unknown, itemPath: string) => T): LegPair<T> {
-  if (!isRecord(value)) throw new MakerStateError(`maker state: ${path} must be {"yes": ..., "no": ...}`);
+  if (!isJsonObject(value)) throw new MakerStateError(`maker state: ${path} must be {"yes": ..., "no": ...}`);
   return { yes: read(value['yes'], `${path}.yes`), no: read(value['no'], `${path}.no`) };
 }
 
 /** Checks a state that crossed a thread or a file; throws MakerStateError naming the bad field. */
 export function parseMakerState(value: unknown): MakerState {
-  if (!isRecord(value)) throw new MakerStateError('maker state: must be an object');
+  if (!isJsonObject(value)) throw new MakerStateError('maker state: must be an object');
   const mode = value['mode'];
   if (!MODES.includes(mode as MakerMode)) {
     throw new MakerStateError(`maker state: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`);
