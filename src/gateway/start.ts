@@ -7,6 +7,7 @@
 import type { AppConfig } from '../config/types.js';
 import { describeSummary } from '../replay/recording-writer.js';
 import { startRuntime, type Runtime } from './runtime.js';
+import { nextStopSignal } from '../cli/signals.js';
 
 export interface StartOptions {
   /** path of the config file the config came from, for messages */
@@ -15,21 +16,14 @@ export interface StartOptions {
   record?: string;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /** Runs the market maker until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runStart(config: AppConfig, options: StartOptions): Promise<number> {
-  let signalled: (signal: string) => void = () => undefined;
-  const signal = new Promise<string>((resolve) => {
-    signalled = resolve;
-  });
-  const onSignal = (name: string): void => signalled(name);
-  for (const name of SIGNALS) process.on(name, onSignal);
+  const signal = nextStopSignal();
   let runtime: Runtime | undefined;
   try {
     runtime = await startRuntime(config, options.record === undefined ? {} : { recordPath: options.record });
     const outcome = await Promise.race([
-      signal.then((name) => ({ kind: 'signal' as const, name })),
+      signal.received.then((name) => ({ kind: 'signal' as const, name })),
       runtime.connectionEnded.then(
         () => ({ kind: 'ended' as const, error: undefined }),
         (error: Error) => ({ kind: 'ended' as const, error }),
@@ -49,6 +43,6 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
     process.stderr.write(`mm start: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    for (const name of SIGNALS) process.off(name, onSignal);
+    signal.release();
   }
 }

@@ -19,6 +19,7 @@ import { DEFAULT_MAX_PART_BYTES, describeSummary, MIN_PART_BYTES } from './recor
 import { startRecordSession } from './record-session.js';
 import { startReplayServer, type ReplaySessionReport } from './replay-server.js';
 import type { ReplayPace } from './replay-stream.js';
+import { nextStopSignal } from '../cli/signals.js';
 
 interface RecordFlags {
   config: string;
@@ -51,23 +52,6 @@ function bytesOption(text: string): number {
   return value;
 }
 
-/** Resolves with the signal's name at the first SIGINT or SIGTERM. */
-function nextSignal(): { received: Promise<string>; release(): void } {
-  let handler: (signal: string) => void = () => undefined;
-  const received = new Promise<string>((resolve) => {
-    handler = (signal) => resolve(signal);
-  });
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    received,
-    release: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}
-
 /** Problems a user can fix: reported in one line, exit 1. */
 function isUserProblem(error: unknown): error is Error {
   return error instanceof RecordingError || error instanceof KeyFileError || error instanceof RangeError || (error as NodeJS.ErrnoException).code !== undefined;
@@ -88,7 +72,7 @@ export function registerRecordCommand(program: Command): void {
 }
 
 async function runRecord(config: AppConfig, flags: RecordFlags): Promise<number> {
-  const signal = nextSignal();
+  const signal = nextStopSignal();
   try {
     const session = await startRecordSession(config, {
       outDir: flags.out,
@@ -142,7 +126,7 @@ function describeSession(report: ReplaySessionReport): string {
 }
 
 async function runReplay(file: string, flags: ReplayFlags): Promise<number> {
-  const signal = nextSignal();
+  const signal = nextStopSignal();
   try {
     const keys = flags.keys !== undefined ? readKeysFile(flags.keys) : {};
     if (Object.keys(keys).length === 0) {

@@ -8,6 +8,7 @@ import { SIMULATOR_DEFAULTS } from './defaults.js';
 import { parseFaultSpec, type FaultSpec } from './faults.js';
 import { makeDevKey, readKeysFile } from './keys.js';
 import { startSimulator } from './simulator.js';
+import { nextStopSignal } from '../cli/signals.js';
 
 interface SimCommandOptions {
   port: number;
@@ -99,15 +100,9 @@ async function runSim(options: SimCommandOptions): Promise<number> {
       faults: options.fault,
     });
     process.stdout.write(`listening ${simulator.url}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const signal = nextStopSignal();
+    await signal.received;
+    signal.release();
     await simulator.close();
     return 0;
   } catch (err) {
