@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         { figure: `to intents file line, p50 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`, product: quantile(entry.run.result.latenciesMs, 0.5), limit: ports.roundTripP50Ms, limitName: 'MessagePort round trip p50', unit: 'ms' },
         { figure: `to intents file line, p99 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`, product: quantile(entry.run.result.latenciesMs, 0.99), limit: ports.roundTripP99Ms, limitName: 'MessagePort round trip p99', unit: 'ms' },
       ]),
-      { figure: `peak RSS at ${LATENCY_RATE} frames/s, ${largest.tickers.length} tickers`, product: memory.at(-1)![1], limit: memory[0]![1], limitName: `same, ${memory[0]![0]} tickers`, unit: 'MB' },
+      { figure: `peak RSS, latency run, ${largest.tickers.length} tickers`, product: memory.at(-1)![1], limit: memory[0]![1], limitName: `same, ${memory[0]![0]} tickers`, unit: 'MB' },
       { figure: 'memory per ticker (slope of peak RSS)', product: bytesPerTicker, limit: undefined, limitName: '', unit: 'bytes' },
       { figure: 'recorder, hot-path call', product: recorder.hotPathNsPerFrame, limit: perFrameLimitNs, limitName: 'bare ws + JSON.parse per frame', unit: 'ns/frame' },
       { figure: 'recorder, all work on the receiving thread', product: recorder.threadNsPerFrame, limit: perFrameLimitNs, limitName: 'bare ws + JSON.parse per frame', unit: 'ns/frame' },
