@@ -20,6 +20,7 @@ import { measurePortLimits } from './port-limit.js';
 import { measureRecorderCost } from './recorder-cost.js';
 import { makeBenchKey } from './replay-feed.js';
 import { quantile, slope } from './statistics.js';
+import { forkBench } from './child-process.js';
 import { cpuPerFrame } from './thread-cpu.js';
 import { bareClientRate } from './ws-limit.js';
 import { FRAMES_PER_WORKLOAD, makeWorkload, WARMUP, type Workload } from './workloads.js';
@@ -82,6 +83,14 @@ function busyPercent(profile: ProfileSummary): string {
   return `${Math.round((100 * (profile.totalMs - profile.idleMs)) / profile.totalMs)}% busy`;
 }
 
+/** Retained heap per ticker in a shard actor hosting every ticker of the workload (bench/actor-state-process.ts). */
+async function measureActorState(workload: Workload): Promise<{ bytesPerTicker: number; live: number }> {
+  const child = forkBench('./actor-state-process.ts', [workload.path, String(workload.tickers.length)], ['--expose-gc']);
+  const result = await child.next<{ bytesPerTicker: number; live: number }>('actor-state');
+  await child.exited;
+  return result;
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const machine = describeMachine();
@@ -106,6 +115,8 @@ async function main(): Promise<void> {
     const ports = await measurePortLimits(largest.sample, PORT_SECONDS * 1000);
     progress('recorder cost on the receiving thread');
     const recorder = await measureRecorderCost(directory, largest.sample);
+    progress('actor state per ticker');
+    const actorState = await measureActorState(largest);
 
     const throughput = [];
     for (const [index, workload] of workloads.entries()) {
@@ -152,6 +163,7 @@ async function main(): Promise<void> {
       ]),
       { figure: `peak RSS, latency run, ${largest.tickers.length} tickers`, product: memory.at(-1)![1], limit: memory[0]![1], limitName: `same, ${memory[0]![0]} tickers`, unit: 'MB' },
       { figure: 'memory per ticker (slope of peak RSS)', product: bytesPerTicker, limit: undefined, limitName: '', unit: 'bytes' },
+      { figure: `actor state per ticker (heap after GC, ${largest.tickers.length} tickers)`, product: actorState.bytesPerTicker, limit: undefined, limitName: `${actorState.live} tickers live`, unit: 'bytes' },
       { figure: 'recorder, hot-path call', product: recorder.hotPathNsPerFrame, limit: perFrameLimitNs, limitName: 'bare ws + JSON.parse per frame', unit: 'ns/frame' },
       { figure: 'recorder, all work on the receiving thread', product: recorder.threadNsPerFrame, limit: perFrameLimitNs, limitName: 'bare ws + JSON.parse per frame', unit: 'ns/frame' },
     ];
@@ -193,6 +205,7 @@ async function main(): Promise<void> {
           table: rows.map((row) => ({ ...row, ratio: row.limit === undefined ? undefined : row.product / row.limit })),
           limits: { ws: wsLimits, messagePort: ports },
           recorder,
+          actorState,
           throughput: throughput.map((entry) => ({ tickers: entry.tickers, fast: trialSummary(entry.fast), trials: entry.trials.map(trialSummary), best: entry.best ? trialSummary(entry.best) : undefined })),
           fixedRate: fixedRate.map(({ tickers, run }) => ({
             tickers,
