@@ -1,14 +1,18 @@
 /**
  * One figure of the bench, quickly, for before/after comparisons of a change:
  *
- *   node --import tsx bench/focus.ts [--tickers 1000] [--rate 150000] [--latency [--latency-rate 10000]] [--profile DIR] [--runs 3] [--node-option=--flag ...]
+ *   node --import tsx bench/focus.ts [--tickers 1000] [--fast] [--rate 300000] [--latency [--latency-rate 10000]]
+ *     [--profile DIR] [--runs 3] [--workers 2] [--frames 1200000] [--warmup-frames 300000] [--warmup-rate 100000]
+ *     [--seconds 2.5] [--node-option=--flag ...]
  *
  * Records the simulator at that many tickers once (kept in a scratch folder named after
  * the ticker count, reused by later calls), then runs the engine fed as fast as it reads
- * (the gateway's read rate), and at a fixed `--rate` (is it sustained, and the rate the
- * actors handled) and/or at 10,000 frames/s for latency (p50/p90/p99). `--profile DIR`
- * writes every thread's --cpu-prof of the fixed-rate run to DIR and prints a summary.
- * `--runs` repeats each measurement (this VM is noisy). Not a test.
+ * (the gateway's read rate), and at a fixed `--rate` for `--seconds` (is it sustained, the
+ * rate the actors handled, and the CPU each thread ran per frame) and/or at 10,000
+ * frames/s for latency (p50/p90/p99). Every run begins with the bench's warm-up (not
+ * measured; `--warmup-frames 0` measures a cold engine). `--profile DIR` writes every
+ * thread's --cpu-prof of the fixed-rate run to DIR and prints a summary. `--runs` repeats
+ * each measurement (this VM is noisy). Not a test.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
