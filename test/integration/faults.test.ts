@@ -66,7 +66,8 @@ describe('runtime under simulator faults', function () {
       await simulator.close(); // the exchange goes away: every reconnect fails from here on
     }
     await until(() => runtime.gateway.statistics().tickersLive === 0, 5_000, 'every book stale');
-    await new Promise((resolve) => setTimeout(resolve, 400)); // at least one failed retry
+    // at least one reconnect attempt has failed (the events file has its warning): the stop below meets a retry schedule
+    await until(() => readJsonLines<{ kind: string }>(logs.eventsFile).some((event) => event.kind === 'reconnect'), 5_000, 'a failed reconnect');
     const stopping = Date.now();
     const report = await runtime.stop();
     expect(Date.now() - stopping).to.be.below(5_000);
