@@ -65,10 +65,6 @@ function createLogger(transports: winston.transport[]): winston.Logger {
   return winston.createLogger({ levels: LEVEL_SEVERITY, level: 'debug', format: winston.format((info) => info)(), exitOnError: false, transports });
 }
 
-function onlyStream(stream: LogRecord['stream']): winston.Logform.Format {
-  return winston.format((info) => ((info as WinstonRecord).stream === stream ? info : false))();
-}
-
 function consoleText(mode: ConsoleMode, record: WinstonRecord): string {
   if (mode === 'json') return record.message;
   return record.stream === 'intent'
@@ -78,8 +74,12 @@ function consoleText(mode: ConsoleMode, record: WinstonRecord): string {
 
 export class LogWriter {
   readonly counts: LogCounts = { intents: 0, events: 0, dropped: 0 };
-  /** the two files: one winston log call per file and batch, its lines joined */
-  readonly #files: winston.Logger;
+  /**
+   * the two files, a logger each (one logger would feed both transports through one pipe,
+   * and a busy events file would hold the intents back): one winston log call per file and
+   * batch, its lines joined
+   */
+  readonly #files: Record<LogRecord['stream'], winston.Logger>;
   readonly #fileTransports: winston.transport[];
   /** the console (unless off): one winston log call per record, for its level and format */
   readonly #console: winston.Logger | undefined;
@@ -93,16 +93,15 @@ export class LogWriter {
     prepareFile(options.intentsFile);
     prepareFile(options.eventsFile);
     const line = winston.format.printf((info) => (info as WinstonRecord).message);
-    this.#fileTransports = [
-      new SyncFileTransport({ filename: options.intentsFile, format: winston.format.combine(onlyStream('intent'), line) }),
-      new winston.transports.File({ filename: options.eventsFile, format: winston.format.combine(onlyStream('event'), line) }),
-    ];
+    const intents = new SyncFileTransport({ filename: options.intentsFile, format: line });
+    const events = new winston.transports.File({ filename: options.eventsFile, format: line });
+    this.#fileTransports = [intents, events];
     for (const transport of this.#fileTransports) {
       transport.on('logged', (info: FileChunk) => {
         this.#fileBacklog -= info.records;
       });
     }
-    this.#files = createLogger(this.#fileTransports);
+    this.#files = { intent: createLogger([intents]), event: createLogger([events]) };
     this.#console =
       options.console === 'off'
         ? undefined
@@ -113,7 +112,7 @@ export class LogWriter {
               format: winston.format.printf((info) => consoleText(options.console, info as WinstonRecord)),
             }),
           ]);
-    const loggers = this.#console === undefined ? [this.#files] : [this.#files, this.#console];
+    const loggers = [this.#files.intent, this.#files.event, ...(this.#console === undefined ? [] : [this.#console])];
     this.failed = new Promise<never>((_, reject) => {
       for (const logger of loggers) logger.on('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
     });
@@ -144,14 +143,15 @@ export class LogWriter {
     for (const record of records) {
       if (!this.#accepts(record)) continue;
       lines[record.stream].push(record.line);
+      // counted as it is taken, so that the high-water mark holds within a batch too
+      this.#fileBacklog += 1;
       this.#console?.log({ level: record.level, message: record.line, stream: record.stream });
     }
     for (const stream of ['intent', 'event'] as const) {
       const streamLines = lines[stream];
       if (streamLines.length === 0) continue;
-      this.#fileBacklog += streamLines.length;
       const chunk: FileChunk = { level: 'info', message: streamLines.join('\n'), stream, records: streamLines.length };
-      this.#files.log(chunk);
+      this.#files[stream].log(chunk);
     }
   }
 
@@ -175,7 +175,8 @@ export class LogWriter {
   async close(): Promise<void> {
     while (this.backlog() > 0) await delay(DRAIN_POLL_MS);
     const finished = this.#fileTransports.map((transport) => once(transport, 'finish'));
-    this.#files.end();
+    this.#files.intent.end();
+    this.#files.event.end();
     await Promise.all(finished);
   }
 }

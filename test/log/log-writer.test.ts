@@ -159,6 +159,26 @@ describe('log/log-writer', () => {
     return logWriter.close();
   });
 
+  it('has an intent in its file when writeBatch returns even while the events file is behind', async () => {
+    const logWriter = writer('info', 'off');
+    // events well past the events stream's buffer: its transport holds them back for a while
+    const bulky = (sequence: number): LogRecord => ({ stream: 'event', level: 'info', line: JSON.stringify({ ...eventFor('KXA-1', sequence, 'info'), pad: 'x'.repeat(2_000) }) });
+    for (let batch = 0; batch < 40; batch += 1) logWriter.writeBatch([bulky(2 * batch), bulky(2 * batch + 1)]);
+    logWriter.writeBatch([intentRecord('KXA-1', 100)]);
+    expect(readFileSync(intentsFile, 'utf8')).to.equal(`${JSON.stringify(toIntentRecord(intentFor('KXA-1', 100)))}\n`);
+    await logWriter.close();
+    expect(jsonLines(eventsFile)).to.have.length(80);
+  });
+
+  it('holds the high-water mark within one batch as it does record by record', async () => {
+    const logWriter = writer('debug', 'off', 100);
+    logWriter.writeBatch(Array.from({ length: 5_000 }, (_, sequence) => eventRecord('KXA-1', sequence, 'debug')));
+    await logWriter.close();
+    expect(logWriter.counts.events).to.equal(101);
+    expect(logWriter.counts.dropped).to.equal(4_899);
+    expect(jsonLines(eventsFile)).to.have.length(101);
+  });
+
   it('fails, naming the file, when an intent cannot be written (a full device)', async () => {
     const logWriter = new LogWriter({ intentsFile: '/dev/full', eventsFile, level: 'info', console: 'off', highWaterMark: 10 });
     logWriter.writeBatch([intentRecord('KXA-1', 0)]);
