@@ -102,8 +102,6 @@ export class Shard {
   private intentsEmitted = 0;
   private handlerFailures = 0;
   private refusedUpdates = 0;
-  /** ticker -> intents it emitted so far (the phase trace refers to them) */
-  private readonly intentCounts = new Map<string, number>();
   private stopped = false;
   private readonly decisionLatency = new LatencyHistogram();
   /** receipt time of the batch being handled (undefined outside one) */
@@ -335,16 +333,11 @@ export class Shard {
         kind: 'book_stale',
         ticker: host.ticker,
         message: `book stale (${reason})`,
-        data: { reason, notice: notice !== undefined, phase: after, intentsBefore: this.intentsOf(host) },
+        data: { reason, notice: notice !== undefined, phase: after, intentsBefore: host.intentsEmitted },
       });
     } else if (after === 'live' && before !== 'live') {
-      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `fresh snapshot applied, deciding again`, data: { intentsBefore: this.intentsOf(host) } });
+      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `fresh snapshot applied, deciding again`, data: { intentsBefore: host.intentsEmitted } });
     }
-  }
-
-  /** Intents the ticker emitted so far (looked up only when a phase change is logged, not on every step). */
-  private intentsOf(host: TickerHost): number {
-    return this.intentCounts.get(host.ticker) ?? 0;
   }
 
   private isolate(host: TickerHost, error: Error, frame: string | undefined): void {
@@ -372,7 +365,7 @@ export class Shard {
       for (const intent of intents) this.outputs.intent(intent);
       if (this.batchReceivedAt !== undefined) this.decisionLatency.record(this.now() - this.batchReceivedAt, intents.length);
       this.intentsEmitted += intents.length;
-      this.intentCounts.set(host.ticker, this.intentsOf(host) + intents.length);
+      host.intentsEmitted += intents.length;
       this.dirtyStates.add(host.ticker);
       if (this.options.forwardIntents) this.forwarded.push(...intents);
     }

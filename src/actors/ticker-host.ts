@@ -37,6 +37,8 @@ export class TickerHost {
   private phaseNow: TickerPhase;
   /** this account's resting size per level, when its orders rest in the book (paper orders) */
   private readonly ownOrders: OwnOrderLedger | undefined;
+  /** intents emitted so far (the shard's phase trace refers to them) */
+  intentsEmitted = 0;
 
   constructor(
     readonly ticker: string,
