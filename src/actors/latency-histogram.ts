@@ -1,20 +1,13 @@
 /**
  * Decision latency: how long after the gateway received a frame the actor emitted the
- * intents it caused. Times are `sharedNowMs()` (epoch ms with sub-ms precision), which
+ * intents it caused. Times are `sharedNowMs()` (src/actors/clock.ts: epoch ms with sub-ms precision), which
  * threads of one process can compare. Counts sit in fixed 10 µs buckets up to 20 ms and one
  * bucket beyond, so histograms from several actors, or taken at two moments, add and
  * subtract exactly; a quantile is reported as the upper edge of its bucket (at most 10 µs
  * above the true value).
  */
-import { performance } from 'node:perf_hooks';
-
 export const BUCKET_MS = 0.01;
 export const BUCKETS = 2_000;
-
-/** Now, in ms since the epoch, with sub-ms precision: comparable between the threads of one process. */
-export function sharedNowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /** Non-empty buckets as [bucket, count] pairs (bucket BUCKETS holds everything from 20 ms up). */
 export type LatencyBuckets = ReadonlyArray<readonly [number, number]>;
@@ -47,7 +40,7 @@ export function combineBuckets(histograms: readonly LatencyBuckets[], minus: rea
 
 /** The q-quantile (0..1) of a combined histogram, as its bucket's upper edge in ms; Infinity past 20 ms; undefined when empty. */
 export function quantileMs(counts: readonly number[], q: number): number | undefined {
-  const total = counts.reduce((sum, count) => sum + count, 0);
+  const total = totalOf(counts);
   if (total === 0) return undefined;
   const rank = Math.max(1, Math.ceil(q * total));
   let seen = 0;

@@ -25,7 +25,8 @@ import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
 import { frameTimeMs } from '../replay/frame-time.js';
 import { fillPriceOnLeg } from '../strategy/entry-price.js';
 import type { Timeline, TimelineTimer } from '../replay/timeline.js';
-import { LatencyHistogram, sharedNowMs } from './latency-histogram.js';
+import { sharedNowMs } from './clock.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
