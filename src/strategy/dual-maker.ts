@@ -53,14 +53,8 @@ function sameLevel(a: BestLevel | undefined, b: BestLevel | undefined): boolean 
   return a === undefined || b === undefined ? a === b : a.price === b.price && a.size === b.size;
 }
 
-function sameTop(top: TopOfBook, book: BookView): boolean {
-  return (
-    top.snapshotCount === book.snapshotCount &&
-    top.stale === book.stale &&
-    top.hasSnapshot === book.hasSnapshot &&
-    sameLevel(top.yes, book.bestBid('yes')) &&
-    sameLevel(top.no, book.bestBid('no'))
-  );
+function sameTop(a: TopOfBook, b: TopOfBook): boolean {
+  return a.snapshotCount === b.snapshotCount && a.stale === b.stale && a.hasSnapshot === b.hasSnapshot && sameLevel(a.yes, b.yes) && sameLevel(a.no, b.no);
 }
 
 function perLeg<T>(yes: T, no: T): PerLeg<T> {
@@ -143,7 +137,6 @@ export class DualMaker {
 
   /** New parameters (a per-market override or a live change); decides again at once. */
   setParams(params: StrategyParams, book: BookView, nowMs: number): Intent[] {
-    this.decidedTop = undefined;
     this.params = params;
     return this.decide(book, nowMs);
   }
@@ -153,8 +146,9 @@ export class DualMaker {
    * input of the decision: it is skipped unless a deadline is due (the result is the same).
    */
   onBook(book: BookView, nowMs: number): Intent[] {
-    if (this.decidedTop !== undefined && sameTop(this.decidedTop, book) && !this.deadlineDue(nowMs)) return [];
-    return this.decide(book, nowMs);
+    const top = topOfBook(book);
+    if (this.decidedTop !== undefined && sameTop(this.decidedTop, top) && !this.deadlineDue(nowMs)) return [];
+    return this.decide(book, nowMs, top);
   }
 
   private deadlineDue(nowMs: number): boolean {
@@ -164,7 +158,6 @@ export class DualMaker {
 
   /** Inventory comes only from here (strategy-spec section 2). */
   onPosition(update: PositionUpdate, book: BookView, nowMs: number): Intent[] {
-    this.decidedTop = undefined;
     this.requireTicker(update.ticker, 'position update');
     if (!Number.isSafeInteger(update.position)) {
       throw new RangeError(`${this.ticker}: position must be integer hundredths, got ${update.position}`);
@@ -196,7 +189,6 @@ export class DualMaker {
 
   /** For the TTLs and the reduce-only rate limit; see nextDeadlineMs. */
   onTimer(book: BookView, nowMs: number): Intent[] {
-    this.decidedTop = undefined;
     return this.decide(book, nowMs);
   }
 
@@ -273,14 +265,15 @@ export class DualMaker {
     return this.pausedBecause;
   }
 
-  private decide(book: BookView, nowMs: number): Intent[] {
+  /** Decides on the book (`known`: its top, when the caller has read it already); every entry point that decides comes here. */
+  private decide(book: BookView, nowMs: number, known?: TopOfBook): Intent[] {
     this.decidedTop = undefined;
     if (this.mode !== 'active') return [];
     const closing = this.closeIfDue(nowMs);
     if (closing.length > 0 || this.mode !== 'active') return closing;
     if (!this.trusts(book)) return this.cancelEverything('stale_book', nowMs);
-    // the book does not change during a decision: its best bids are read once
-    const top = topOfBook(book);
+    // the book does not change during a decision: its best bids are read once (or were, by onBook)
+    const top = known ?? topOfBook(book);
     const context: DecisionContext = { ticker: this.ticker, nowMs };
     const intents: Intent[] = [];
     const targets = entryTargets(book, this.position, this.params);
