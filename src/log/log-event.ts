@@ -27,8 +27,9 @@ export const LEVEL_SEVERITY: Readonly<Record<LogLevel, number>> = { error: 0, wa
 /** The event's line in the events file: ts, level, kind, ticker, message, then data. */
 export function formatEventJson(event: LogEvent): string {
   if (event.dataJson === undefined) return JSON.stringify(event);
-  const head = JSON.stringify({ ts: event.ts, level: event.level, kind: event.kind, ticker: event.ticker, message: event.message });
-  return `${head.slice(0, -1)},"data":${event.dataJson}}`;
+  // every other field as JSON.stringify writes it, then the given text as `data`
+  const { data: _data, dataJson, ...head } = event;
+  return `${JSON.stringify(head).slice(0, -1)},"data":${dataJson}}`;
 }
 
 /** Short human line for the console. */
