@@ -3,7 +3,8 @@
  * function and per area (the project's folders, each dependency, Node's internals, the
  * garbage collector, idle).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   readonly id: number;
@@ -94,4 +95,16 @@ export function summarizeProfile(file: string, limit = 12): ProfileSummary {
   const busyMs = totalMs - idleMs;
   const areas = shares(byArea, busyMs, limit);
   return { thread: threadName(file, areas), totalMs: Math.round(totalMs), idleMs: Math.round(idleMs), areas, functions: shares(byFunction, busyMs, limit) };
+}
+
+/** Every thread's profile in `directory` (one --cpu-prof run), the main thread first, then the busiest. */
+export function threadProfiles(directory: string, limit = 12): ProfileSummary[] {
+  const summaries = readdirSync(directory)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => summarizeProfile(join(directory, name), limit));
+  return summaries.sort((a, b) => Number(b.thread.startsWith('main')) - Number(a.thread.startsWith('main')) || b.totalMs - b.idleMs - (a.totalMs - a.idleMs));
+}
+
+export function busyPercent(profile: ProfileSummary): string {
+  return `${Math.round((100 * (profile.totalMs - profile.idleMs)) / profile.totalMs)}% busy`;
 }

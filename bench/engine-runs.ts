@@ -44,7 +44,9 @@ export interface RunSettings {
 }
 
 /** measured frames per search trial: about this long at the trial's rate */
-const TRIAL_SECONDS = 3;
+export const TRIAL_SECONDS = 3;
+/** the latency runs: this long at their fixed rate after the warm-up */
+export const LATENCY_SECONDS = 6;
 const MIN_TRIAL_FRAMES = 50_000;
 const SEARCH_TRIALS = 5;
 /** while every trial is sustained, the next asks this much more */

@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/focus.ts [--tickers 1000] [--fast] [--rate 300000] [--latency [--latency-rate 10000]]
  *     [--profile DIR] [--runs 3] [--workers 2] [--frames 1200000] [--warmup-frames 300000] [--warmup-rate 100000]
- *     [--seconds 2.5] [--node-option=--flag ...]
+ *     [--seconds 3] [--node-option=--flag ...]
  *
  * Records the simulator at that many tickers once (kept in a scratch folder named after
  * the ticker count, reused by later calls), then runs the engine fed as fast as it reads
@@ -14,19 +14,17 @@
  * thread's --cpu-prof of the fixed-rate run to DIR and prints a summary. `--runs` repeats
  * each measurement (this VM is noisy). Not a test.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
-import { summarizeProfile } from './cpu-profile-summary.js';
-import { runEngine, runFrames, type RunSettings } from './engine-runs.js';
+import { busyPercent, threadProfiles } from './cpu-profile-summary.js';
+import { LATENCY_SECONDS, runEngine, runFrames, TRIAL_SECONDS, type RunSettings } from './engine-runs.js';
 import { cpuPerFrame } from './thread-cpu.js';
 import { makeBenchKey } from './replay-feed.js';
 import { quantile } from './statistics.js';
 import { FRAMES_PER_WORKLOAD, loadWorkload, makeWorkload, WARMUP, type Workload } from './workloads.js';
-
-const LATENCY_SECONDS = 6;
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +36,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     'latency-rate': { type: 'string', default: '10000' },
     frames: { type: 'string', default: String(FRAMES_PER_WORKLOAD) },
-    seconds: { type: 'string', default: '2.5' },
+    seconds: { type: 'string', default: String(TRIAL_SECONDS) },
     'warmup-frames': { type: 'string', default: String(WARMUP.frames) },
     'warmup-rate': { type: 'string', default: String(WARMUP.rate) },
     workers: { type: 'string', default: '2' },
@@ -70,7 +68,8 @@ async function main(): Promise<void> {
     }
     if (values.rate !== undefined) {
       const rate = Number(values.rate);
-      const profileDirectory = values.profile;
+      // a folder per run: a run prints its own profiles only
+      const profileDirectory = values.profile === undefined ? undefined : join(values.profile, `run-${run + 1}`);
       if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
       const nodeOptions = [...extraNodeOptions, ...(profileDirectory ? ['--cpu-prof', '--cpu-prof-dir', profileDirectory] : [])];
       const frames = runFrames(workload, settings, rate, Number(values.seconds));
@@ -78,10 +77,8 @@ async function main(): Promise<void> {
       process.stdout.write(`at ${rate} frames/s: handled ${Math.round(trial.handledRate)} frames/s, sustained ${trial.sustained}, dropped deltas ${trial.result.deltasDroppedWhileStale}\n`);
       process.stdout.write(`${cpuPerFrame(trial.result)}\n`);
       if (profileDirectory) {
-        for (const name of readdirSync(profileDirectory).filter((file) => file.endsWith('.cpuprofile'))) {
-          const summary = summarizeProfile(join(profileDirectory, name), 14);
-          const busy = Math.round((100 * (summary.totalMs - summary.idleMs)) / summary.totalMs);
-          process.stdout.write(`\n${summary.thread} (${name}): ${busy}% busy\n`);
+        for (const summary of threadProfiles(profileDirectory, 14)) {
+          process.stdout.write(`\n${summary.thread}: ${busyPercent(summary)}\n`);
           for (const share of summary.functions) process.stdout.write(`  ${(100 * share.share).toFixed(1).padStart(5)}%  ${share.name}\n`);
         }
       }

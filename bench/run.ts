@@ -7,14 +7,14 @@
  * Everything runs on loopback: the replay server (a process of its own) feeds recordings
  * of the simulator; the engine under test is the unchanged runtime in a process of its own.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_OUTBOX_OPTIONS } from '../src/gateway/actor-outbox.js';
 import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
-import { summarizeProfile, type ProfileSummary } from './cpu-profile-summary.js';
-import { runEngine, runFrames, searchSustainedRate, type EngineTrial, type RunSettings } from './engine-runs.js';
+import { busyPercent, threadProfiles } from './cpu-profile-summary.js';
+import { LATENCY_SECONDS, runEngine, runFrames, searchSustainedRate, type EngineTrial, type RunSettings } from './engine-runs.js';
 import { describeMachine } from './machine.js';
 import { measurePortLimits } from './port-limit.js';
 import { measureRecorderCost } from './recorder-cost.js';
@@ -27,7 +27,6 @@ import { FRAMES_PER_WORKLOAD, makeWorkload, WARMUP, type Workload } from './work
 
 const TICKER_COUNTS = [10, 100, 1_000] as const;
 const LATENCY_RATE = 10_000;
-const LATENCY_SECONDS = 6;
 const PORT_SECONDS = 2;
 const WORKERS = 2;
 /** the issue's target: end-to-end throughput at least this share of the bare ws + JSON.parse limit */
@@ -69,18 +68,6 @@ function table(rows: readonly Row[]): string {
 function trialSummary(trial: EngineTrial): Record<string, unknown> {
   const { latenciesMs: _latencies, decisionLatency: _decisions, ...result } = trial.result;
   return { feedRate: trial.feedRate, handledRate: Math.round(trial.handledRate), sustained: trial.sustained, ...result };
-}
-
-/** Every thread's profile, the main thread first. */
-function threadProfiles(directory: string): ProfileSummary[] {
-  const summaries = readdirSync(directory)
-    .filter((name) => name.endsWith('.cpuprofile'))
-    .map((name) => summarizeProfile(join(directory, name)));
-  return summaries.sort((a, b) => Number(b.thread.startsWith('main')) - Number(a.thread.startsWith('main')) || b.totalMs - b.idleMs - (a.totalMs - a.idleMs));
-}
-
-function busyPercent(profile: ProfileSummary): string {
-  return `${Math.round((100 * (profile.totalMs - profile.idleMs)) / profile.totalMs)}% busy`;
 }
 
 /** Retained heap per ticker in a shard actor hosting every ticker of the workload (bench/actor-state-process.ts). */
