@@ -222,11 +222,7 @@ export class Shard {
       this.unreadable(text, ticker === undefined ? 'frame without market_ticker' : `frame for ${ticker}, which this actor does not host`);
       return;
     }
-    const type = String(parsed.type);
-    const step = (): Intent[] => this.apply(host, type, msg!, text);
-    // on the wall clock a frame's time is never used: the step runs at once
-    if (this.clock.followsFrames) this.clock.atFrame(frameTimeMs(msg), () => this.guarded(host, text, step));
-    else this.guarded(host, text, step);
+    this.clock.atFrame(frameTimeMs(msg), () => this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!, text)));
   }
 
   private apply(host: TickerHost, type: string, msg: Record<string, unknown>, text: string): Intent[] {

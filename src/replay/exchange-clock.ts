@@ -30,7 +30,6 @@ const MAX_FIRINGS_PER_ADVANCE = 1_000_000;
 const COMPACT_SLACK = 1024;
 
 export class ExchangeClock implements Timeline {
-  readonly followsFrames = true;
   #nowMs = 0;
   #started = false;
   #held: Array<() => void> = [];

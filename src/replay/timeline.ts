@@ -7,17 +7,14 @@
  * - ExchangeClock (exchange-clock.ts): now() and timers in the time the frames carry
  *   (replays: the same recording gives the same intents, byte for byte).
  *
- * The actor hands every frame's step to atFrame() with the frame's time (frame-time.ts)
- * when the timeline follows frames (on the wall clock it runs the step itself, without
- * reading the frame's time), and arms its TTL deadlines with setTimer(); nothing else changes.
+ * The actor hands every frame's step to atFrame() with the frame's time (frame-time.ts),
+ * and arms its TTL deadlines with setTimer(); nothing else changes.
  */
 import type { Clock } from '../actors/clock.js';
 
 export type TimelineTimer = unknown;
 
 export interface Timeline extends Clock {
-  /** true when time comes from the frames (atFrame needs their times); false when atFrame runs the step at once */
-  readonly followsFrames: boolean;
   /** Runs the step that handles a frame, at that frame's time when the timeline follows frames. */
   atFrame(frameTimeMs: number | undefined, step: () => void): void;
   /** Calls `callback` once the time reaches `dueMs`. */
@@ -26,8 +23,6 @@ export interface Timeline extends Clock {
 }
 
 export class WallTimeline implements Timeline {
-  readonly followsFrames = false;
-
   constructor(private readonly clock: Clock) {}
 
   now(): number {
