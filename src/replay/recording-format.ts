@@ -38,8 +38,7 @@ export interface RecordingHeader {
 export type SessionDescription = Omit<RecordingHeader, 'format' | 'version' | 'part'>;
 
 export type RecordingEntry =
-  /** `encoded`: the frame's WebSocket text frame, when a preloaded replay has encoded it (never in a file) */
-  | { readonly kind: 'frame'; readonly receivedAtMs: number; readonly text: string; readonly encoded?: Buffer }
+  | { readonly kind: 'frame'; readonly receivedAtMs: number; readonly text: string }
   | { readonly kind: 'gap'; readonly receivedAtMs: number; readonly lost: number };
 
 export class RecordingError extends Error {

@@ -79,18 +79,20 @@ async function* batchesOf(entries: readonly RecordingEntry[]): AsyncGenerator<Re
   for (let start = 0; start < entries.length; start += PRELOADED_BATCH) yield entries.slice(start, start + PRELOADED_BATCH);
 }
 
-/** The entries with every frame's text frame encoded once, into one buffer (a view of it per frame). */
-function encodeFrames(entries: readonly RecordingEntry[]): RecordingEntry[] {
-  const lengths = entries.map((entry) => (entry.kind === 'frame' ? textFrameLength(entry.text) : 0));
+/** Every frame's text frame, encoded once into one buffer (a view of it per frame). */
+function encodeFrames(entries: readonly RecordingEntry[]): Map<RecordingEntry, Buffer> {
+  const frames = entries.filter((entry) => entry.kind === 'frame');
+  const lengths = frames.map((entry) => textFrameLength(entry.text));
   const all = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length, 0));
+  const encoded = new Map<RecordingEntry, Buffer>();
   let offset = 0;
-  return entries.map((entry, index) => {
-    if (entry.kind !== 'frame') return entry;
-    const encoded = all.subarray(offset, offset + lengths[index]!);
-    writeTextFrame(entry.text, encoded);
-    offset += encoded.length;
-    return { ...entry, encoded };
+  frames.forEach((entry, index) => {
+    const frame = all.subarray(offset, offset + lengths[index]!);
+    writeTextFrame(entry.text, frame);
+    encoded.set(entry, frame);
+    offset += frame.length;
   });
+  return encoded;
 }
 
 function isSubscribe(text: string): boolean {
@@ -110,11 +112,12 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   if (!Number.isSafeInteger(highWaterBytes) || highWaterBytes < 1) throw new RangeError(`highWaterBytes must be a positive integer, got ${highWaterBytes}`);
   let header: RecordingHeader;
   let source: () => AsyncIterable<readonly RecordingEntry[]>;
+  let encodedFrames: Map<RecordingEntry, Buffer> | undefined;
   if (options.preload) {
     const loaded = await loadRecording(options.recording);
     header = loaded.header;
-    const entries = encodeFrames(loaded.entries);
-    source = () => batchesOf(entries);
+    encodedFrames = encodeFrames(loaded.entries);
+    source = () => batchesOf(loaded.entries);
   } else {
     const reader: RecordingReader = await openRecording(options.recording);
     header = reader.header;
@@ -137,7 +140,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       if (!isSubscribe(text)) return;
       started = true;
       counts.sessionsStarted++;
-      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress, ...(warmup ? { warmup } : {}) }).then((report) => {
+      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress, ...(encodedFrames ? { encodedFrames } : {}), ...(warmup ? { warmup } : {}) }).then((report) => {
         counts.sessionsEnded++;
         options.onSessionEnd?.({ ...report, connectionId: connection.id, commandsAfterStart });
       });

@@ -24,8 +24,9 @@ export type ReplayPace = { readonly kind: 'recorded'; readonly speed: number } |
 
 /** The parts of a server connection the stream uses (the simulator's Connection has them). */
 export interface FrameSink {
-  /** sends `text`; `frame`, when given, is its text frame already encoded (a preloaded replay prepares them once) */
-  send(text: string, frame?: Buffer): void;
+  send(text: string): void;
+  /** sends `text` as the already encoded text frame `frame` (a preloaded replay prepares them once) */
+  sendEncoded?(text: string, frame: Buffer): void;
   readonly bufferedAmount: number;
   readonly isOpen: boolean;
 }
@@ -36,6 +37,8 @@ export interface ReplayStreamOptions {
   readonly highWaterBytes: number;
   /** counts every frame sent, as it is sent (shared by the streams of one server) */
   readonly progress?: { framesSent: number };
+  /** the text frames of entries, encoded once (a preloaded recording): sent as they are */
+  readonly encodedFrames?: ReadonlyMap<RecordingEntry, Buffer>;
   /** the first `warmup.frames` frames at `warmup.pace`, then the rest at `pace` */
   readonly warmup?: ReplayWarmup;
 }
@@ -131,6 +134,7 @@ export async function streamRecording(
 ): Promise<ReplayStreamReport> {
   const finalPace = checkPace(options.pace);
   const warmup = options.warmup && checkWarmup(options.warmup);
+  const encodedFrames = options.encodedFrames;
   const startedAt = performance.now();
   let pace = warmup && warmup.frames > 0 ? warmup.pace : finalPace;
   const paced = pace.kind === 'recorded' || finalPace.kind === 'recorded';
@@ -152,8 +156,7 @@ export async function streamRecording(
   try {
     const batches = paced ? wholeMilliseconds(source) : source;
     for await (const batch of batches) {
-      // due times while a recorded pace runs or is still to come (not after a warm-up hands over to as fast as read)
-      const dueMs = pace.kind === 'recorded' || (pace !== finalPace && finalPace.kind === 'recorded') ? spreadWithinMilliseconds(batch) : undefined;
+      const dueMs = paced ? spreadWithinMilliseconds(batch) : undefined;
       for (let index = 0; index < batch.length; index++) {
         const entry = batch[index]!;
         if (entry.kind === 'gap') {
@@ -177,7 +180,9 @@ export async function streamRecording(
           if (sink.bufferedAmount >= options.highWaterBytes) await sleep(BACKLOG_POLL_MS);
         }
         if (!sink.isOpen) return report(false);
-        sink.send(entry.text, entry.encoded);
+        const encoded = encodedFrames?.get(entry);
+        if (encoded !== undefined && sink.sendEncoded) sink.sendEncoded(entry.text, encoded);
+        else sink.send(entry.text);
         framesSent++;
         if (options.progress) options.progress.framesSent++;
       }

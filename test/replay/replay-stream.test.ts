@@ -46,13 +46,15 @@ describe('replay stream pacing', () => {
   it('sends an entry whose text frame was encoded beforehand as those bytes, any other as text', async () => {
     const sent: string[] = [];
     const sink: FrameSink = {
-      send: (text, frame) => sent.push(frame === undefined ? `text ${text}` : `encoded ${text} ${frame.toString('latin1')}`),
+      send: (text) => sent.push(`text ${text}`),
+      sendEncoded: (text, frame) => sent.push(`encoded ${text} ${frame.toString('latin1')}`),
       bufferedAmount: 0,
       isOpen: true,
     };
-    const a: RecordingEntry = { kind: 'frame', receivedAtMs: 1, text: 'a', encoded: Buffer.from('A!', 'latin1') };
+    const a = frame(1, 'a');
     const b = frame(1, 'b');
-    await streamRecording(batches([a, b]), sink, { pace: { kind: 'as-fast-as-read' }, highWaterBytes: 1 << 20 });
+    const encodedFrames = new Map([[a, Buffer.from('A!', 'latin1')]]);
+    await streamRecording(batches([a, b]), sink, { pace: { kind: 'as-fast-as-read' }, highWaterBytes: 1 << 20, encodedFrames });
     expect(sent).to.deep.equal(['encoded a A!', 'text b']);
   });
 

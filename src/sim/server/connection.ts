@@ -106,8 +106,12 @@ export class Connection {
     else this.closeHandlers.push(handler);
   }
 
-  /** Sends `text`; `frame`, when given, is its text frame already encoded (textFrame(text)): a replay prepares them once. */
-  send(text: string, frame?: Buffer): void {
+  send(text: string): void {
+    this.sendEncoded(text, undefined);
+  }
+
+  /** Sends `text`, whose text frame is already encoded in `frame` (textFrame(text)); a replay prepares them once. */
+  sendEncoded(text: string, frame: Buffer | undefined): void {
     if (this.closed) return;
     this.framesSent += 1;
     this.bytesSent += text.length;
