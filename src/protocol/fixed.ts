@@ -32,8 +32,9 @@ function isDigit(code: number): boolean {
 /**
  * Parse a decimal string/number into an integer scaled by 10^scale, exactly. Accepts
  * `-?digits(.digits)?` (ASCII digits, surrounding whitespace trimmed); trailing zeros of the
- * fraction are not precision. One pass over the characters, no regular expression and no
- * intermediate strings: it runs for every price and size of every book update.
+ * fraction are not precision. One pass checks the shape, a second adds up the digits; no
+ * regular expression and no intermediate strings: it runs for every price and size of
+ * every book update.
  */
 export function parseScaled(value: unknown, scale: number, what: string): number {
   let text: string;
