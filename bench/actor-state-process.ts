@@ -8,9 +8,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Shard } from '../src/actors/shard.js';
-import { systemClock } from '../src/actors/clock.js';
+import { systemClock } from '../src/clock/clock.js';
 import { loadConfig } from '../src/config/load.js';
-import { WallTimeline } from '../src/replay/timeline.js';
+import { WallTimeline } from '../src/clock/timeline.js';
 import { tellParent } from './child-process.js';
 import { loadWorkload } from './workloads.js';
 

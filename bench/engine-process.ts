@@ -19,8 +19,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { combineBuckets } from '../src/actors/latency-histogram.js';
 import type { ActorStatus } from '../src/actors/messages.js';
 import { loadConfig } from '../src/config/load.js';
-import { scanFrame } from '../src/gateway/frame-scan.js';
-import { startRuntime, type Runtime } from '../src/gateway/runtime.js';
+import { scanFrame } from '../src/protocol/frame-scan.js';
+import { startRuntime, type Runtime } from '../src/engine/engine.js';
 import { tellParent } from './child-process.js';
 import { cpuBetween, threadCpu, type ThreadCpu } from './thread-cpu.js';
 

@@ -94,7 +94,7 @@ export interface ShardTask {
   readonly logLevel: LogLevel;
   /** post IntentsEmitted to the gateway as well (paper orders) */
   readonly forwardIntents: boolean;
-  /** the time the actor decides in: the wall clock, or the time its frames carry (src/replay/timeline.ts) */
+  /** the time the actor decides in: the wall clock, or the time its frames carry (src/clock/clock.ts) */
   readonly clock: RuntimeClock;
 }
 

@@ -8,9 +8,9 @@ import * as Comlink from 'comlink';
 import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { IsoTimeCache } from '../log/iso-time.js';
 import { LogProducer } from '../log/producer.js';
-import { ExchangeClock } from '../replay/exchange-clock.js';
-import { WallTimeline } from '../replay/timeline.js';
-import { systemClock } from './clock.js';
+import { ExchangeClock } from '../clock/exchange-clock.js';
+import { WallTimeline } from '../clock/timeline.js';
+import { systemClock } from '../clock/clock.js';
 import type { ActorCommand, ActorControl, ActorStopReport, ShardTask } from './messages.js';
 import { Shard } from './shard.js';
 

@@ -17,10 +17,10 @@ import * as Comlink from 'comlink';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
-import { ActorOutbox, type OutboxOptions } from '../gateway/actor-outbox.js';
-import type { EventSink } from '../gateway/runtime-event.js';
+import { ActorOutbox, type OutboxOptions } from './actor-outbox.js';
+import type { EventSink } from '../log/runtime-event.js';
 import type { MakerState } from '../strategy/dual-maker.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerBook, TickerSetup } from './messages.js';
 
 export type ActorPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'faulted';

@@ -15,7 +15,7 @@ import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate
 import { DualMaker, type BookView, type MakerState } from '../strategy/dual-maker.js';
 import { excludingOwn, OwnOrderLedger } from '../strategy/own-orders.js';
 import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { TickerPhase } from './messages.js';
 
 export interface StepResult {

@@ -11,15 +11,15 @@
  * Routing reads type/sid/seq/market_ticker with a substring scan and forwards the raw
  * text; control replies (rare) are parsed in full here.
  */
-import type { Clock } from '../actors/clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { StaleReason } from '../actors/messages.js';
 import { ERROR_CODES, type ClientCommand } from '../protocol/wire.js';
 import { AnomalyLog } from './anomaly-log.js';
-import type { ActorOutbox } from './actor-outbox.js';
-import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from './frame-scan.js';
-import { truncateFrame, type EventSink } from './runtime-event.js';
-import { SequenceTracker, type SequenceVerdict } from './sequence-tracker.js';
-import { BOOK_CHANNEL, Subscriptions } from './subscriptions.js';
+import type { ActorOutbox } from '../actors/actor-outbox.js';
+import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from '../protocol/frame-scan.js';
+import { truncateFrame, type EventSink } from '../log/runtime-event.js';
+import { SequenceTracker, type SequenceVerdict } from '../adapters/kalshi/sequence-tracker.js';
+import { BOOK_CHANNEL, Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import { isJsonObject } from '../protocol/json-object.js';
 
 export interface ActorDirectory {

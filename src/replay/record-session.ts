@@ -5,13 +5,13 @@
  * every connection session until stopped. Nothing is routed or decided.
  */
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../actors/clock.js';
+import { systemClock, type Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/types.js';
-import { ConnectionManager } from '../gateway/connection-manager.js';
-import { resolveExchangeEndpoint } from '../gateway/exchange-endpoint.js';
+import { ConnectionManager } from '../adapters/kalshi/connection-manager.js';
+import { resolveExchangeEndpoint } from '../engine/exchange-endpoint.js';
 import { DEFAULT_GATEWAY_OPTIONS } from '../gateway/gateway.js';
-import { signedOpener } from '../gateway/handshake.js';
-import { Subscriptions } from '../gateway/subscriptions.js';
+import { signedOpener } from '../adapters/kalshi/handshake.js';
+import { Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import type { RecordingSummary } from './recording-writer.js';
 import { RECORDING_SUFFIX } from './recording-format.js';
 import { SessionRecorder } from './session-recorder.js';

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Clock } from '../actors/clock.js';
+import type { Clock } from '../clock/clock.js';
 import { insertBeforeSuffix, RecordingError, type WireFormat } from './recording-format.js';
 import type { RecordingFailed, RecordingThreadMessage, RecordingThreadTask } from './recording-thread.js';
 import type { RecordingSummary } from './recording-writer.js';

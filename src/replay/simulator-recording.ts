@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { DEFAULT_GATEWAY_OPTIONS } from '../gateway/gateway.js';
-import { openSocket } from '../gateway/handshake.js';
-import { Subscriptions } from '../gateway/subscriptions.js';
+import { openSocket } from '../adapters/kalshi/handshake.js';
+import { Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import { authHeaders, parseRsaPrivateKey } from '../protocol/auth.js';
 import { generateKeyPair, ManualClock, startSimulator } from '../sim/index.js';
 import { RecordingWriter, type RecordingSummary } from './recording-writer.js';

@@ -6,7 +6,7 @@ import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
 import { messageJson, Shard, type ShardEvent } from '../../src/actors/shard.js';
 import type { Intent } from '../../src/log/intent-record.js';
 import { formatEventJson } from '../../src/log/log-event.js';
-import { WallTimeline } from '../../src/replay/timeline.js';
+import { WallTimeline } from '../../src/clock/timeline.js';
 
 const PARAMS: StrategyParams = {
   min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,

@@ -11,11 +11,11 @@ import { TickerHost } from '../../src/actors/ticker-host.js';
 import { toIntentRecord, type Intent, type IntentRecord } from '../../src/log/intent-record.js';
 import { decodeDelta, decodeSnapshot } from '../../src/protocol/decode.js';
 import type { OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../../src/protocol/wire.js';
-import { ExchangeClock } from '../../src/replay/exchange-clock.js';
-import { frameTimeMs } from '../../src/replay/frame-time.js';
+import { ExchangeClock } from '../../src/clock/exchange-clock.js';
+import { frameTimeMs } from '../../src/protocol/frame-time.js';
 import { loadRecording } from '../../src/replay/recording-reader.js';
-import type { TimelineTimer } from '../../src/replay/timeline.js';
-import { PARAMS } from '../integration/runtime-harness.js';
+import type { TimelineTimer } from '../../src/clock/timeline.js';
+import { PARAMS } from '../engine/engine-harness.js';
 
 const CURRENT = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
 const LEGACY = fileURLToPath(new URL('../fixtures/recordings/sim-legacy-cents.jsonl.gz', import.meta.url));

@@ -4,8 +4,8 @@
  */
 import { combineBuckets, quantileMs } from '../actors/latency-histogram.js';
 import type { ActorStatus } from '../actors/messages.js';
-import type { GatewayStatistics } from './gateway.js';
-import type { RuntimeEvent } from './runtime-event.js';
+import type { GatewayStatistics } from '../gateway/gateway.js';
+import type { RuntimeEvent } from '../log/runtime-event.js';
 
 export interface StatusSample {
   readonly atMs: number;

@@ -14,11 +14,11 @@
  * after another, so a cancel always knows the order id its create got back.
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
-import type { Clock } from '../actors/clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { Intent } from '../log/intent-record.js';
 import { authHeaders } from '../protocol/auth.js';
 import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
-import type { EventSink } from './runtime-event.js';
+import type { EventSink } from '../log/runtime-event.js';
 
 type TimeInForce = 'good_till_canceled' | 'immediate_or_cancel';
 

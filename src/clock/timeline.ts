@@ -10,7 +10,7 @@
  * The actor hands every frame's step to atFrame() with the frame's time (frame-time.ts),
  * and arms its TTL deadlines with setTimer(); nothing else changes.
  */
-import type { Clock } from '../actors/clock.js';
+import type { Clock } from './clock.js';
 
 export type TimelineTimer = unknown;
 

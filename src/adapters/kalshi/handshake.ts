@@ -15,8 +15,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Clock } from '../actors/clock.js';
-import { authHeaders } from '../protocol/auth.js';
+import type { Clock } from '../../clock/clock.js';
+import { authHeaders } from '../../protocol/auth.js';
 
 export type RefusalKind = 'stale_timestamp' | 'bad_credentials' | 'rejected' | 'unavailable';
 

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
-import { ConnectionManager, type ConnectionHandlers, type ExchangeSocket } from '../../src/gateway/connection-manager.js';
-import { HandshakeRefused } from '../../src/gateway/handshake.js';
+import { ConnectionManager, type ConnectionHandlers, type ExchangeSocket } from '../../../src/adapters/kalshi/connection-manager.js';
+import { HandshakeRefused } from '../../../src/adapters/kalshi/handshake.js';
 
 const SETTINGS = { startingDelayMs: 250, maxDelayMs: 4_000, healthyAfterMs: 30_000, livenessTimeoutMs: 30_000 };
 

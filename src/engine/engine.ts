@@ -16,7 +16,7 @@ import type { AppConfig } from '../config/types.js';
 import { marketParams } from '../config/load.js';
 import type { StrategyParams } from '../config/types.js';
 import { assignTickers } from '../actors/assignment.js';
-import { systemClock, type Clock } from '../actors/clock.js';
+import { systemClock, type Clock } from '../clock/clock.js';
 import type { ActorEvent, ActorStopReport } from '../actors/messages.js';
 import { Supervisor } from '../actors/supervisor.js';
 import { startLogger, type LoggerHandle } from '../log/logger-actor.js';
@@ -24,13 +24,13 @@ import type { LogCounts } from '../log/log-writer.js';
 import { LogProducer } from '../log/producer.js';
 import type { RecordingSummary } from '../replay/recording-writer.js';
 import { SessionRecorder } from '../replay/session-recorder.js';
-import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './actor-outbox.js';
-import { ConnectionManager, DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from './connection-manager.js';
+import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from '../actors/actor-outbox.js';
+import { ConnectionManager, DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from '../adapters/kalshi/connection-manager.js';
 import { resolveExchangeEndpoint, type ExchangeEndpoint } from './exchange-endpoint.js';
-import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayStatistics } from './gateway.js';
-import { signedOpener } from './handshake.js';
+import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayStatistics } from '../gateway/gateway.js';
+import { signedOpener } from '../adapters/kalshi/handshake.js';
 import { PaperOrderDesk } from './paper-order-desk.js';
-import type { EventSink, RuntimeEvent } from './runtime-event.js';
+import type { EventSink, RuntimeEvent } from '../log/runtime-event.js';
 import { sampleOf, statusEvent, statusFigures, type StatusSample } from './status-line.js';
 
 export interface RuntimeOptions {

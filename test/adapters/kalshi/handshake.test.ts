@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { verifyMessage } from '../../src/protocol/auth.js';
-import { AUTH_HEADERS, WS_PATH } from '../../src/protocol/wire.js';
-import { classifyRefusal, HandshakeRefused, openSocket, signedOpener } from '../../src/gateway/handshake.js';
+import { verifyMessage } from '../../../src/protocol/auth.js';
+import { AUTH_HEADERS, WS_PATH } from '../../../src/protocol/wire.js';
+import { classifyRefusal, HandshakeRefused, openSocket, signedOpener } from '../../../src/adapters/kalshi/handshake.js';
 
 type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 

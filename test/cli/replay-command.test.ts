@@ -4,7 +4,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadRecording } from '../../src/replay/recording-reader.js';
 import { keysOption, testKey, TestClient } from '../sim/sim-client.js';
-import { tempDirectory, type TempDirectory } from './temp-directory.js';
+import { tempDirectory, type TempDirectory } from '../replay/temp-directory.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
@@ -40,7 +40,7 @@ function run(args: string[]): Running {
   return state;
 }
 
-describe('replay/cli: mm record and mm replay', function () {
+describe('cli/replay-command: mm record and mm replay', function () {
   this.timeout(30_000);
   let dir: TempDirectory;
   beforeEach(() => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { WallTimeline } from '../../src/replay/timeline.js';
+import { WallTimeline } from '../../src/clock/timeline.js';
 
-describe('replay/timeline: the wall implementation', () => {
+describe('clock/timeline: the wall implementation', () => {
   let fake: sinon.SinonFakeTimers;
   beforeEach(() => {
     fake = sinon.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });

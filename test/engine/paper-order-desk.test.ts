@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Intent } from '../../src/log/intent-record.js';
-import { orderPlan, PaperOrderDesk } from '../../src/gateway/paper-order-desk.js';
-import type { RuntimeEvent } from '../../src/gateway/runtime-event.js';
+import { orderPlan, PaperOrderDesk } from '../../src/engine/paper-order-desk.js';
+import type { RuntimeEvent } from '../../src/log/runtime-event.js';
 import { parseRsaPrivateKey } from '../../src/protocol/auth.js';
 import { generateKeyPair, startSimulator } from '../../src/sim/index.js';
 

@@ -8,18 +8,18 @@
  * (unreadable recording, refused key, write error), 2 on a bad config (from loadConfig).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { configFileOption } from '../cli/config-option.js';
+import { configFileOption } from './config-option.js';
 import { checkCredentials } from '../config/credentials.js';
 import { loadConfig } from '../config/load.js';
 import type { AppConfig } from '../config/types.js';
 import { KeyFileError } from '../protocol/auth.js';
 import { readKeysFile } from '../sim/index.js';
-import { RecordingError } from './recording-format.js';
-import { DEFAULT_MAX_PART_BYTES, describeSummary, MIN_PART_BYTES } from './recording-writer.js';
-import { startRecordSession } from './record-session.js';
-import { startReplayServer, type ReplaySessionReport } from './replay-server.js';
-import type { ReplayPace } from './replay-stream.js';
-import { nextStopSignal } from '../cli/signals.js';
+import { RecordingError } from '../replay/recording-format.js';
+import { DEFAULT_MAX_PART_BYTES, describeSummary, MIN_PART_BYTES } from '../replay/recording-writer.js';
+import { startRecordSession } from '../replay/record-session.js';
+import { startReplayServer, type ReplaySessionReport } from '../replay/replay-server.js';
+import type { ReplayPace } from '../replay/replay-stream.js';
+import { nextStopSignal } from './signals.js';
 
 interface RecordFlags {
   config: string;

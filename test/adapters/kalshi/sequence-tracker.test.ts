@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SequenceTracker } from '../../src/gateway/sequence-tracker.js';
+import { SequenceTracker } from '../../../src/adapters/kalshi/sequence-tracker.js';
 
 describe('SequenceTracker', () => {
   it('anchors on the first frame of a sid, whatever its seq', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ActorCommand } from '../../src/actors/messages.js';
-import { ActorOutbox } from '../../src/gateway/actor-outbox.js';
+import { ActorOutbox } from '../../src/actors/actor-outbox.js';
 
 /** `posted` holds the messages without their receipt stamp; `stamps` the stamps of the batches, in order. */
 function harness(options: { maxBatch: number; maxOutstanding: number; resumeBelow: number }) {

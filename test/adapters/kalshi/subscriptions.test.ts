@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Subscriptions } from '../../src/gateway/subscriptions.js';
+import { Subscriptions } from '../../../src/adapters/kalshi/subscriptions.js';
 
 const tickers = ['A-1', 'A-2', 'A-3', 'A-4', 'A-5'];
 

@@ -14,8 +14,8 @@
  *   out on its own (the package offers no cancel); nothing connects after a stop.
  */
 import { backOff } from 'exponential-backoff';
-import type { Clock } from '../actors/clock.js';
-import type { ClientCommand } from '../protocol/wire.js';
+import type { Clock } from '../../clock/clock.js';
+import type { ClientCommand } from '../../protocol/wire.js';
 import { HandshakeRefused } from './handshake.js';
 
 /** The parts of a `ws` client socket the manager uses. */

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { loadRecording } from '../../src/replay/recording-reader.js';
-import { scanFrame } from '../../src/gateway/frame-scan.js';
+import { scanFrame } from '../../src/protocol/frame-scan.js';
 
 describe('scanFrame', () => {
   it('reads type, sid, seq and market_ticker of a delta', () => {

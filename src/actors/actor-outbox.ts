@@ -7,8 +7,8 @@
  * `resumeBelow` it reports it drained. The gateway decides what overload means for the
  * actor's tickers (mark stale, resnapshot); the outbox never buffers past the bound.
  */
-import { sharedNowMs } from '../actors/clock.js';
-import type { ActorCommand, MarkStale } from '../actors/messages.js';
+import { sharedNowMs } from '../clock/clock.js';
+import type { ActorCommand, MarkStale } from './messages.js';
 
 export interface DataPortSender {
   postMessage(message: ActorCommand): void;

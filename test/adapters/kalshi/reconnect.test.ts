@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../src/actors/clock.js';
-import { ConnectionManager, type ConnectionHandlers, type ConnectionSettings } from '../../src/gateway/connection-manager.js';
-import { HandshakeRefused, signedOpener } from '../../src/gateway/handshake.js';
-import { parseRsaPrivateKey } from '../../src/protocol/auth.js';
-import { WS_PATH } from '../../src/protocol/wire.js';
-import { generateKeyPair, startSimulator, type Simulator } from '../../src/sim/index.js';
+import { systemClock, type Clock } from '../../../src/clock/clock.js';
+import { ConnectionManager, type ConnectionHandlers, type ConnectionSettings } from '../../../src/adapters/kalshi/connection-manager.js';
+import { HandshakeRefused, signedOpener } from '../../../src/adapters/kalshi/handshake.js';
+import { parseRsaPrivateKey } from '../../../src/protocol/auth.js';
+import { WS_PATH } from '../../../src/protocol/wire.js';
+import { generateKeyPair, startSimulator, type Simulator } from '../../../src/sim/index.js';
 
 /** Short delays: these tests wait for events, never for a fixed time. */
 const FAST: ConnectionSettings = { startingDelayMs: 5, maxDelayMs: 20, healthyAfterMs: 30_000, livenessTimeoutMs: 30_000 };

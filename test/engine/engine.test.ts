@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { shardForTicker } from '../../src/actors/assignment.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
-import { startRuntime } from '../../src/gateway/runtime.js';
-import { PARAMS, readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
+import { startRuntime } from '../../src/engine/engine.js';
+import { PARAMS, readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './engine-harness.js';
 
 /** Tickers with a quote in the intents file so far. */
 function quotedTickers(intentsFile: string): Set<string> {

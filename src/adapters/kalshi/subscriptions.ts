@@ -8,7 +8,7 @@
  * new sid (reported by one client); both are recorded, so the ticker set per sid is right
  * either way. Command ids are unique per connection; a new connection gets a new instance.
  */
-import type { Channel, ClientCommand } from '../protocol/wire.js';
+import type { Channel, ClientCommand } from '../../protocol/wire.js';
 
 export const MARKET_CHANNELS: readonly Channel[] = ['orderbook_delta', 'ticker', 'trade'];
 export const PRIVATE_CHANNELS: readonly Channel[] = ['fill', 'market_positions'];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { LatencyBuckets } from '../../src/actors/latency-histogram.js';
 import type { ActorStatus } from '../../src/actors/messages.js';
 import type { GatewayStatistics } from '../../src/gateway/gateway.js';
-import { sampleOf, statusEvent, statusFigures } from '../../src/gateway/status-line.js';
+import { sampleOf, statusEvent, statusFigures } from '../../src/engine/status-line.js';
 
 const gateway = (framesReceived: number): GatewayStatistics => ({
   connectionsOpened: 1, framesReceived, framesRouted: framesReceived, tickersLive: 0, tickersAwaiting: 0, sequenceGaps: 0,

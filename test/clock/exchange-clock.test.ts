@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { ExchangeClock } from '../../src/replay/exchange-clock.js';
-import { frameTimeMs } from '../../src/replay/frame-time.js';
+import { ExchangeClock } from '../../src/clock/exchange-clock.js';
+import { frameTimeMs } from '../../src/protocol/frame-time.js';
 
-describe('replay/exchange-clock', () => {
+describe('clock/exchange-clock', () => {
   it('holds steps until the first frame time, then runs them in order at that time', () => {
     const clock = new ExchangeClock();
     const seen: string[] = [];
@@ -103,7 +103,7 @@ describe('replay/exchange-clock', () => {
   });
 });
 
-describe('replay/frame-time', () => {
+describe('protocol/frame-time', () => {
   it('reads ts_ms first, then the deprecated ts (RFC 3339 on deltas, seconds elsewhere)', () => {
     expect(frameTimeMs({ ts_ms: 1_787_838_983_996, ts: '2000-01-01T00:00:00Z' })).to.equal(1_787_838_983_996);
     expect(frameTimeMs({ ts: '2026-08-27T13:56:23.996443Z' })).to.equal(1_787_838_983_996);

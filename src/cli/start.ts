@@ -1,13 +1,13 @@
 /**
  * `mm start`: runs the engine until SIGINT or SIGTERM, then shuts it down in order
- * (src/gateway/runtime.ts) and resolves to the exit code: 0 after a signal, 1 when the
+ * (src/engine/engine.ts) and resolves to the exit code: 0 after a signal, 1 when the
  * engine could not start or the exchange refused the key for good. With `--record FILE`
  * every frame received is recorded while trading (one line per recorded session at the end).
  */
 import type { AppConfig } from '../config/types.js';
 import { describeSummary } from '../replay/recording-writer.js';
-import { startRuntime, type Runtime } from './runtime.js';
-import { nextStopSignal } from '../cli/signals.js';
+import { startRuntime, type Runtime } from '../engine/engine.js';
+import { nextStopSignal } from './signals.js';
 
 export interface StartOptions {
   /** path of the config file the config came from, for messages */
