@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from '../strategy/intent.js';
 import type { BookSnapshot } from '../protocol/decode.js';
 import type { MakerState } from '../strategy/dual-maker.js';
 import type { LatencyBuckets } from './latency-histogram.js';

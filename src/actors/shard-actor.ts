@@ -9,8 +9,8 @@ import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { IsoTimeCache } from '../log/iso-time.js';
 import { LogProducer } from '../log/producer.js';
 import { ExchangeClock } from '../clock/exchange-clock.js';
-import { WallTimeline } from '../clock/timeline.js';
-import { systemClock } from '../clock/clock.js';
+import { WallClock } from '../clock/clock.js';
+import { wallClock } from '../clock/clock.js';
 import type { ActorCommand, ActorControl, ActorStopReport, ShardTask } from './messages.js';
 import { Shard } from './shard.js';
 
@@ -22,10 +22,10 @@ export default async function runShardActor(task: ShardTask): Promise<ActorStopR
     { shardId: task.shardId, threadId, logLevel: task.logLevel, forwardIntents: task.forwardIntents },
     {
       intent: (intent) => producer.intent(intent),
-      event: (event) => producer.event({ ts: eventTimes.of(systemClock.now()), ...event }),
+      event: (event) => producer.event({ ts: eventTimes.of(wallClock.now()), ...event }),
       post: (event) => task.dataPort.postMessage(event),
     },
-    task.clock === 'exchange' ? new ExchangeClock() : new WallTimeline(systemClock),
+    task.clock === 'exchange' ? new ExchangeClock() : new WallClock(wallClock),
   );
   shard.addTickers(task.tickers);
   task.dataPort.on('message', (command: ActorCommand) => {

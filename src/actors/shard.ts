@@ -16,15 +16,15 @@
  * cancels between a stale notice and the next fresh snapshot.
  */
 import type { LogLevel, StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from '../strategy/intent.js';
 import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot } from '../protocol/decode.js';
 import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
-import { scanFrame } from '../protocol/frame-scan.js';
+import { messageJson, scanFrame } from '../protocol/frame-scan.js';
 import { truncateFrame, type RuntimeEvent } from '../log/runtime-event.js';
 import { frameTimeMs } from '../protocol/frame-time.js';
 import { fillPriceOnLeg } from '../strategy/entry-price.js';
-import type { Timeline, TimelineTimer } from '../clock/timeline.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
 import { sharedNowMs } from '../clock/clock.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
@@ -56,45 +56,9 @@ interface ParsedFrame {
   readonly msg?: Record<string, unknown>;
 }
 
-const MESSAGE_KEY = '"msg":';
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-
-/**
- * The text of a parsed frame's object `msg` when it is the frame's last key, written
- * compactly (as the exchange sends it): the same object as `JSON.parse(text).msg`, with no
- * second serialization. Undefined when the frame has another shape.
- */
-export function messageJson(text: string): string | undefined {
-  const keyAt = text.indexOf(MESSAGE_KEY);
-  const end = text.length - 1;
-  // a top-level key: the frame's own brace is the only one before it, and it follows `{` or `,`
-  if (keyAt < 1 || text.lastIndexOf('{', keyAt) !== 0 || text.charCodeAt(end) !== CLOSE_BRACE) return undefined;
-  const before = text.charCodeAt(keyAt - 1);
-  if (before !== OPEN_BRACE && before !== COMMA) return undefined;
-  const start = keyAt + MESSAGE_KEY.length;
-  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
-  // the object must close right before the frame does: nothing follows it
-  let depth = 0;
-  let inString = false;
-  for (let index = start; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === BACKSLASH) index++;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) inString = true;
-    else if (code === OPEN_BRACE) depth++;
-    else if (code === CLOSE_BRACE && --depth === 0) return index === end - 1 ? text.slice(start, end) : undefined;
-  }
-  return undefined;
-}
-
 export class Shard {
   private readonly hosts = new Map<string, TickerHost>();
-  private readonly timers = new Map<string, { handle: TimelineTimer; at: number }>();
+  private readonly timers = new Map<string, { handle: TimerHandle; at: number }>();
   private readonly dirtyStates = new Set<string>();
   /** ticker -> why it needs a fresh snapshot */
   private readonly snapshotRequests = new Map<string, string>();
@@ -112,7 +76,7 @@ export class Shard {
     private readonly options: ShardOptions,
     private readonly outputs: ShardOutputs,
     /** the time decisions are made in: the wall clock, or the time the frames carry (replays) */
-    private readonly clock: Timeline,
+    private readonly clock: Clock,
     /** real time for decision latency, whatever the decision clock (sharedNowMs) */
     private readonly now: () => number = sharedNowMs,
   ) {}

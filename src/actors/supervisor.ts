@@ -20,7 +20,7 @@ import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js'
 import { ActorOutbox, type OutboxOptions } from './actor-outbox.js';
 import type { EventSink } from '../log/runtime-event.js';
 import type { MakerState } from '../strategy/dual-maker.js';
-import type { Clock } from '../clock/clock.js';
+import type { TimeSource } from '../clock/clock.js';
 import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerBook, TickerSetup } from './messages.js';
 
 export type ActorPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'faulted';
@@ -94,7 +94,7 @@ export class Supervisor {
     private readonly connectLogPort: () => MessagePort,
     private readonly handlers: SupervisorHandlers,
     private readonly sink: EventSink,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     private readonly options: SupervisorOptions,
   ) {
     this.pool = new Piscina<ShardTask, ActorStopReport>({

@@ -10,12 +10,12 @@
  */
 import { OrderBook } from '../book/order-book.js';
 import type { StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from '../strategy/intent.js';
 import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import { DualMaker, type BookView, type MakerState } from '../strategy/dual-maker.js';
 import { excludingOwn, OwnOrderLedger } from '../strategy/own-orders.js';
 import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
-import type { Clock } from '../clock/clock.js';
+import type { TimeSource } from '../clock/clock.js';
 import type { TickerPhase } from './messages.js';
 
 export interface StepResult {
@@ -43,7 +43,7 @@ export class TickerHost {
   constructor(
     readonly ticker: string,
     params: StrategyParams,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     options: TickerHostOptions = {},
   ) {
     this.book = new OrderBook(ticker);

@@ -16,7 +16,7 @@ import { KeyFileError } from '../protocol/auth.js';
 import { readKeysFile } from '../sim/index.js';
 import { RecordingError } from '../replay/recording-format.js';
 import { DEFAULT_MAX_PART_BYTES, describeSummary, MIN_PART_BYTES } from '../replay/recording-writer.js';
-import { startRecordSession } from '../replay/record-session.js';
+import { startRecordSession } from '../engine/record-session.js';
 import { startReplayServer, type ReplaySessionReport } from '../replay/replay-server.js';
 import type { ReplayPace } from '../replay/replay-stream.js';
 import { nextStopSignal } from './signals.js';

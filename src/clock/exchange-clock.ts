@@ -14,7 +14,7 @@
  *
  * Pure: no wall clock, no host timers; the frames drive it.
  */
-import type { Timeline, TimelineTimer } from './timeline.js';
+import type { Clock, TimerHandle } from './clock.js';
 
 export type ExchangeTimerId = number;
 
@@ -29,7 +29,7 @@ const MAX_FIRINGS_PER_ADVANCE = 1_000_000;
 /** cleared timers tolerated in the heap beyond twice the live ones */
 const COMPACT_SLACK = 1024;
 
-export class ExchangeClock implements Timeline {
+export class ExchangeClock implements Clock {
   #nowMs = 0;
   #started = false;
   #held: Array<() => void> = [];
@@ -98,7 +98,7 @@ export class ExchangeClock implements Timeline {
     return timer.id;
   }
 
-  clearTimer(id: TimelineTimer): void {
+  clearTimer(id: TimerHandle): void {
     if (!this.#live.delete(id as ExchangeTimerId)) return;
     if (this.#heap.length > COMPACT_SLACK + 2 * this.#live.size) this.#compact();
   }

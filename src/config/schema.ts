@@ -4,10 +4,16 @@
  * generated from it (scripts/config-docs.ts).
  */
 import convict from 'convict';
-import { SIMULATOR_DEFAULTS } from '../sim/defaults.js';
 import type { AppConfig, StrategyParams } from './types.js';
 import type { SchemaNode } from './formats.js';
 import './formats.js';
+
+/**
+ * Defaults of the `sim.*` keys: the embedded simulator's own defaults (src/sim/defaults.ts;
+ * test/config/load.test.ts holds the two equal). Written here because config/ sits below the
+ * simulator and imports nothing of it.
+ */
+export const EMBEDDED_SIMULATOR_DEFAULTS = { seed: 1, ratePerMarket: 5, maxRateTotal: 5000 } as const;
 
 /** A section of the schema: named keys or nested sections. */
 export interface SchemaSection {
@@ -138,15 +144,15 @@ export const CONFIG_SCHEMA = {
   sim: {
     seed: {
       doc: 'random seed of the embedded simulator',
-      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: SIMULATOR_DEFAULTS.seed,
+      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: EMBEDDED_SIMULATOR_DEFAULTS.seed,
     },
     rate_per_market: {
       doc: 'market events per second in a normal market of the embedded simulator (quiet markets have fewer, busy ones more); 0 freezes the books',
-      format: 'integer-in-range', min: 0, max: 100_000, default: SIMULATOR_DEFAULTS.ratePerMarket,
+      format: 'integer-in-range', min: 0, max: 100_000, default: EMBEDDED_SIMULATOR_DEFAULTS.ratePerMarket,
     },
     max_rate_total: {
       doc: 'cap on the market events per second of the embedded simulator over all its markets',
-      format: 'integer-in-range', min: 0, max: 10_000_000, default: SIMULATOR_DEFAULTS.maxRateTotal,
+      format: 'integer-in-range', min: 0, max: 10_000_000, default: EMBEDDED_SIMULATOR_DEFAULTS.maxRateTotal,
     },
   },
 } as const satisfies SchemaSection;

@@ -16,7 +16,7 @@ import type { AppConfig } from '../config/types.js';
 import { marketParams } from '../config/load.js';
 import type { StrategyParams } from '../config/types.js';
 import { assignTickers } from '../actors/assignment.js';
-import { systemClock, type Clock } from '../clock/clock.js';
+import { wallClock, type TimeSource } from '../clock/clock.js';
 import type { ActorEvent, ActorStopReport } from '../actors/messages.js';
 import { Supervisor } from '../actors/supervisor.js';
 import { startLogger, type LoggerHandle } from '../log/logger-actor.js';
@@ -34,7 +34,7 @@ import type { EventSink, RuntimeEvent } from '../log/runtime-event.js';
 import { sampleOf, statusEvent, statusFigures, type StatusSample } from './status-line.js';
 
 export interface RuntimeOptions {
-  readonly clock?: Clock;
+  readonly clock?: TimeSource;
   readonly connection?: Partial<ConnectionSettings>;
   readonly outbox?: Partial<OutboxOptions>;
   readonly restartDelayMs?: number;
@@ -62,7 +62,7 @@ export interface Runtime {
 }
 
 export async function startRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? wallClock;
   const logger = await startLogger({
     intentsFile: config.log.intents_file,
     eventsFile: config.log.events_file,
@@ -90,7 +90,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
 function assemble(
   config: AppConfig,
   options: RuntimeOptions,
-  clock: Clock,
+  clock: TimeSource,
   logger: LoggerHandle,
   mainProducer: LogProducer,
   sink: EventSink,

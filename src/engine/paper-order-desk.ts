@@ -14,8 +14,8 @@
  * after another, so a cancel always knows the order id its create got back.
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
-import type { Clock } from '../clock/clock.js';
-import type { Intent } from '../log/intent-record.js';
+import type { TimeSource } from '../clock/clock.js';
+import type { Intent } from '../strategy/intent.js';
 import { authHeaders } from '../protocol/auth.js';
 import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { EventSink } from '../log/runtime-event.js';
@@ -46,7 +46,7 @@ export class PaperOrderDesk {
     private readonly keyId: string,
     private readonly privateKey: KeyObject,
     private readonly sink: EventSink,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
   ) {
     this.ordersUrl = `${restUrl.replace(/\/$/, '')}/portfolio/events/orders`;
     this.ordersPath = new URL(this.ordersUrl).pathname;

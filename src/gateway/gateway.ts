@@ -11,7 +11,7 @@
  * Routing reads type/sid/seq/market_ticker with a substring scan and forwards the raw
  * text; control replies (rare) are parsed in full here.
  */
-import type { Clock } from '../clock/clock.js';
+import type { TimeSource } from '../clock/clock.js';
 import type { StaleReason } from '../actors/messages.js';
 import { ERROR_CODES, type ClientCommand } from '../protocol/wire.js';
 import { AnomalyLog } from './anomaly-log.js';
@@ -19,7 +19,7 @@ import type { ActorOutbox } from '../actors/actor-outbox.js';
 import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from '../protocol/frame-scan.js';
 import { truncateFrame, type EventSink } from '../log/runtime-event.js';
 import { SequenceTracker, type SequenceVerdict } from '../adapters/kalshi/sequence-tracker.js';
-import { BOOK_CHANNEL, Subscriptions } from '../adapters/kalshi/subscriptions.js';
+import { BOOK_CHANNEL, SUBSCRIBE_BATCH_SIZE, Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import { isJsonObject } from '../protocol/json-object.js';
 
 export interface ActorDirectory {
@@ -35,7 +35,7 @@ export interface GatewayOptions {
   readonly resnapshotAfterMs: number;
 }
 
-export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: 200, resnapshotAfterMs: 5_000 };
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: SUBSCRIBE_BATCH_SIZE, resnapshotAfterMs: 5_000 };
 
 export interface GatewayStatistics {
   /** sessions opened so far (each one subscribes again) */
@@ -125,7 +125,7 @@ export class Gateway {
     private readonly actors: ActorDirectory,
     private readonly send: (command: ClientCommand) => boolean,
     private readonly sink: EventSink,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
   ) {
     this.anomalies = new AnomalyLog(sink);

@@ -8,7 +8,8 @@
  * the files keep that ticker's order.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { toIntentRecord, type Intent } from './intent-record.js';
+import type { Intent } from '../strategy/intent.js';
+import { toIntentRecord } from './intent-record.js';
 import { formatEventJson, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
 import type { LogRecord, LoggerNotice, RecordsPosted } from './messages.js';
 

@@ -12,7 +12,7 @@
  * signal until a newer snapshot, while the market is closed, or after shutdown.
  */
 import type { StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from './intent.js';
 import type { FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
 import type { BestLevel } from '../book/order-book.js';

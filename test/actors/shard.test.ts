@@ -3,10 +3,11 @@ import fc from 'fast-check';
 import sinon from 'sinon';
 import type { StrategyParams } from '../../src/config/types.js';
 import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
-import { messageJson, Shard, type ShardEvent } from '../../src/actors/shard.js';
-import type { Intent } from '../../src/log/intent-record.js';
+import { Shard, type ShardEvent } from '../../src/actors/shard.js';
+import { messageJson } from '../../src/protocol/frame-scan.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import { formatEventJson } from '../../src/log/log-event.js';
-import { WallTimeline } from '../../src/clock/timeline.js';
+import { WallClock } from '../../src/clock/clock.js';
 
 const PARAMS: StrategyParams = {
   min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
@@ -26,7 +27,7 @@ function harness(setups: TickerSetup[], logLevel: 'info' | 'debug' = 'info') {
   const shard = new Shard(
     { shardId: 0, threadId: 1, logLevel, forwardIntents: true },
     { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event) },
-    new WallTimeline({ now: () => Date.now() }),
+    new WallClock({ now: () => Date.now() }),
   );
   shard.addTickers(setups);
   const deliver = (...frames: string[]): void => shard.handle({ kind: 'DeliverFrames', frames });
@@ -146,7 +147,7 @@ describe('Shard', () => {
     const shard = new Shard(
       { shardId: 0, threadId: 1, logLevel: 'info', forwardIntents: false },
       { intent: (intent) => intents.push(intent), event: () => undefined, post: () => undefined },
-      new WallTimeline({ now: () => Date.now() }),
+      new WallClock({ now: () => Date.now() }),
       () => nowMs,
     );
     shard.addTickers([{ ticker: 'A-1', params: PARAMS }]);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { WallTimeline } from '../../src/clock/timeline.js';
+import { WallClock } from '../../src/clock/clock.js';
 
 describe('clock/timeline: the wall implementation', () => {
   let fake: sinon.SinonFakeTimers;
@@ -10,7 +10,7 @@ describe('clock/timeline: the wall implementation', () => {
   afterEach(() => fake.restore());
 
   it('handles frames at once and fires deadlines on the wall clock', () => {
-    const timeline = new WallTimeline({ now: () => Date.now() });
+    const timeline = new WallClock({ now: () => Date.now() });
     const seen: string[] = [];
     timeline.atFrame(5, () => seen.push(`frame at ${timeline.now()}`));
     timeline.setTimer(1_006_000, () => seen.push(`ttl at ${timeline.now()}`));

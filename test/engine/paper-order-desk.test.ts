@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Intent } from '../../src/log/intent-record.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import { orderPlan, PaperOrderDesk } from '../../src/engine/paper-order-desk.js';
 import type { RuntimeEvent } from '../../src/log/runtime-event.js';
 import { parseRsaPrivateKey } from '../../src/protocol/auth.js';

@@ -14,7 +14,7 @@
  *   out on its own (the package offers no cancel); nothing connects after a stop.
  */
 import { backOff } from 'exponential-backoff';
-import type { Clock } from '../../clock/clock.js';
+import type { TimeSource } from '../../clock/clock.js';
 import type { ClientCommand } from '../../protocol/wire.js';
 import { HandshakeRefused } from './handshake.js';
 
@@ -81,7 +81,7 @@ export class ConnectionManager {
     /** opens one socket with fresh signed headers */
     private readonly open: () => Promise<ExchangeSocket>,
     private readonly handlers: ConnectionHandlers,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     private readonly settings: ConnectionSettings = DEFAULT_CONNECTION_SETTINGS,
   ) {}
 

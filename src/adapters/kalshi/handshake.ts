@@ -15,7 +15,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Clock } from '../../clock/clock.js';
+import type { TimeSource } from '../../clock/clock.js';
 import { authHeaders } from '../../protocol/auth.js';
 
 export type RefusalKind = 'stale_timestamp' | 'bad_credentials' | 'rejected' | 'unavailable';
@@ -103,6 +103,6 @@ export function openSocket(options: OpenOptions): Promise<WebSocket> {
 }
 
 /** An opener for the connection manager: every call signs fresh headers with the key. */
-export function signedOpener(url: string, keyId: string, privateKey: KeyObject, clock: Clock, handshakeTimeoutMs = 10_000): () => Promise<WebSocket> {
+export function signedOpener(url: string, keyId: string, privateKey: KeyObject, clock: TimeSource, handshakeTimeoutMs = 10_000): () => Promise<WebSocket> {
   return () => openSocket({ url, keyId, headers: authHeaders(keyId, privateKey, clock.now()), handshakeTimeoutMs });
 }

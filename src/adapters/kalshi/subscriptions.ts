@@ -10,6 +10,9 @@
  */
 import type { Channel, ClientCommand } from '../../protocol/wire.js';
 
+/** Tickers per subscribe command unless told otherwise. */
+export const SUBSCRIBE_BATCH_SIZE = 200;
+
 export const MARKET_CHANNELS: readonly Channel[] = ['orderbook_delta', 'ticker', 'trade'];
 export const PRIVATE_CHANNELS: readonly Channel[] = ['fill', 'market_positions'];
 export const LIFECYCLE_CHANNEL: Channel = 'market_lifecycle_v2';

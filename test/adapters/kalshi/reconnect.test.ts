@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../../src/clock/clock.js';
+import { wallClock, type TimeSource } from '../../../src/clock/clock.js';
 import { ConnectionManager, type ConnectionHandlers, type ConnectionSettings } from '../../../src/adapters/kalshi/connection-manager.js';
 import { HandshakeRefused, signedOpener } from '../../../src/adapters/kalshi/handshake.js';
 import { parseRsaPrivateKey } from '../../../src/protocol/auth.js';
@@ -43,7 +43,7 @@ function observed() {
 }
 
 /** A clock that records every timestamp it hands out for signing. */
-function signingClock(stamp: (call: number) => number): Clock & { stamps: number[] } {
+function signingClock(stamp: (call: number) => number): TimeSource & { stamps: number[] } {
   const stamps: number[] = [];
   return {
     stamps,
@@ -76,14 +76,14 @@ describe('connection manager against the simulator over loopback', function () {
     it(`a 401 for ${refusal.name} is fatal at once: one attempt, a message naming the key id and what to check`, async () => {
       const watch = observed();
       let attempts = 0;
-      const open = signedOpener(simulator.url, refusal.keyId, refusal.signWith, systemClock);
+      const open = signedOpener(simulator.url, refusal.keyId, refusal.signWith, wallClock);
       const manager = new ConnectionManager(
         () => {
           attempts++;
           return open();
         },
         watch.handlers,
-        systemClock,
+        wallClock,
         FAST,
       );
       const failure = await manager.run().then(
@@ -104,7 +104,7 @@ describe('connection manager against the simulator over loopback', function () {
   it('a 401 for a stale timestamp is retried, signed again with a fresh timestamp', async () => {
     const watch = observed();
     const clock = signingClock((call) => (call === 0 ? Date.now() - 120_000 : Date.now())); // the first one is two minutes behind
-    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, clock), watch.handlers, systemClock, FAST);
+    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, clock), watch.handlers, wallClock, FAST);
     const running = manager.run();
     await watch.until(() => watch.log.includes('opened 1'));
     expect(watch.log[0]).to.equal('retrying 1');
@@ -125,7 +125,7 @@ describe('connection manager against the simulator over loopback', function () {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const watch = observed();
-    const manager = new ConnectionManager(signedOpener(`ws://127.0.0.1:${port}${WS_PATH}`, key.keyId, privateKey, systemClock), watch.handlers, systemClock, FAST);
+    const manager = new ConnectionManager(signedOpener(`ws://127.0.0.1:${port}${WS_PATH}`, key.keyId, privateKey, wallClock), watch.handlers, wallClock, FAST);
     const running = manager.run();
     await watch.until(() => watch.failures.length >= 3);
     manager.stop();
@@ -140,7 +140,7 @@ describe('connection manager against the simulator over loopback', function () {
   it('a dropped connection is reported closed and reconnected with a fresh signature', async () => {
     const watch = observed();
     const clock = signingClock(() => Date.now());
-    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, clock), watch.handlers, systemClock, FAST);
+    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, clock), watch.handlers, wallClock, FAST);
     const running = manager.run();
     await watch.until(() => watch.log.includes('opened 1'));
     simulator.faults.trigger('drop');
@@ -154,7 +154,7 @@ describe('connection manager against the simulator over loopback', function () {
 
   it('missed pings end the session at the liveness timeout, and it reconnects', async () => {
     const watch = observed();
-    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, systemClock), watch.handlers, systemClock, { ...FAST, livenessTimeoutMs: 300 });
+    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, wallClock), watch.handlers, wallClock, { ...FAST, livenessTimeoutMs: 300 });
     const running = manager.run();
     await watch.until(() => watch.log.includes('opened 1'));
     simulator.faults.trigger('stall', 2_000); // frames and pings held back

@@ -4,11 +4,11 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeyFileError } from '../protocol/auth.js';
-import { SIMULATOR_DEFAULTS } from './defaults.js';
-import { parseFaultSpec, type FaultSpec } from './faults.js';
-import { makeDevKey, readKeysFile } from './keys.js';
-import { startSimulator } from './simulator.js';
-import { nextStopSignal } from '../cli/signals.js';
+import { SIMULATOR_DEFAULTS } from '../sim/defaults.js';
+import { parseFaultSpec, type FaultSpec } from '../sim/faults.js';
+import { makeDevKey, readKeysFile } from '../sim/keys.js';
+import { startSimulator } from '../sim/simulator.js';
+import { nextStopSignal } from './signals.js';
 
 interface SimCommandOptions {
   port: number;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeyFileError, parseRsaPrivateKey } from '../../src/protocol/auth.js';
 import { readKeysFile } from '../../src/sim/index.js';
-import { TestClient } from './sim-client.js';
+import { TestClient } from '../sim/sim-client.js';
 
-const RUNNER = fileURLToPath(new URL('./fixtures/run-sim-command.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../sim/fixtures/run-sim-command.ts', import.meta.url));
 
 interface Running {
   stdout: string;

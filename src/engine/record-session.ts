@@ -5,23 +5,22 @@
  * every connection session until stopped. Nothing is routed or decided.
  */
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../clock/clock.js';
+import { wallClock, type TimeSource } from '../clock/clock.js';
 import type { AppConfig } from '../config/types.js';
 import { ConnectionManager } from '../adapters/kalshi/connection-manager.js';
-import { resolveExchangeEndpoint } from '../engine/exchange-endpoint.js';
-import { DEFAULT_GATEWAY_OPTIONS } from '../gateway/gateway.js';
+import { resolveExchangeEndpoint } from './exchange-endpoint.js';
 import { signedOpener } from '../adapters/kalshi/handshake.js';
-import { Subscriptions } from '../adapters/kalshi/subscriptions.js';
-import type { RecordingSummary } from './recording-writer.js';
-import { RECORDING_SUFFIX } from './recording-format.js';
-import { SessionRecorder } from './session-recorder.js';
+import { SUBSCRIBE_BATCH_SIZE, Subscriptions } from '../adapters/kalshi/subscriptions.js';
+import type { RecordingSummary } from '../replay/recording-writer.js';
+import { RECORDING_SUFFIX } from '../replay/recording-format.js';
+import { SessionRecorder } from '../replay/session-recorder.js';
 
 export interface RecordSessionOptions {
   /** directory for the recording files */
   readonly outDir: string;
   /** compressed bytes per part before rotating */
   readonly maxBytes?: number;
-  readonly clock?: Clock;
+  readonly clock?: TimeSource;
   /** progress and problems, one line each */
   readonly report: (line: string) => void;
 }
@@ -43,7 +42,7 @@ export function recordingFileName(startedMs: number): string {
 }
 
 export async function startRecordSession(config: AppConfig, options: RecordSessionOptions): Promise<RecordSession> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? wallClock;
   const tickers = config.markets.map((market) => market.ticker);
   const endpoint = await resolveExchangeEndpoint(config);
   const path = join(options.outDir, recordingFileName(clock.now()));
@@ -64,7 +63,7 @@ export async function startRecordSession(config: AppConfig, options: RecordSessi
     {
       opened: (generation) => {
         recorder.sessionOpened();
-        const subscriptions = new Subscriptions({ tickers, withPrivate: config.runtime.with_private, batchSize: DEFAULT_GATEWAY_OPTIONS.batchSize });
+        const subscriptions = new Subscriptions({ tickers, withPrivate: config.runtime.with_private, batchSize: SUBSCRIBE_BATCH_SIZE });
         for (const command of subscriptions.initialCommands()) connection.send(command);
         options.report(`connected to ${endpoint.url} (session ${generation}); subscribed ${tickers.length} tickers`);
       },
