@@ -80,7 +80,8 @@ function writeConfig(options: EngineRunOptions): string {
       // min_spread 1: simulated books are often one tick wide, and every ticker should decide;
       // TTLs of an hour: every intent in a run is caused by a frame (latency attribution)
       strategy: { min_spread: 1, quote_ttl_s: 3600, exit_ttl_s: 3600 },
-      runtime: { workers: options.workers, with_private: false, paper_orders: false, status_interval_s: 3600 },
+      runtime: { workers: options.workers, with_private: false, status_interval_s: 3600 },
+      execution: { mode: 'announce' },
       log: { level: options.logLevel, console: 'off', intents_file: join(options.logDirectory, 'intents.jsonl'), events_file: join(options.logDirectory, 'events.jsonl') },
     }),
   );

@@ -104,7 +104,7 @@ function assemble(
   for (const [shard, tickers] of assignment) for (const ticker of tickers) owners.set(ticker, shard);
 
   const paperDesk =
-    config.runtime.paper_orders && endpoint.restUrl !== undefined
+    config.execution.mode === 'paper' && endpoint.restUrl !== undefined
       ? new PaperOrderDesk(endpoint.restUrl, endpoint.keyId, endpoint.privateKey, sink, clock)
       : undefined;
 

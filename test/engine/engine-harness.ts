@@ -41,7 +41,8 @@ export function testConfig(logs: TempLogs, tickers: readonly string[], changes: 
     credentials: { key_id: changes.keyId ?? '', private_key_path: changes.keyPath ?? '' },
     markets: tickers.map((ticker) => ({ ticker })),
     strategy: PARAMS,
-    runtime: { workers: changes.workers ?? 3, with_private: false, status_interval_s: 1, paper_orders: false },
+    runtime: { workers: changes.workers ?? 3, with_private: false, status_interval_s: 1 },
+    execution: { mode: 'announce', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1000, request_timeout_ms: 5000 },
     log: { level: 'info', intents_file: logs.intentsFile, events_file: logs.eventsFile, console: 'off' },
     sim: { seed: 7 },
   };
