@@ -142,3 +142,16 @@ export function legacyCountToHundredths(value: unknown, what = 'count'): number 
   }
   return value * 100;
 }
+
+/** Money string with up to 6 decimals ("0.010000", a fee_cost) -> integer micro-dollars (10000). */
+export function dollarsToMicros(value: unknown, what = 'amount'): number {
+  return parseScaled(value, 6, what);
+}
+
+/** Integer micro-dollars -> 6-decimal dollar string: 3639 -> "0.003639", -1500000 -> "-1.500000". */
+export function microsToDollars(micros: number): string {
+  if (!Number.isSafeInteger(micros)) throw new RangeError(`micros must be a safe integer, got ${micros}`);
+  const sign = micros < 0 ? '-' : '';
+  const a = Math.abs(micros);
+  return `${sign}${Math.floor(a / 1_000_000)}.${String(a % 1_000_000).padStart(6, '0')}`;
+}

@@ -5,6 +5,8 @@ import {
   countToHundredths,
   parseScaled,
   dollarsToE4,
+  dollarsToMicros,
+  microsToDollars,
   dollarsToTicks,
   hundredthsToCount,
   ticksToDollars,
@@ -65,6 +67,34 @@ describe('protocol/fixed', () => {
     expect(dollarsToE4('50.0000')).to.equal(500000);
     expect(dollarsToE4('0.010000')).to.equal(100);
     expect(dollarsToE4('8.40')).to.equal(84000);
+  });
+
+  it('reads money to micro-dollars and writes it back at 6 decimals', () => {
+    expect(dollarsToMicros('0.010000')).to.equal(10_000);
+    expect(dollarsToMicros('0.003639')).to.equal(3639);
+    expect(dollarsToMicros('50.0000')).to.equal(50_000_000);
+    expect(dollarsToMicros('-1.5')).to.equal(-1_500_000);
+    expect(dollarsToMicros(0.000001)).to.equal(1);
+    expect(dollarsToMicros('0')).to.equal(0);
+    expect(() => dollarsToMicros('0.0000001', 'fee_cost')).to.throw(ProtocolError, /fee_cost.*precision/);
+    expect(() => dollarsToMicros('x', 'fee_cost')).to.throw(ProtocolError, /fee_cost.*not a decimal/);
+    expect(() => dollarsToMicros(undefined)).to.throw(ProtocolError, /amount/);
+    expect(microsToDollars(3639)).to.equal('0.003639');
+    expect(microsToDollars(10_000)).to.equal('0.010000');
+    expect(microsToDollars(0)).to.equal('0.000000');
+    expect(microsToDollars(-1_500_000)).to.equal('-1.500000');
+    expect(microsToDollars(-1)).to.equal('-0.000001');
+    expect(microsToDollars(123_456_789_012)).to.equal('123456.789012');
+    expect(() => microsToDollars(1.5)).to.throw(RangeError);
+    expect(() => microsToDollars(2 ** 53)).to.throw(RangeError);
+  });
+
+  it('round-trips micro-dollars', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), (micros) => {
+        expect(dollarsToMicros(microsToDollars(micros))).to.equal(micros);
+      }),
+    );
   });
 
   /** The reading of a decimal as a regular expression states it: the one-pass parser must agree with it on everything. */
