@@ -24,4 +24,9 @@ export interface Intent {
   readonly reason: string;
   /** on a reprice: the price it replaces, in ticks */
   readonly prevPrice?: number;
+  /**
+   * the order's client order id, when intents become orders (every mode but announce): a new
+   * one for each quote, reprice, exit and reduce-only; on a cancel, the id of what it cancels
+   */
+  readonly clientOrderId?: string;
 }
