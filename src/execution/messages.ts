@@ -9,44 +9,14 @@
  * order at a time. The maker keeps what it believes rests per slot and corrects it from
  * these events: a rejected, cancelled, expired or completely filled order is gone at once.
  */
-import type { Side } from '../protocol/wire.js';
-import type { Intent, IntentKind } from '../strategy/intent.js';
+import type { Intent } from '../strategy/intent.js';
+import type { OrderEvent } from '../strategy/order-events.js';
 
-/** What an order is for: the entry bid of a leg, its exit ask, or a reduce-only prompt. */
-export type SlotRole = 'entry' | 'exit' | 'reduce';
-
-export const ROLE_OF_KIND: Readonly<Record<IntentKind, SlotRole>> = {
-  quote: 'entry',
-  reprice: 'entry',
-  cancel: 'entry',
-  exit: 'exit',
-  exit_cancel: 'exit',
-  reduce_only: 'reduce',
-};
+export { ROLE_OF_KIND, type OrderEvent, type OrderEventKind, type SlotRole } from '../strategy/order-events.js';
 
 export interface IntentsSubmitted {
   readonly kind: 'IntentsSubmitted';
   readonly intents: readonly Intent[];
-}
-
-export type OrderEventKind = 'OrderAccepted' | 'OrderRejected' | 'OrderCanceled' | 'OrderFilled' | 'OrderExpired';
-
-export interface OrderEvent {
-  readonly kind: OrderEventKind;
-  readonly ticker: string;
-  readonly leg: Side;
-  readonly role: SlotRole;
-  readonly clientOrderId: string;
-  readonly orderId: string | undefined;
-  /** the order's price on its leg, ticks */
-  readonly price: number;
-  /** hundredths still resting after this event (0 once the order is gone) */
-  readonly remaining: number;
-  /** why it was rejected, cancelled or expired */
-  readonly reason?: string;
-  /** OrderFilled: this fill */
-  readonly fill?: { readonly count: number; readonly price: number; readonly feeMicros: number; readonly isTaker: boolean };
-  readonly tsMs: number;
 }
 
 /** The position of a market after fills (the maker's inventory in every mode that trades). */
