@@ -68,14 +68,16 @@ export function statusFigures(
   };
 }
 
-export function statusEvent(figures: StatusFigures): RuntimeEvent {
+/** The status line; `trading` adds the orders and PnL summary when intents become orders. */
+export function statusEvent(figures: StatusFigures, trading?: string): RuntimeEvent {
   return {
     level: 'info',
     kind: 'status',
     message:
       `tickers live ${figures.tickersLive}/${figures.tickersTotal}, ${figures.messagesPerSecond} msgs/s, ` +
       `${figures.intentsPerSecond} intents/s, stale books ${figures.staleBooks}, actors ${figures.actorsRunning}/${figures.actorsTotal}` +
-      (figures.decisionP99Ms === null ? '' : `, decision p50 ${latencyText(figures.decisionP50Ms)} p99 ${latencyText(figures.decisionP99Ms)}`),
+      (figures.decisionP99Ms === null ? '' : `, decision p50 ${latencyText(figures.decisionP50Ms)} p99 ${latencyText(figures.decisionP99Ms)}`) +
+      (trading === undefined ? '' : `; ${trading}`),
     data: { ...figures },
   };
 }

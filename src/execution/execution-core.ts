@@ -418,7 +418,8 @@ export class ExecutionCore {
           leg: slot.leg,
           action: target.action,
           price: target.price,
-          totalSize,
+          filled: knownFilled(live),
+          resting: target.size,
           clientOrderId: live.clientOrderId,
           newClientOrderId: target.clientOrderId,
         });
@@ -491,7 +492,7 @@ export class ExecutionCore {
       }
       const wasCreate = live.awaiting === 'create';
       const after = found
-        ? this.#apply(slot, live.clientOrderId, { type: 'found', status: found.status, orderId: found.orderId, remaining: found.remaining, filled: found.filled, price: found.price, ...(found.clientOrderId ? { clientOrderId: found.clientOrderId } : {}) })
+        ? this.#apply(slot, live.clientOrderId, { type: 'found', status: found.status, orderId: found.orderId, remaining: found.remaining, filled: found.filled, price: found.leg === live.leg ? found.price : 100 - found.price, ...(found.clientOrderId ? { clientOrderId: found.clientOrderId } : {}) })
         : this.#apply(slot, live.clientOrderId, { type: 'not_found' });
       if (found) this.#replayEarlyFills(found.orderId);
       this.#options.log({ level: 'info', kind: 'order_resolved', ticker: slot.ticker, message: `${live.clientOrderId}: ${found ? `found ${found.status}` : 'not found'} -> ${after.status}` });

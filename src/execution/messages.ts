@@ -36,4 +36,10 @@ export interface OrderEventsPosted {
   readonly events: readonly ExecutionEvent[];
 }
 
-export type ExecutionPortMessage = IntentsSubmitted | OrderEventsPosted;
+/** The top of each market's book as its shard last saw it, for marking positions. */
+export interface MarksPosted {
+  readonly kind: 'MarksPosted';
+  readonly marks: readonly { readonly ticker: string; readonly yesBid?: number; readonly noBid?: number }[];
+}
+
+export type ExecutionPortMessage = IntentsSubmitted | OrderEventsPosted | MarksPosted;

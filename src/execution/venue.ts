@@ -77,8 +77,9 @@ export interface AmendRequest {
   readonly leg: Leg;
   readonly action: OrderAction;
   readonly price: number;
-  /** the new total: already filled plus the desired resting size */
-  readonly totalSize: number;
+  /** hundredths already filled, and the resting size wanted after the amend (the new total is their sum) */
+  readonly filled: number;
+  readonly resting: number;
   readonly clientOrderId: string;
   readonly newClientOrderId: string;
 }

@@ -33,7 +33,16 @@ export interface GatewayOptions {
   readonly batchSize: number;
   /** a requested snapshot that has not arrived after this long is requested again */
   readonly resnapshotAfterMs: number;
+  /**
+   * Where the account's private frames go when intents become orders (fill, market_position,
+   * user_order): to the execution actor, which owns orders and positions, instead of the
+   * shard actors. Subscribes to user_orders as well.
+   */
+  readonly privateRoute?: (text: string) => void;
 }
+
+/** Frame types of the account's private channels. */
+const PRIVATE_TYPES = new Set(['fill', 'market_position', 'user_order']);
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: SUBSCRIBE_BATCH_SIZE, resnapshotAfterMs: 5_000 };
 
@@ -143,7 +152,8 @@ export class Gateway {
     this.connectionsOpened++;
     const subscriptions = new Subscriptions({
       tickers: [...this.owners.keys()],
-      withPrivate: this.options.withPrivate,
+      withPrivate: this.options.withPrivate || this.options.privateRoute !== undefined,
+      withOrders: this.options.privateRoute !== undefined,
       batchSize: this.options.batchSize,
     });
     this.connection = { generation, subscriptions, sequences: new SequenceTracker(), openedAtMs: this.clock.now() };
@@ -217,6 +227,12 @@ export class Gateway {
       if (connection && !this.sequenced(connection, header.sid, header.seq, header.type, text)) return;
     }
     if (EVENT_LEVEL_TYPES.has(header.type)) return;
+    const privateRoute = this.options.privateRoute;
+    if (privateRoute !== undefined && PRIVATE_TYPES.has(header.type)) {
+      this.framesRouted++;
+      privateRoute(text);
+      return;
+    }
     switch (header.type) {
       case 'orderbook_snapshot':
         this.snapshot(text, header);

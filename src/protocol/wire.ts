@@ -15,6 +15,7 @@ export type Channel =
   | 'trade'
   | 'fill'
   | 'market_positions'
+  | 'user_orders'
   | 'market_lifecycle_v2';
 
 export const KNOWN_CHANNELS: readonly Channel[] = [
@@ -23,6 +24,7 @@ export const KNOWN_CHANNELS: readonly Channel[] = [
   'trade',
   'fill',
   'market_positions',
+  'user_orders',
   'market_lifecycle_v2',
 ];
 

@@ -140,7 +140,7 @@ export class FakeVenue implements Venue {
   amend(request: AmendRequest): Promise<{ remaining: number; filled: number }> {
     return this.#answer('amend', request, () => {
       const known = this.orders.get(request.orderId)!;
-      const remaining = request.totalSize - known.filled;
+      const remaining = request.filled + request.resting - known.filled;
       this.orders.set(request.orderId, { ...known, price: request.price, remaining, clientOrderId: request.newClientOrderId });
       return { remaining, filled: known.filled };
     });

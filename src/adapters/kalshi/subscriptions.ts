@@ -16,11 +16,14 @@ export const SUBSCRIBE_BATCH_SIZE = 200;
 export const MARKET_CHANNELS: readonly Channel[] = ['orderbook_delta', 'ticker', 'trade'];
 export const PRIVATE_CHANNELS: readonly Channel[] = ['fill', 'market_positions'];
 export const LIFECYCLE_CHANNEL: Channel = 'market_lifecycle_v2';
+export const ORDERS_CHANNEL: Channel = 'user_orders';
 export const BOOK_CHANNEL: Channel = 'orderbook_delta';
 
 export interface SubscriptionOptions {
   readonly tickers: readonly string[];
   readonly withPrivate: boolean;
+  /** also the user_orders channel (what happens to the account's orders) */
+  readonly withOrders?: boolean;
   /** tickers per subscribe or get_snapshot command */
   readonly batchSize: number;
 }
@@ -58,7 +61,7 @@ export class Subscriptions {
 
   /** Everything to send right after the handshake. */
   initialCommands(): ClientCommand[] {
-    const channels = this.options.withPrivate ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS] : [...MARKET_CHANNELS];
+    const channels = this.options.withPrivate ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS, ...(this.options.withOrders ? [ORDERS_CHANNEL] : [])] : [...MARKET_CHANNELS];
     const commands = batches(this.options.tickers, this.options.batchSize).map((tickers) => this.subscribe(channels, tickers));
     commands.push(this.subscribe([LIFECYCLE_CHANNEL], []));
     return commands;
