@@ -182,6 +182,33 @@ export interface MarketPositionMsg {
   volume?: number;
 }
 
+/** `user_orders` channel, type `user_order` (ws-v2.md 5.6): note the market key is `ticker`. */
+export interface UserOrderMsg {
+  order_id: string;
+  user_id?: string;
+  ticker: string;
+  status: 'resting' | 'canceled' | 'executed' | 'unknown';
+  side?: Side;
+  is_yes?: boolean;
+  outcome_side?: Side;
+  book_side?: 'bid' | 'ask';
+  yes_price_dollars?: string;
+  fill_count_fp?: string;
+  remaining_count_fp?: string;
+  initial_count_fp?: string;
+  taker_fill_cost_dollars?: string;
+  maker_fill_cost_dollars?: string;
+  taker_fees_dollars?: string;
+  maker_fees_dollars?: string;
+  client_order_id?: string;
+  order_group_id?: string;
+  self_trade_prevention_type?: string;
+  created_time?: string | null;
+  created_ts_ms?: number | null;
+  last_updated_ts_ms?: number;
+  last_update_reason?: string;
+}
+
 export type LifecycleEventType =
   | 'created'
   | 'activated'

@@ -2,12 +2,13 @@
  * startSimulator: the server core (signed upgrade, pings, REST) wired to the exchange
  * (markets, subscribers, paper trading) and the fault switches.
  */
+import { parseFeeMultiplier, parseFeeType, type FeeSchedule, type FeeType } from '../fees/fee-model.js';
 import type { BookSnapshot } from '../protocol/decode.js';
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
 import { realClock, type SimClock, type TimerHandle } from './clock.js';
-import { SIMULATOR_DEFAULTS } from './defaults.js';
+import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from './defaults.js';
 import { Exchange } from './exchange/exchange.js';
-import type { MarketCloseType } from './exchange/market-events.js';
+import type { MarketCloseType, MarketResult } from './exchange/market-events.js';
 import { Subscriber } from './exchange/subscriber.js';
 import { FaultController, type FaultKind, type FaultSpec } from './faults.js';
 import { Random } from './random.js';
@@ -15,6 +16,13 @@ import type { Connection } from './server/connection.js';
 import { KeyRegistry } from './server/key-registry.js';
 import { startSignedServer } from './server/signed-server.js';
 import { generatedTickers } from './tickers.js';
+import { WriteLimiter, isRateTier, RATE_TIER_NAMES, type RateTier } from './venue/rate-limit.js';
+
+/** A series' fees as options give them: the wire's fee_type and fee_multiplier (e.g. 0.5). */
+export interface FeeOption {
+  readonly feeType: FeeType;
+  readonly multiplier: number;
+}
 
 export interface SimulatorOptions {
   /** default '127.0.0.1' */
@@ -48,6 +56,20 @@ export interface SimulatorOptions {
   faults?: FaultSpec[];
   /** default true; false = markets only advance via step() */
   autoRun?: boolean;
+  /** each account's balance when its key is first seen, in cents; default 10,000,000 ($100,000) */
+  startingBalanceCents?: number;
+  /** the write budget per key: a tier (basic 100 tokens/s ... prestige 8000/s) or 'off'; default 'basic' */
+  rateLimit?: RateTier | 'off';
+  /** how long canceled/executed orders and their client order ids stay queryable, simulator ms; default 300000 */
+  orderRetentionMs?: number;
+  /** how long fills stay in GET /portfolio/fills, simulator ms; default 3600000 */
+  fillRetentionMs?: number;
+  /** fees of series by series ticker (KXSIMA, or the part of a given ticker before its first dash) */
+  feeSchedules?: Record<string, FeeOption>;
+  /** fees of every other series; default quadratic x1 (every fourth generated series from KXSIMB also charges makers) */
+  defaultFees?: FeeOption;
+  /** from a market's `determined` to its `settled` and payout, simulator ms; default 0 (at once) */
+  settlementDelayMs?: number;
 }
 
 export interface SimulatorStats {
@@ -59,6 +81,10 @@ export interface SimulatorStats {
   steps: number;
   marketEvents: number;
   ordersPlaced: number;
+  /** accounts' orders held in memory (resting, and finished ones within their retention) */
+  ordersHeld: number;
+  clientOrderIdsHeld: number;
+  fillsHeld: number;
   faultsFired: Record<FaultKind, number>;
 }
 
@@ -79,7 +105,16 @@ export interface Simulator {
   bookSnapshot(ticker: string): BookSnapshot;
   /** Overwrites a paper position (for every registered key when keyId is omitted) and pushes market_position. */
   setPosition(ticker: string, positionHundredths: number, costE4: number, keyId?: string): void;
-  closeMarket(ticker: string, eventType?: MarketCloseType): void;
+  /**
+   * Moves a market to a closing stage (default `determined`, with `result` or the side of its
+   * fair price); a determined market settles after settlementDelayMs and pays positions out.
+   */
+  closeMarket(ticker: string, eventType?: MarketCloseType, result?: MarketResult): void;
+  /** Pauses trading on the whole exchange: orders refused (503), the crowd stops, cancel_order_on_pause orders cancelled. */
+  pause(): void;
+  resume(): void;
+  /** Overwrites an account's cash, in cents (test hook). */
+  setBalance(keyId: string, cents: number): void;
   step(count?: number): void;
   stats(): SimulatorStats;
   close(): Promise<void>;
@@ -95,6 +130,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const keys = new KeyRegistry();
   for (const [keyId, pem] of Object.entries(options.keys ?? {})) keys.register(keyId, pem);
   const permanent = new Set(configured);
+  const rateLimit = options.rateLimit ?? SIMULATOR_DEFAULTS.rateTier;
+  if (rateLimit !== 'off' && !isRateTier(rateLimit)) throw new RangeError(`rateLimit must be 'off' or one of ${RATE_TIER_NAMES.join(', ')}, got ${JSON.stringify(rateLimit)}`);
+  const feeScheduleOf = feeRule(options.feeSchedules ?? {}, options.defaultFees);
+  const startingBalanceCents = options.startingBalanceCents ?? SIMULATOR_DEFAULTS.startingBalanceCents;
+  if (!Number.isSafeInteger(startingBalanceCents) || startingBalanceCents < 0) {
+    throw new RangeError(`startingBalanceCents must be a non-negative integer, got ${startingBalanceCents}`);
+  }
   const exchange = new Exchange({
     tickers: [...configured, ...generatedTickers(generatedCount, permanent)],
     permanent,
@@ -105,6 +147,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxRateTotal: nonNegative(options.maxRateTotal ?? SIMULATOR_DEFAULTS.maxRateTotal, 'maxRateTotal'),
     tickMs,
     closeChancePerStep: nonNegative(options.closeChancePerStep ?? 0.00002, 'closeChancePerStep'),
+    feeScheduleOf,
+    startingBalanceE4: startingBalanceCents * 100,
+    orderRetentionMs: nonNegative(options.orderRetentionMs ?? SIMULATOR_DEFAULTS.orderRetentionMs, 'orderRetentionMs'),
+    fillRetentionMs: nonNegative(options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
+    limiter: rateLimit === 'off' ? undefined : new WriteLimiter(rateLimit),
+    settlementDelayMs: nonNegative(options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
   });
   const faults = new FaultController(clock);
   const totals = { framesSent: 0, bytesSent: 0 };
@@ -158,7 +206,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         exchange.paper.setPosition(account, ticker, positionHundredths, costE4);
       }
     },
-    closeMarket: (ticker, eventType = 'determined') => exchange.closeMarket(ticker, eventType),
+    closeMarket: (ticker, eventType = 'determined', result) => exchange.closeMarket(ticker, eventType, result),
+    pause: () => exchange.pause(),
+    resume: () => exchange.resume(),
+    setBalance: (keyId, cents) => {
+      if (!Number.isSafeInteger(cents)) throw new RangeError(`balance must be an integer of cents, got ${cents}`);
+      exchange.paper.desk.accounts.setCash(keyId, cents * 100);
+    },
     step: (count = 1) => exchange.step(count),
     stats: () => {
       const live = [...server.connections];
@@ -170,12 +224,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         steps: exchange.steps,
         marketEvents: exchange.marketEvents,
         ordersPlaced: exchange.paper.ordersPlaced,
+        ordersHeld: exchange.paper.desk.store.size,
+        clientOrderIdsHeld: exchange.paper.desk.store.clientOrderIdsHeld,
+        fillsHeld: exchange.paper.desk.store.fillsHeld,
         faultsFired: { ...faults.fired },
       };
     },
     close: async () => {
       if (loopTimer !== undefined) clock.clearTimeout(loopTimer);
       loopTimer = undefined;
+      exchange.dispose();
       faults.clear();
       await server.close();
     },
@@ -199,4 +257,20 @@ function positive(value: number, name: string): number {
 function nonNegative(value: number, name: string): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
   return value;
+}
+
+/** The series -> fee schedule rule of the options; a bad fee type or multiplier is a RangeError. */
+function feeRule(bySeries: Record<string, FeeOption>, fallback: FeeOption | undefined): (seriesTicker: string) => FeeSchedule {
+  const schedules = new Map<string, FeeSchedule>();
+  for (const [series, option] of Object.entries(bySeries)) schedules.set(series, feeSchedule(option, `feeSchedules.${series}`));
+  const otherwise = fallback !== undefined ? feeSchedule(fallback, 'defaultFees') : undefined;
+  return (seriesTicker) => schedules.get(seriesTicker) ?? otherwise ?? defaultFeeSchedule(seriesTicker);
+}
+
+function feeSchedule(option: FeeOption, name: string): FeeSchedule {
+  try {
+    return { feeType: parseFeeType(option?.feeType), multiplierMilli: parseFeeMultiplier(option?.multiplier) };
+  } catch (err) {
+    throw new RangeError(`${name}: ${(err as Error).message}`);
+  }
 }

@@ -3,15 +3,18 @@
  * to the subscribers, and paper trading. Deterministic: given the same seed, the same clock
  * readings and the same client actions, it produces the same events in the same order.
  */
+import type { FeeSchedule } from '../../fees/fee-model.js';
 import type { BookSnapshot } from '../../protocol/decode.js';
-import type { SimClock } from '../clock.js';
+import type { SimClock, TimerHandle } from '../clock.js';
 import type { Random } from '../random.js';
 import { encodeEvent, snapshotBody, tickerBody } from './frame-encoder.js';
 import { dealActivities, type MarketActivity } from './activity.js';
 import { initialFair } from './fair-value.js';
-import { Market } from './market.js';
-import type { ExchangeEvent, MarketCloseType } from './market-events.js';
+import type { WriteLimiter } from '../venue/rate-limit.js';
+import { Market, seriesOf } from './market.js';
+import type { ExchangeEvent, MarketCloseType, MarketResult } from './market-events.js';
 import { PaperTrading } from './paper-trading.js';
+import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from '../defaults.js';
 import { Participants, type ParticipantContext } from './participants.js';
 import type { Subscriber, SubscriberExchange } from './subscriber.js';
 
@@ -30,6 +33,20 @@ export interface ExchangeOptions {
   readonly tickMs: number;
   /** chance per step that a generated market closes */
   readonly closeChancePerStep: number;
+  /** the fee schedule of each series; default SIMULATOR_DEFAULTS' rule (defaultFeeSchedule) */
+  readonly feeScheduleOf?: (seriesTicker: string) => FeeSchedule;
+  /** each account's cash when it is first seen, e4 */
+  readonly startingBalanceE4?: number;
+  /** how long finished orders (and their client order ids) stay queryable */
+  readonly orderRetentionMs?: number;
+  /** how long fills stay queryable */
+  readonly fillRetentionMs?: number;
+  /** the write budget per key; undefined = none */
+  readonly limiter?: WriteLimiter | undefined;
+  /** time from `determined` to `settled` (and the payout); 0 settles at once */
+  readonly settlementDelayMs?: number;
+  /** how long after the start markets are scheduled to close (their close_time) */
+  readonly marketLifetimeMs?: number;
 }
 
 const UNKNOWN_MARKET = 'KXSIMNONE-26JAN01-T0';
@@ -44,9 +61,19 @@ export class Exchange implements SubscriberExchange {
   private readonly participants: ParticipantContext;
   private totalCredit = 0;
   private participantOrders = 0;
+  private readonly seriesFees = new Map<string, FeeSchedule>();
+  private readonly paidOut = new Set<string>();
+  private readonly timers = new Set<TimerHandle>();
+  /** trading paused on the whole exchange (orders refused, the crowd stands still) */
+  paused = false;
+
+  private readonly settlementDelayMs: number;
 
   constructor(private readonly options: ExchangeOptions) {
     const { random, clock, legacyCents } = options;
+    this.settlementDelayMs = options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs;
+    const feeScheduleOf = options.feeScheduleOf ?? defaultFeeSchedule;
+    const marketLifetimeMs = options.marketLifetimeMs ?? SIMULATOR_DEFAULTS.marketLifetimeMs;
     this.participants = {
       random,
       wholeContracts: legacyCents,
@@ -54,14 +81,31 @@ export class Exchange implements SubscriberExchange {
     };
     const publish = (event: ExchangeEvent): void => this.publish(event);
     const activities = dealActivities(options.tickers.length, random);
+    const startMs = clock.now();
     options.tickers.forEach((ticker, index) => {
-      const market = new Market(ticker, random.uuid(), initialFair(random), !options.permanent.has(ticker), random, clock, publish);
+      const series = seriesOf(ticker);
+      if (!this.seriesFees.has(series)) this.seriesFees.set(series, feeScheduleOf(series));
+      const details = { feeSchedule: this.seriesFees.get(series)!, openTimeMs: startMs, closeTimeMs: startMs + marketLifetimeMs };
+      const market = new Market(ticker, random.uuid(), initialFair(random), !options.permanent.has(ticker), random, clock, publish, details);
       const crowd = new Participants(market, activities[index]!, this.participants);
       crowd.seed();
       this.markets.set(ticker, market);
       this.crowds.set(ticker, crowd);
     });
-    this.paper = new PaperTrading({ markets: this.markets, random, clock, publish, wholeContracts: legacyCents });
+    this.paper = new PaperTrading({
+      markets: this.markets,
+      random,
+      clock,
+      publish,
+      wholeContracts: legacyCents,
+      startingBalanceE4: options.startingBalanceE4 ?? SIMULATOR_DEFAULTS.startingBalanceCents * 100,
+      orderRetentionMs: options.orderRetentionMs ?? SIMULATOR_DEFAULTS.orderRetentionMs,
+      fillRetentionMs: options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs,
+      limiter: options.limiter,
+      settlementDelayMs: this.settlementDelayMs,
+      status: () => ({ exchangeActive: true, tradingActive: !this.paused }),
+      seriesFees: (series) => this.seriesFees.get(series),
+    });
   }
 
   attach(subscriber: Subscriber): void {
@@ -115,8 +159,57 @@ export class Exchange implements SubscriberExchange {
     return this.crowds.get(ticker)!.activity;
   }
 
-  closeMarket(ticker: string, eventType: MarketCloseType): void {
-    this.market(ticker).close(eventType);
+  /**
+   * Moves a market to a closing stage. Leaving `open` cancels the accounts' resting orders
+   * there (CloseCancel); `determined` is followed by `settled` after the settlement delay
+   * (at once when it is 0); `settled` pays the positions out.
+   */
+  closeMarket(ticker: string, eventType: MarketCloseType, result?: MarketResult): void {
+    const market = this.market(ticker);
+    const wasOpen = market.isOpen;
+    market.close(eventType, result);
+    if (wasOpen && !market.isOpen) this.paper.desk.cancelMarketOrders(market, 'CloseCancel');
+    if (market.closedBy === 'settled') this.payOut(market);
+    else if (market.closedBy === 'determined') {
+      const { settlementDelayMs } = this;
+      const { clock } = this.options;
+      if (settlementDelayMs <= 0) this.closeMarket(ticker, 'settled');
+      else {
+        const timer = clock.setTimeout(() => {
+          this.timers.delete(timer);
+          this.closeMarket(ticker, 'settled');
+        }, settlementDelayMs);
+        this.timers.add(timer);
+      }
+    }
+  }
+
+  /** Pauses trading: orders are refused, the crowd stops, orders with cancel_order_on_pause are cancelled. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.paper.desk.cancelOnPause();
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  /** Stops the settlement timers. */
+  dispose(): void {
+    for (const timer of this.timers) this.options.clock.clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Fee schedule of a series of this exchange. */
+  feeSchedule(seriesTicker: string): FeeSchedule | undefined {
+    return this.seriesFees.get(seriesTicker);
+  }
+
+  private payOut(market: Market): void {
+    if (this.paidOut.has(market.ticker)) return;
+    this.paidOut.add(market.ticker);
+    this.paper.desk.settleMarket(market, market.result!);
   }
 
   private market(ticker: string): Market {
@@ -129,6 +222,8 @@ export class Exchange implements SubscriberExchange {
     const { random, tickMs, ratePerMarket, maxRateTotal, closeChancePerStep } = this.options;
     const seconds = tickMs / 1000;
     this.steps += 1;
+    this.paper.desk.prune();
+    if (this.paused) return;
     this.totalCredit = Math.min(this.totalCredit + maxRateTotal * seconds, Math.max(1, maxRateTotal * seconds));
     const open = [...this.crowds.values()].filter((crowd) => crowd.market.isOpen);
     for (let k = 0; k < open.length; k += 1) {
@@ -144,10 +239,7 @@ export class Exchange implements SubscriberExchange {
       }
       // events the total cap left out are dropped, not owed
       crowd.eventCredit = Math.min(crowd.eventCredit, 1);
-      if (market.closable && random.chance(closeChancePerStep)) {
-        market.close('determined');
-        market.close('settled');
-      }
+      if (market.closable && random.chance(closeChancePerStep)) this.closeMarket(market.ticker, 'determined');
     }
   }
 }

@@ -4,9 +4,9 @@
  * Every price and size goes through src/protocol/fixed.ts.
  */
 import type { BookSnapshot } from '../../protocol/decode.js';
-import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../../protocol/fixed.js';
+import { e4ToDollars, hundredthsToCount, microsToDollars, ticksToDollars } from '../../protocol/fixed.js';
 import { ERROR_TEXT, type Channel } from '../../protocol/wire.js';
-import type { BookChanged, ExchangeEvent, OrderFilled, PositionChanged, TickerChanged } from './market-events.js';
+import type { BookChanged, ExchangeEvent, OrderFilled, OrderSnapshot, PositionChanged, TickerChanged } from './market-events.js';
 
 export interface FrameHeader {
   readonly id?: number;
@@ -88,7 +88,11 @@ export function encodeEvent(event: ExchangeEvent, legacy: boolean): EncodedEvent
         event.eventType === 'deactivated'
           ? { is_deactivated: true }
           : event.eventType === 'determined'
-            ? { determination_ts: seconds, result: event.result, settlement_value: event.result === 'yes' ? '1.0000' : '0.0000' }
+            ? {
+                determination_ts: seconds,
+                result: event.result,
+                ...(event.result === 'void' ? {} : { settlement_value: event.result === 'yes' ? '1.0000' : '0.0000' }),
+              }
             : { settled_ts: seconds };
       const msg = { market_ticker: event.ticker, event_type: event.eventType, ...detail };
       return { type: 'market_lifecycle_v2', channel: 'market_lifecycle_v2', ticker: event.ticker, msg: JSON.stringify(msg) };
@@ -102,6 +106,14 @@ export function encodeEvent(event: ExchangeEvent, legacy: boolean): EncodedEvent
         ticker: event.ticker,
         msg: positionBody(event, legacy),
         accountKeyId: event.keyId,
+      };
+    case 'order':
+      return {
+        type: 'user_order',
+        channel: 'user_orders',
+        ticker: event.order.ticker,
+        msg: userOrderBody(event.order),
+        accountKeyId: event.order.keyId,
       };
   }
 }
@@ -189,7 +201,7 @@ function fillBody(event: OrderFilled, legacy: boolean): string {
         ...direction,
         yes_price_dollars: ticksToDollars(event.yesPrice),
         count_fp: hundredthsToCount(event.count),
-        fee_cost: `${e4ToDollars(event.feeE4)}00`,
+        fee_cost: microsToDollars(event.feeMicros),
         post_position_fp: hundredthsToCount(event.postPosition),
         purchased_side: direction.side,
         outcome_side: direction.side,
@@ -207,8 +219,8 @@ function positionBody(event: PositionChanged, legacy: boolean): string {
         market_ticker: event.ticker,
         position: event.position / 100,
         position_cost: event.costE4,
-        realized_pnl: event.realizedPnlE4,
-        fees_paid: event.feesE4,
+        realized_pnl: Math.round(event.realizedPnlMicros / 100),
+        fees_paid: Math.ceil(event.feesMicros / 100),
         volume: event.volume / 100,
       }
     : {
@@ -216,10 +228,44 @@ function positionBody(event: PositionChanged, legacy: boolean): string {
         market_ticker: event.ticker,
         position_fp: hundredthsToCount(event.position),
         position_cost_dollars: e4ToDollars(event.costE4),
-        realized_pnl_dollars: e4ToDollars(event.realizedPnlE4),
-        fees_paid_dollars: e4ToDollars(event.feesE4),
-        position_fee_cost_dollars: e4ToDollars(event.feesE4),
+        realized_pnl_dollars: microsToDollars(event.realizedPnlMicros),
+        fees_paid_dollars: microsToDollars(event.feesMicros),
+        position_fee_cost_dollars: microsToDollars(event.feesMicros),
         volume_fp: hundredthsToCount(event.volume),
       };
   return JSON.stringify(msg);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** `user_order` (ws-v2.md 5.6): note `ticker`, not `market_ticker`. */
+function userOrderBody(order: OrderSnapshot): string {
+  const boughtYes = order.bookSide === 'bid';
+  return JSON.stringify({
+    order_id: order.orderId,
+    user_id: order.keyId,
+    ticker: order.ticker,
+    status: order.status,
+    side: boughtYes ? 'yes' : 'no',
+    is_yes: boughtYes,
+    outcome_side: boughtYes ? 'yes' : 'no',
+    book_side: order.bookSide,
+    yes_price_dollars: ticksToDollars(order.yesPrice),
+    fill_count_fp: hundredthsToCount(order.fillCount),
+    remaining_count_fp: hundredthsToCount(order.remainingCount),
+    initial_count_fp: hundredthsToCount(order.initialCount),
+    taker_fill_cost_dollars: microsToDollars(order.takerFillCostE4 * 100),
+    maker_fill_cost_dollars: microsToDollars(order.makerFillCostE4 * 100),
+    taker_fees_dollars: microsToDollars(order.takerFeesMicros),
+    maker_fees_dollars: microsToDollars(order.makerFeesMicros),
+    ...(order.clientOrderId !== undefined ? { client_order_id: order.clientOrderId } : {}),
+    ...(order.orderGroupId !== undefined ? { order_group_id: order.orderGroupId } : {}),
+    self_trade_prevention_type: order.selfTradePrevention,
+    created_time: iso(order.createdMs),
+    created_ts_ms: order.createdMs,
+    last_updated_ts_ms: order.lastUpdateMs,
+    ...(order.lastUpdateReason !== undefined ? { last_update_reason: order.lastUpdateReason } : {}),
+  });
 }

@@ -7,7 +7,7 @@
  * They never bid at or through the opposite side's best bid.
  */
 import type { Side } from '../../protocol/wire.js';
-import type { RestingOrder } from './bid-ladder.js';
+import type { RestingOrder } from '../../matching/index.js';
 import { otherSide, type Market } from './market.js';
 import { cancelAmount, orderSize, type SizeContext } from './order-sizes.js';
 
@@ -158,9 +158,9 @@ function perform(market: Market, action: Action, context: ProviderContext): void
 }
 
 function hasParticipantOrder(queue: readonly RestingOrder[]): boolean {
-  return queue.some((order) => order.keyId === undefined);
+  return queue.some((order) => order.owner === undefined);
 }
 
 function participantOrders(queue: readonly RestingOrder[]): RestingOrder[] {
-  return queue.filter((order) => order.keyId === undefined);
+  return queue.filter((order) => order.owner === undefined);
 }

@@ -6,7 +6,7 @@ export interface RestRequest {
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
-  /** the key id the request was signed with */
+  /** the key id the request was signed with ('' for an unsigned call to a public route) */
   readonly keyId: string;
   /** parsed JSON body (undefined when empty) */
   readonly body: unknown;
@@ -16,6 +16,7 @@ export interface RestRequest {
 
 export interface RestResponse {
   readonly status: number;
+  /** undefined: no body (204) */
   readonly body: unknown;
 }
 
@@ -23,6 +24,8 @@ export interface RestRoute {
   readonly method: string;
   /** matched against the whole path, without the query string */
   readonly pattern: RegExp;
+  /** callable without signed headers (public market data); a signed call is still checked */
+  readonly public?: boolean;
   handle(request: RestRequest): RestResponse;
 }
 

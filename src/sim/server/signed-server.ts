@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { AUTH_HEADERS } from '../../protocol/wire.js';
 import type { SimClock, TimerHandle } from '../clock.js';
 import { Connection } from './connection.js';
 import type { KeyRegistry } from './key-registry.js';
@@ -119,7 +120,8 @@ export class SignedServer {
       return;
     }
     const { keys, clock, maxSkewMs } = this.options;
-    const auth = keys.verify(request.headers, method, url.pathname, clock.now(), maxSkewMs);
+    const unsigned = found.route.public === true && request.headers[AUTH_HEADERS.key.toLowerCase()] === undefined;
+    const auth = unsigned ? ({ ok: true, keyId: '' } as const) : keys.verify(request.headers, method, url.pathname, clock.now(), maxSkewMs);
     if (!auth.ok) {
       respond(response, restError(401, 'unauthorized', auth.reason));
       return;
@@ -184,6 +186,11 @@ function readBody(request: IncomingMessage, done: (body: string | undefined) => 
 }
 
 function respond(response: ServerResponse, result: RestResponse): void {
+  if (result.body === undefined) {
+    response.writeHead(result.status, { 'Content-Length': 0 });
+    response.end();
+    return;
+  }
   const text = JSON.stringify(result.body);
   response.writeHead(result.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   response.end(text);

@@ -54,7 +54,7 @@ describe('sim/exchange/liquidity-providers', () => {
   });
 
   it('leaves paper orders of accounts alone', () => {
-    market.rest({ orderId: 'mine', side: 'yes', price: 70, remaining: 500, keyId: 'account' });
+    market.rest({ orderId: 'mine', side: 'yes', price: 70, remaining: 500, owner: 'account' });
     const plan = ladderPlan(market, 'yes', 50, 1, 5, 10_000);
     for (let action = 0; action < 200; action += 1) provideLiquidity(market, [plan], context);
     expect(market.ladders.yes.sizeAt(70)).to.equal(500);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/sim/clock.js';
-import type { RestingOrder } from '../../../src/sim/exchange/bid-ladder.js';
+import type { RestingOrder } from '../../../src/matching/index.js';
 import { Market } from '../../../src/sim/exchange/market.js';
 import type { ExchangeEvent } from '../../../src/sim/exchange/market-events.js';
 import { Random } from '../../../src/sim/random.js';
@@ -19,7 +19,7 @@ describe('sim/exchange/market', () => {
     side,
     price,
     remaining,
-    ...(keyId ? { keyId } : {}),
+    ...(keyId ? { owner: keyId } : {}),
   });
 
   it('keeps each side as ascending levels of summed size, emitting a signed delta per change', () => {

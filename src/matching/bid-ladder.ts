@@ -1,20 +1,20 @@
 /**
- * One side of a Kalshi book: resting bids by price (1..99 ticks), each price a FIFO queue
- * of orders, so a new order joins behind the size already there.
+ * One side of a Kalshi book: resting bids by price (1..99 ticks on the side's own leg), each
+ * price a FIFO queue of orders, so a new order joins behind the size already there.
  */
-import type { Side } from '../../protocol/wire.js';
-import type { Level } from '../../protocol/decode.js';
+import type { Level } from '../protocol/decode.js';
+import type { Side } from '../protocol/wire.js';
 
 export interface RestingOrder {
   readonly orderId: string;
+  /** the leg the order buys: a YES bid, or a NO bid (a YES ask at 100 - price) */
   readonly side: Side;
   /** ticks on this side's own leg */
   readonly price: number;
   /** hundredths of a contract still resting */
   remaining: number;
-  /** owner of a paper order; undefined for a simulated participant */
-  readonly keyId?: string;
-  readonly clientOrderId?: string;
+  /** the account that owns the order; undefined for an anonymous participant (no self-trade checks) */
+  readonly owner?: string;
 }
 
 const PRICES = 101;
@@ -42,6 +42,7 @@ export class BidLadder {
     return this.queues[price] ?? [];
   }
 
+  /** Puts an order at the back of its price's queue. */
   add(order: RestingOrder): void {
     if (!Number.isInteger(order.price) || order.price < 1 || order.price > 99) {
       throw new RangeError(`bid price must be 1..99 ticks, got ${order.price}`);
@@ -57,10 +58,20 @@ export class BidLadder {
   /** Takes `amount` off an order (removing it when nothing remains); returns what was taken. */
   reduce(order: RestingOrder, amount: number): number {
     const taken = Math.min(amount, order.remaining);
+    if (!(taken > 0)) return 0;
     order.remaining -= taken;
     this.totals[order.price]! -= taken;
     if (order.remaining === 0) this.unlink(order);
     return taken;
+  }
+
+  /** Takes an order out of its queue whatever remains on it; returns the size removed. */
+  remove(order: RestingOrder): number {
+    const removed = order.remaining;
+    if (!this.unlink(order)) return 0;
+    this.totals[order.price]! -= removed;
+    order.remaining = 0;
+    return removed;
   }
 
   /** Prices holding size, ascending. */
@@ -75,12 +86,12 @@ export class BidLadder {
     return this.activePrices().map((price) => [price, this.totals[price]!] as const);
   }
 
-  private unlink(order: RestingOrder): void {
+  private unlink(order: RestingOrder): boolean {
     const queue = this.queues[order.price]!;
     const index = queue.indexOf(order);
-    if (index >= 0) {
-      queue.splice(index, 1);
-      this.orders -= 1;
-    }
+    if (index < 0) return false;
+    queue.splice(index, 1);
+    this.orders -= 1;
+    return true;
   }
 }
