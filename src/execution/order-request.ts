@@ -12,6 +12,17 @@
  * Every builder checks its input and answers with a Result: a body ready to send, or which
  * field is wrong and why. Nothing here throws, reads the clock or does I/O.
  */
+import type {
+  AmendOrderV2Request,
+  BatchCancelOrderItem,
+  BatchCancelOrdersV2Request,
+  BatchCreateOrdersV2Request,
+  BookSide,
+  CreateOrderV2Request,
+  DecreaseOrderV2Request,
+  SelfTradePrevention,
+  TimeInForce,
+} from '../protocol/order-bodies.js';
 import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { Side } from '../protocol/wire.js';
 import { err, ok, type Result } from './result.js';
@@ -20,9 +31,7 @@ import { err, ok, type Result } from './result.js';
 export type Leg = Side;
 export type OrderAction = 'buy' | 'sell';
 /** V2's side of the YES book: bid = long YES exposure, ask = long NO exposure. */
-export type BookSide = 'bid' | 'ask';
-export type TimeInForce = 'good_till_canceled' | 'immediate_or_cancel' | 'fill_or_kill';
-export type SelfTradePrevention = 'taker_at_cross' | 'maker';
+export type { BookSide, SelfTradePrevention, TimeInForce } from '../protocol/order-bodies.js';
 
 /** The self-trade rule every order of this engine carries: a crossing own order is the taker and is stopped. */
 export const SELF_TRADE_PREVENTION: SelfTradePrevention = 'taker_at_cross';
@@ -48,26 +57,6 @@ export interface OrderIntent {
   readonly expirationS?: number;
 }
 
-/** Body of `POST /portfolio/events/orders` (Create Order V2); also one item of a batch create. */
-export interface CreateOrderV2Request {
-  readonly ticker: string;
-  readonly client_order_id: string;
-  readonly side: BookSide;
-  /** FixedPointCount, "10.00" */
-  readonly count: string;
-  /** YES-leg FixedPointDollars, "0.5600" */
-  readonly price: string;
-  readonly time_in_force: TimeInForce;
-  readonly self_trade_prevention_type: SelfTradePrevention;
-  readonly post_only: boolean;
-  readonly reduce_only: boolean;
-  readonly cancel_order_on_pause?: boolean;
-  readonly order_group_id?: string;
-  /** Unix seconds */
-  readonly expiration_time?: number;
-  readonly subaccount?: number;
-  readonly exchange_index?: number;
-}
 
 /** An amend in engine units: the order keeps its leg and action; price and size change. */
 export interface AmendIntent {
@@ -86,17 +75,6 @@ export interface AmendIntent {
   readonly resting: number;
 }
 
-/** Body of `POST /portfolio/events/orders/{order_id}/amend`. */
-export interface AmendOrderV2Request {
-  readonly ticker: string;
-  readonly side: BookSide;
-  readonly price: string;
-  /** the new TOTAL: already filled + desired resting */
-  readonly count: string;
-  readonly client_order_id: string;
-  readonly updated_client_order_id: string;
-  readonly exchange_index?: number;
-}
 
 /**
  * A decrease keeps the order's place in the queue. Exactly one of `reduceTo` (the resting
@@ -107,18 +85,7 @@ export type DecreaseIntent =
   | { readonly ticker?: string; readonly reduceTo: number; readonly reduceBy?: undefined }
   | { readonly ticker?: string; readonly reduceBy: number; readonly reduceTo?: undefined };
 
-/** Body of `POST /portfolio/events/orders/{order_id}/decrease`. */
-export interface DecreaseOrderV2Request {
-  readonly reduce_to?: string;
-  readonly reduce_by?: string;
-  readonly market_ticker?: string;
-  readonly exchange_index?: number;
-}
 
-/** Body of `POST /portfolio/events/orders/batched`. */
-export interface BatchCreateOrdersV2Request {
-  readonly orders: readonly CreateOrderV2Request[];
-}
 
 /** One order to cancel in a batch; the ticker lets the venue route it to its shard. */
 export interface CancelTarget {
@@ -126,17 +93,7 @@ export interface CancelTarget {
   readonly ticker?: string;
 }
 
-export interface BatchCancelOrderItem {
-  readonly order_id: string;
-  readonly market_ticker?: string;
-  readonly subaccount?: number;
-  readonly exchange_index?: number;
-}
 
-/** Body of `DELETE /portfolio/events/orders/batched`. */
-export interface BatchCancelOrdersV2Request {
-  readonly orders: readonly BatchCancelOrderItem[];
-}
 
 /** Why a request could not be built: the field (with the batch index, for batches) and the rule it breaks. */
 export interface OrderRequestError {

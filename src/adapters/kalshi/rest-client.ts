@@ -25,7 +25,7 @@ import type {
   BatchCreateOrdersV2Request,
   CreateOrderV2Request,
   DecreaseOrderV2Request,
-} from '../../execution/order-request.js';
+} from '../../protocol/order-bodies.js';
 
 // ---- configuration ----------------------------------------------------------------------
 
