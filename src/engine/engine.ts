@@ -268,11 +268,14 @@ async function assemble(parts: Parts): Promise<Runtime> {
       halted = true;
       for (const timer of timers) clearInterval(timer);
       sink({ level: 'info', kind: 'shutdown', message: 'shutting down: cancelling everything' });
+      // the cancels the makers send on the way out count as the stop's
+      const cancelsBefore = execution ? ((await execution.status().catch(() => undefined))?.counters.requests.cancel ?? 0) : 0;
       const actors = await supervisor.stop();
       let executionReport: ExecutionStopReport | undefined;
       if (execution) {
         try {
-          executionReport = await execution.stop('shutdown');
+          const stopped = await execution.stop('shutdown');
+          executionReport = { ...stopped, cancelled: (stopped.counters.requests.cancel ?? 0) - cancelsBefore };
           sink({
             level: executionReport.remaining === 0 ? 'info' : 'error',
             kind: 'shutdown',
