@@ -35,6 +35,8 @@ export interface EventStreamOptions {
 interface Client {
   readonly target: EventStreamTarget;
   blocked: boolean;
+  /** the last state frame written to it */
+  sent: string | undefined;
 }
 
 const globalTimers: IntervalTimers = {
@@ -69,10 +71,10 @@ export class EventStream {
   /** Starts streaming to `target` (the current state first); returns the function that stops it. */
   add(target: EventStreamTarget): () => void {
     if (this.#closed) throw new Error('event stream is closed');
-    const client: Client = { target, blocked: false };
+    const client: Client = { target, blocked: false, sent: undefined };
     this.#clients.add(client);
     const frame = this.#frame(true);
-    this.#send(client, `retry: 2000\n\n${frame ?? ''}`);
+    this.#send(client, 'retry: 2000\n\n', frame);
     if (this.#timer === undefined) this.#timer = this.#timers.setInterval(() => this.#tick(), this.#options.intervalMs);
     return () => this.#remove(client);
   }
@@ -122,17 +124,21 @@ export class EventStream {
     const keepAlive = this.#ticksSinceWrite * this.#options.intervalMs >= (this.#options.keepAliveMs ?? 15_000);
     if (frame === undefined && !keepAlive) return;
     this.#ticksSinceWrite = 0;
-    const chunk = frame ?? ': keep-alive\n\n';
-    for (const client of this.#clients) if (!client.blocked) this.#send(client, chunk);
+    for (const client of this.#clients) {
+      if (!client.blocked) this.#send(client, frame === undefined ? ': keep-alive\n\n' : '', frame);
+    }
   }
 
-  #send(client: Client, chunk: string): void {
-    if (client.target.write(chunk)) return;
+  /** Writes `prefix` then `frame` (either may be empty); a full buffer parks the client until it drains. */
+  #send(client: Client, prefix: string, frame: string | undefined): void {
+    if (frame !== undefined) client.sent = frame;
+    if (client.target.write(prefix + (frame ?? ''))) return;
     client.blocked = true;
     client.target.once('drain', () => {
       client.blocked = false;
-      // catch up with the newest state rather than everything missed
-      if (this.#clients.has(client) && this.#lastFrame !== undefined) this.#send(client, this.#lastFrame);
+      // catch up with the newest state if a newer one came while it was parked, and only then
+      const newest = this.#lastFrame;
+      if (this.#clients.has(client) && newest !== undefined && newest !== client.sent) this.#send(client, '', newest);
     });
   }
 }

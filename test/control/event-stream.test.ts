@@ -94,6 +94,25 @@ describe('EventStream (server-sent events)', () => {
     stream.close();
   });
 
+  it('sends a state once even when every write fills the buffer (a state larger than the socket buffer)', () => {
+    const stream = new EventStream({ intervalMs: 500, latest });
+    const target = new FakeTarget();
+    target.full = true;
+    stream.add(target);
+    target.drain(); // nothing newer: nothing is written again
+    target.full = true;
+    target.drain();
+    expect(target.states()).to.have.length(1);
+    target.full = true;
+    move();
+    clock.tick(500);
+    clock.tick(500);
+    target.full = true;
+    target.drain();
+    expect(target.states().map((s) => s.ts)).to.deep.equal([stateAt(0, 2).ts, stateAt(1, 2).ts]);
+    stream.close();
+  });
+
   it('runs its timer only while a client is connected', () => {
     const stream = new EventStream({ intervalMs: 500, latest });
     expect(clock.countTimers()).to.equal(0);

@@ -39,6 +39,9 @@ const COLUMNS: readonly Column[] = [
   { key: undefined, title: 'control', width: 236 },
 ];
 
+/** Fixed layout at a known width: the browser lays a row out without measuring its text. */
+const TABLE_WIDTH = COLUMNS.reduce((sum, column) => sum + column.width, 0);
+
 const STATES = Object.keys(STATE_RANK) as Array<MarketState['state']>;
 
 function bookSide(price: string | undefined, size: string | undefined): string {
@@ -134,7 +137,7 @@ export function MarketTable(props: { markets: readonly MarketState[]; perform: P
         <span class="count" id="market-count">{rows.length === props.markets.length ? `${rows.length} markets` : `${rows.length} of ${props.markets.length} markets`}</span>
       </div>
       <div class="table-viewport" id="markets-viewport" ref={viewport} onScroll={onScroll}>
-        <table class="market-table" id="markets">
+        <table class="market-table" id="markets" style={{ width: `${TABLE_WIDTH}px` }}>
           <colgroup>{COLUMNS.map((column) => <col key={column.title} style={{ width: `${column.width}px` }} />)}</colgroup>
           <thead>
             <tr>
