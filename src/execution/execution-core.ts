@@ -144,6 +144,7 @@ export class ExecutionCore {
     options.venue.listen({
       fill: (fill) => this.#onFill(fill),
       orderEnded: (ended) => this.#onOrderEnded(ended),
+      settled: (ticker, result) => this.#onSettled(ticker, result),
       position: (position) => {
         const ours = this.portfolio.market(position.ticker).position;
         if (ours !== position.position) {
@@ -655,6 +656,19 @@ export class ExecutionCore {
     const market = this.portfolio.market(order.ticker);
     this.#options.emit(order.ticker, { kind: 'PositionChanged', ticker: order.ticker, position: market.position, costE4: Math.ceil(market.costMicros / 100) });
     this.pump();
+  }
+
+  #onSettled(ticker: string, result: 'yes' | 'no' | 'void'): void {
+    const before = this.portfolio.market(ticker);
+    try {
+      this.portfolio.settle(ticker, result);
+    } catch (error) {
+      this.#options.log({ level: 'error', kind: 'settlement_not_booked', ticker, message: (error as Error).message });
+      return;
+    }
+    const after = this.portfolio.market(ticker);
+    this.#options.log({ level: 'info', kind: 'settled', ticker, message: `settled ${result}: position ${before.position / 100} closed, realized ${(after.realizedMicros - before.realizedMicros) / 1e6} dollars` });
+    this.#options.emit(ticker, { kind: 'PositionChanged', ticker, position: after.position, costE4: Math.ceil(after.costMicros / 100) });
   }
 
   #replayEarlyFills(orderId: string): void {

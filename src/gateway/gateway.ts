@@ -245,6 +245,8 @@ export class Gateway {
         if (header.ticker === undefined) return;
         const state = this.feed.get(header.ticker);
         if (state) this.route(state.shard, header.ticker, text);
+        // settlement books the position: the execution actor hears of it too
+        if (state && this.options.privateRoute !== undefined) this.options.privateRoute(text);
         return;
       }
       case 'market_position':
