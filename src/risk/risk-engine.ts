@@ -354,8 +354,20 @@ export class RiskEngine {
 
   // ---- the gate -------------------------------------------------------------------------
 
-  /** Whether an order may be sent now. Changes nothing that matters to later decisions, and never throws. */
+  /**
+   * Whether an order may be sent now. Changes nothing that matters to later decisions, and never
+   * throws: anything it cannot judge is refused (the gate fails closed).
+   */
   check(order: RiskOrder, nowMs: number): RiskDecision {
+    try {
+      return this.decide(order, nowMs);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { allowed: false, limit: 'invalid_order', hard: false, reason: `invalid_order: the order could not be judged (${message}); refused` };
+    }
+  }
+
+  private decide(order: RiskOrder, nowMs: number): RiskDecision {
     const problem = orderProblem(order) ?? timeProblem(nowMs);
     if (problem !== undefined) return { allowed: false, limit: 'invalid_order', reason: `invalid_order: ${problem}`, hard: false };
     const replaced = order.replaces !== undefined ? this.orders.get(order.replaces) : undefined;
@@ -373,7 +385,7 @@ export class RiskEngine {
         allowed: false,
         limit: 'halted',
         hard: true,
-        reason: `halted: the kill switch tripped on ${this.trip_.limit} (${this.trip_.reason}); only cancels are sent until resume; ${describeOrder(order)} refused`,
+        reason: `halted: the kill switch is tripped (${this.trip_.reason}); only cancels are sent until someone resumes; ${describeOrder(order)} refused`,
       };
     }
     const market = this.marketStates.get(order.ticker);
@@ -381,13 +393,7 @@ export class RiskEngine {
     if (mode === 'paused') {
       return { allowed: false, limit: 'paused', hard: false, reason: `paused: ${this.pausedBy(market)}; only cancels are sent; ${describeOrder(order)} refused` };
     }
-    let after: WorstCase;
-    try {
-      after = this.worstWith(market, order, replaced);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      return { allowed: false, limit: 'invalid_order', reason: `invalid_order: ${describeOrder(order)}: ${error.message}`, hard: false };
-    }
+    const after = this.worstWith(market, order, replaced);
     const before = market?.worst ?? worstCase(0, 0, []);
     const leg = acquisition(order.leg, order.action, order.price).leg;
     const reachAfter = leg === 'yes' ? after.yesReach : after.noReach;
@@ -398,7 +404,7 @@ export class RiskEngine {
         allowed: false,
         limit: 'reducing',
         hard: false,
-        reason: `reducing: ${this.reducingBy(market)}; only orders that reduce the position (${describePosition(market?.position ?? 0)}) are sent; ${describeOrder(order)} could take it to ${formatContracts(reachAfter)} ${leg.toUpperCase()}`,
+        reason: `reducing: ${this.reducingBy(market)}; only orders that reduce the position are sent (now ${describePosition(market?.position ?? 0)}); ${describeOrder(order)} could take it to ${formatContracts(reachAfter)} ${leg.toUpperCase()}`,
       };
     }
     return this.softLimits(order, market, replaced, before, after, leg, now);
@@ -422,14 +428,14 @@ export class RiskEngine {
     const reachAfter = leg === 'yes' ? after.yesReach : after.noReach;
     if (limits.positionHundredths !== undefined && reachAfter > limits.positionHundredths && reachAfter > reachBefore) {
       return this.block('positionHundredths', formatContracts(reachAfter),
-        `${what} could take the position to ${formatContracts(reachAfter)} ${LEG} if every order adding to it filled (held ${describePosition(position)})`);
+        `${what} could take the position to ${formatContracts(reachAfter)} ${LEG} if every order adding to it filled (position now ${describePosition(position)})`);
     }
 
     const costBefore = leg === 'yes' ? before.yesCostMicros : before.noCostMicros;
     const costAfter = leg === 'yes' ? after.yesCostMicros : after.noCostMicros;
     if (limits.positionCostMicros !== undefined && costAfter > limits.positionCostMicros && costAfter > costBefore) {
       return this.block('positionCostMicros', formatDollars(costAfter),
-        `${what} could bring the cost of the ${LEG} position to ${formatDollars(costAfter)} if every order adding to it filled (held ${describePosition(position)} at ${formatDollars(market?.costMicros ?? 0)})`);
+        `${what} could bring the cost of the ${LEG} position to ${formatDollars(costAfter)} if every order adding to it filled (position now ${describePosition(position)} at ${formatDollars(market?.costMicros ?? 0)})`);
     }
 
     const exposureAfter = this.exposureTotal - before.exposureMicros + after.exposureMicros;
@@ -448,15 +454,15 @@ export class RiskEngine {
     if (limits.ordersPerSecond !== undefined && sentAfter > limits.ordersPerSecond) {
       const oldest = this.sentTimes[this.sentHead]!;
       return this.block('ordersPerSecond', formatOrders(sentAfter),
-        `${what} would be order ${sentAfter} sent in the last second; the window frees one at ${oldest + WINDOW_MS}`);
+        `${what} would be order ${sentAfter} sent in the last second`, `; the next slot frees in ${oldest + WINDOW_MS - now} ms`);
     }
     return { allowed: true };
   }
 
-  private block(field: keyof RiskLimits, value: string, story: string): RiskBlock {
+  private block(field: keyof RiskLimits, value: string, story: string, tail = ''): RiskBlock {
     const key = LIMIT_KEY[field];
     const threshold = describeLimit(this.limitsValue, field);
-    return { allowed: false, limit: key, hard: false, value, threshold, reason: `${key}: ${story}, above the limit of ${threshold}` };
+    return { allowed: false, limit: key, hard: false, value, threshold, reason: `${key}: ${story}, above the limit of ${threshold}${tail}` };
   }
 
   /** The market's worst case with the order resting (and the order it replaces gone). */

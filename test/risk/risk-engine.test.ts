@@ -81,7 +81,7 @@ describe('risk/risk-engine', () => {
         value: '10.01 contracts',
         threshold: '10 contracts',
         reason:
-          'position_contracts: buy YES 0.11 contracts @ 50¢ on A could take the position to 10.01 contracts YES if every order adding to it filled (held 9.90 contracts YES), above the limit of 10 contracts',
+          'position_contracts: buy YES 0.11 contracts @ 50¢ on A could take the position to 10.01 contracts YES if every order adding to it filled (position now 9.90 contracts YES), above the limit of 10 contracts',
       });
     });
 
@@ -152,7 +152,7 @@ describe('risk/risk-engine', () => {
       expect(block.value).to.equal('$5.0001');
       expect(block.threshold).to.equal('$5.00');
       expect(block.reason).to.equal(
-        'position_dollars: buy YES 0.01 contracts @ 1¢ on A could bring the cost of the YES position to $5.0001 if every order adding to it filled (held 6 contracts YES at $3.00), above the limit of $5.00',
+        'position_dollars: buy YES 0.01 contracts @ 1¢ on A could bring the cost of the YES position to $5.0001 if every order adding to it filled (position now 6 contracts YES at $3.00), above the limit of $5.00',
       );
       // the NO leg has its own worst case: NO orders first close the 6 YES held
       expect(risk.check(order({ leg: 'no', price: 50, size: 1600 }), T0).allowed).to.equal(true); // opens 10 NO at $5.00
@@ -250,7 +250,7 @@ describe('risk/risk-engine', () => {
       const block = blocked(risk.check(order({ ticker: 'D' }), T0 + 999));
       expect(block).to.deep.include({ limit: 'orders_per_second', value: '4 orders', threshold: '3 orders', hard: false });
       expect(block.reason).to.equal(
-        `orders_per_second: buy YES 1 contract @ 50¢ on D would be order 4 sent in the last second; the window frees one at ${T0 + 1000}, above the limit of 3 orders`,
+        'orders_per_second: buy YES 1 contract @ 50¢ on D would be order 4 sent in the last second, above the limit of 3 orders; the next slot frees in 1 ms',
       );
       send('D', T0 + 1000); // the order at T0 has left the window
       expect(risk.check(order(), T0 + 1399).allowed).to.equal(false); // 400, 800, 1000 in (399, 1399]
@@ -372,7 +372,7 @@ describe('risk/risk-engine', () => {
         const block = blocked(risk.check(o, T0 + 2));
         expect(block.limit).to.equal('halted');
         expect(block.hard).to.equal(true);
-        expect(block.reason).to.match(/^halted: the kill switch tripped on max_drawdown_dollars \(max_drawdown_dollars: net PnL -\$10\.000001 is/);
+        expect(block.reason).to.match(/^halted: the kill switch is tripped \(max_drawdown_dollars: net PnL -\$10\.000001 is .*\); only cancels are sent until someone resumes; .* refused$/);
       }
       expect(risk.stateOf('A')).to.equal('halted');
       expect(risk.stateOf('Z')).to.equal('halted');
@@ -478,7 +478,7 @@ describe('risk/risk-engine', () => {
       const block = blocked(risk.check(order(), T0));
       expect(block.limit).to.equal('reducing');
       expect(block.reason).to.equal(
-        'reducing: A is flattening; only orders that reduce the position (5 contracts YES) are sent; buy YES 1 contract @ 50¢ on A could take it to 6 contracts YES',
+        'reducing: A is flattening; only orders that reduce the position are sent (now 5 contracts YES); buy YES 1 contract @ 50¢ on A could take it to 6 contracts YES',
       );
       expect(risk.check(order({ action: 'sell', size: 500 }), T0)).to.deep.equal({ allowed: true });
       expect(risk.check(order({ action: 'sell', size: 501 }), T0).allowed).to.equal(false); // would pass flat
@@ -520,6 +520,17 @@ describe('risk/risk-engine', () => {
       expect(blocked(risk.check(order({ leg: 'maybe' as 'yes' }), T0)).reason).to.match(/leg must be "yes" or "no"/);
       expect(blocked(risk.check(null as unknown as RiskOrder, T0)).reason).to.equal('invalid_order: an order must be an object, got null');
       expect(blocked(risk.check(order(), Number.NaN)).reason).to.match(/nowMs must be a non-negative integer/);
+      const hostile = Object.defineProperty({ ...order() }, 'ticker', {
+        get() {
+          throw new Error('boom');
+        },
+      });
+      expect(risk.check(hostile, T0)).to.deep.equal({
+        allowed: false,
+        limit: 'invalid_order',
+        hard: false,
+        reason: 'invalid_order: the order could not be judged (boom); refused',
+      });
       risk.orderResting(sent({ ticker: 'B', clientOrderId: 'b1' }));
       expect(blocked(risk.check(order({ replaces: 'b1' }), T0)).reason).to.match(/replaces b1, an order on B/);
     });
