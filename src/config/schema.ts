@@ -141,6 +141,36 @@ export const CONFIG_SCHEMA = {
       format: 'integer-in-range', min: 100, max: 60_000, default: 5_000,
     },
   },
+  risk: {
+    position_contracts: {
+      doc: 'most contracts one market may hold, counting what resting orders could add (soft: an order that would pass it is not sent)',
+      format: 'limit-or-off', default: 100,
+    },
+    position_dollars: {
+      doc: 'most dollars at cost one market may hold, counting resting orders (soft)',
+      format: 'limit-or-off', default: '50',
+    },
+    exposure_dollars: {
+      doc: 'most dollars at cost over all markets, counting resting orders (soft)',
+      format: 'limit-or-off', default: '250',
+    },
+    open_orders: {
+      doc: 'most orders resting in one market (soft)',
+      format: 'limit-or-off', default: 10,
+    },
+    orders_per_second: {
+      doc: 'most orders (creates and amends) sent in any second, all markets together; past it orders wait',
+      format: 'limit-or-off', default: 20,
+    },
+    max_drawdown_dollars: {
+      doc: 'hard: total PnL (realized plus marked, net of fees) this far below its peak trips the kill switch (cancel everything, halt until resumed)',
+      format: 'limit-or-off', default: '50',
+    },
+    daily_loss_dollars: {
+      doc: 'hard: total PnL this far below where the UTC day began trips the kill switch',
+      format: 'limit-or-off', default: '20',
+    },
+  },
   log: {
     level: {
       doc: 'lowest level written to the events file and the console',

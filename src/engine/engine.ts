@@ -143,6 +143,7 @@ function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logg
       requestTimeoutMs: config.execution.request_timeout_ms,
       tickers: config.markets.map((market) => market.ticker),
       cancelOnPause: config.execution.mode === 'live',
+      risk: config.risk,
     },
     logger.connectProducer(),
   );
