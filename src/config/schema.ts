@@ -171,6 +171,28 @@ export const CONFIG_SCHEMA = {
       format: 'limit-or-off', default: '20',
     },
   },
+  control: {
+    enabled: {
+      doc: 'serve the status page, /metrics (Prometheus), /api/state and the control API (pause, resume, flatten, kill)',
+      format: 'true-or-false', default: false,
+    },
+    host: {
+      doc: 'address the control server listens on; anything but loopback needs control.token',
+      format: 'text', default: '127.0.0.1',
+    },
+    port: {
+      doc: 'port of the control server (0 = any free port; the URL is printed at start)',
+      format: 'integer-in-range', min: 0, max: 65_535, default: 0,
+    },
+    token: {
+      doc: 'bearer token the control actions require; empty = one is generated at start and written to control.token_file',
+      format: 'text', default: '', env: 'KALSHI_MM_CONTROL_TOKEN', sensitive: true,
+    },
+    token_file: {
+      doc: 'where a generated token is written (readable only by the user)',
+      format: 'file-path', default: 'logs/control-token',
+    },
+  },
   log: {
     level: {
       doc: 'lowest level written to the events file and the console',

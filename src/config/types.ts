@@ -23,6 +23,14 @@ export interface ExecutionConfig {
   request_timeout_ms: number;
 }
 
+export interface ControlConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  token: string;
+  token_file: string;
+}
+
 /** Risk limits as the config gives them: an amount, or "off". */
 export interface RiskConfig {
   position_contracts: number | string;
@@ -79,6 +87,8 @@ export interface AppConfig {
     clock?: RuntimeClock;
   };
   execution: ExecutionConfig;
+  /** the control server (src/control/); optional for configs built by hand (then off) */
+  control?: ControlConfig;
   /** src/risk/limits.ts reads these; optional for configs built by hand (then the engine's defaults) */
   risk?: Partial<RiskConfig>;
   log: {

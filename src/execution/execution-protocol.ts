@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { WriteTier } from '../config/types.js';
 import type { MarketPnl, TotalPnl } from '../portfolio/portfolio.js';
 import type { SummaryJson } from '../portfolio/summary.js';
+import type { FillRecord } from '../portfolio/fill-record.js';
 import type { ExecutionCounters } from './execution-core.js';
 import type { RiskSnapshot } from '../risk/risk-engine.js';
 
@@ -41,6 +42,9 @@ export interface ExecutionStatus {
   readonly orders: readonly { readonly ticker: string; readonly clientOrderId: string; readonly leg: 'yes' | 'no'; readonly action: 'buy' | 'sell'; readonly price: number; readonly remaining: number; readonly status: string }[];
   readonly total: TotalPnl;
   readonly markets: readonly MarketPnl[];
+  /** the latest fills (as the journal writes them) and refusals, newest last */
+  readonly recentFills: readonly FillRecord[];
+  readonly recentRejects: readonly { readonly ts: string; readonly ticker: string; readonly reason: string }[];
 }
 
 export interface ExecutionStopReport {

@@ -12,6 +12,7 @@ import { LogProducer } from '../log/producer.js';
 import type { RuntimeEvent } from '../log/runtime-event.js';
 import { parseRsaPrivateKey } from '../protocol/auth.js';
 import { buildSummary, formatSummaryTable, summaryLine } from '../portfolio/summary.js';
+import { toFillRecord, type FillRecord } from '../portfolio/fill-record.js';
 import { ExecutionCore } from './execution-core.js';
 import { KalshiVenue } from './kalshi-venue.js';
 import type { ExecutionControl, ExecutionSettings, PrivateFramesPosted } from './execution-protocol.js';
@@ -60,7 +61,15 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     pending.clear();
     producer.flush();
   };
+  const RECENT = 50;
+  const recentFills: FillRecord[] = [];
+  const recentRejects: Array<{ ts: string; ticker: string; reason: string }> = [];
+  const remember = <T>(list: T[], item: T): void => {
+    list.push(item);
+    if (list.length > RECENT) list.shift();
+  };
   const emit = (ticker: string, event: ExecutionEvent): void => {
+    if (event.kind === 'OrderRejected') remember(recentRejects, { ts: new Date(event.tsMs).toISOString(), ticker, reason: event.reason ?? '' });
     const port = portOfTicker.get(ticker);
     if (!port) return;
     const batch = pending.get(port);
@@ -82,7 +91,10 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     budget,
     minOrderLifeMs: settings.minOrderLifeMs,
     emit,
-    journal: (fill) => producer.fill(fill),
+    journal: (fill) => {
+      producer.fill(fill);
+      remember(recentFills, toFillRecord(fill));
+    },
     log: (event) => log(event),
     cancelOnPause: settings.cancelOnPause,
     risk,
@@ -123,6 +135,8 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
       orders: core.openOrders().map((order) => ({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, remaining: order.size - order.filled, status: order.status })),
       total: core.portfolio.total(),
       markets: core.portfolio.markets(),
+      recentFills: [...recentFills],
+      recentRejects: [...recentRejects],
     }),
     cancelAll: (reason) => core.cancelAll(reason),
     control: (action, ticker, who) => {
