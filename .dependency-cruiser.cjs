@@ -12,10 +12,10 @@ const LAYERS = [
   'strategy', // the dual-sided maker and the intents it emits
   'matching', // the pure matching engine
   'portfolio', // positions, PnL, the fills journal record
+  'risk', // limits and the kill switch (pure; the execution actor runs it)
   'log', // the logger actor and the records it writes
   'adapters', // the Kalshi client side: socket, handshake, subscriptions, REST
   'execution', // orders with a life cycle, the write budget, venues
-  'risk', // limits and the kill switch
   'actors', // shard actors and their supervisor
   'gateway', // routing frames to actors
   'sim', // the exchange simulator (a venue)
