@@ -76,6 +76,8 @@ export interface TickerSetup {
   readonly params: StrategyParams;
   /** present when the actor is re-created after a crash: the last state it reported */
   readonly restoredState?: MakerState;
+  /** the venue's position at start (reconciliation): the maker starts from the real inventory */
+  readonly position?: { readonly position: number; readonly costE4: number };
 }
 
 export interface ShardOrders {

@@ -96,6 +96,10 @@ export class Shard {
       if (this.hosts.has(setup.ticker)) continue;
       const host = this.createHost(setup);
       this.hosts.set(setup.ticker, host);
+      if (setup.position && !setup.restoredState) {
+        const start = setup.position;
+        this.guarded(host, undefined, () => host.position({ ticker: setup.ticker, position: start.position, costE4: start.costE4 }));
+      }
       if (setup.restoredState) this.guarded(host, undefined, () => host.recover());
     }
     this.report();

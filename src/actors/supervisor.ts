@@ -30,6 +30,8 @@ export interface SupervisorOptions {
   readonly logLevel: LogLevel;
   /** intents become orders: the id prefix of this run and where the orders rest */
   readonly orders?: { readonly sessionId: string; readonly ownOrdersInBook: boolean };
+  /** the venue's positions at start, by ticker (reconciliation) */
+  readonly positions?: ReadonlyMap<string, { readonly position: number; readonly costE4: number }>;
   /** a fresh port to the execution actor, for one launch (with `orders`) */
   readonly connectExecutionPort?: () => MessagePort;
   /** the time the actors decide in (runtime.clock) */
@@ -207,7 +209,9 @@ export class Supervisor {
     const executionPort = this.options.orders ? this.options.connectExecutionPort?.() : undefined;
     const tickers: TickerSetup[] = record.tickers.map((ticker) => {
       const restoredState = this.makerStates.get(ticker);
-      return restoredState ? { ticker, params: this.paramsOf(ticker), restoredState } : { ticker, params: this.paramsOf(ticker) };
+      const position = this.options.positions?.get(ticker);
+      if (restoredState) return { ticker, params: this.paramsOf(ticker), restoredState };
+      return position ? { ticker, params: this.paramsOf(ticker), position } : { ticker, params: this.paramsOf(ticker) };
     });
     const task: ShardTask = {
       shardId: record.shardId,

@@ -4,12 +4,24 @@
  * connects.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { checkCredentials } from '../config/credentials.js';
+import { checkCredentials, keyPermissionProblem } from '../config/credentials.js';
+import { marketParams } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import { CONFIG_SCHEMA, STRATEGY_SCHEMA } from '../config/schema.js';
 import type { AppConfig, ConfigOverrides, StrategyParams } from '../config/types.js';
 import { runStart, type StartOptions } from './start.js';
 import { configFileOption } from './config-option.js';
+
+/** What live mode will trade, said before the first order: markets, sizes, limits, the key id (never the key). */
+export function livePlan(config: AppConfig): string {
+  const markets = marketParams(config);
+  const lines = [
+    `mm start: LIVE on ${config.exchange.env}${config.exchange.rest_url ? ` (${config.exchange.rest_url})` : ''} with key id ${config.credentials.key_id}:`,
+    ...markets.map(({ ticker, params }) => `  ${ticker}: bid ${params.bid_size}, exit ${params.exit_size}, max inventory ${params.max_inventory}, min spread ${params.min_spread}`),
+    `  write tier ${config.execution.write_tier}; risk limits ${JSON.stringify(config.risk ?? {})}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 export type StartRunner = (config: AppConfig, options: StartOptions) => Promise<number>;
 
@@ -43,6 +55,7 @@ interface StartFlags {
   ticker?: string[];
   withPrivate?: boolean;
   record?: string;
+  live?: boolean;
   [attribute: string]: unknown;
 }
 
@@ -58,6 +71,7 @@ export function registerStartCommand(program: Command, run: StartRunner = runSta
     .option(`--no-${withPrivate.flag}`, 'do not subscribe to the private channels');
   for (const { options } of strategy) options.forEach((option) => command.addOption(option));
   command.option('--record <file>', 'record the exchange feed to FILE while running');
+  command.option('--live', 'required with execution.mode live: real orders, real money');
 
   command.action(async (flags: StartFlags) => {
     const overrides: ConfigOverrides = {
@@ -68,7 +82,18 @@ export function registerStartCommand(program: Command, run: StartRunner = runSta
       ) as Partial<StrategyParams>,
     };
     const config = loadConfig({ file: flags.config, overrides });
-    checkCredentials(config, flags.config);
+    if (config.execution.mode === 'live' && flags.live !== true) {
+      process.stderr.write(
+        `mm start: execution.mode is live in ${flags.config}: it sends real orders with real money, so it runs only with --live on the command line (mm start --config ${flags.config} --live)\n`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    if (flags.live === true && config.execution.mode !== 'live') process.stderr.write(`mm start: --live given, but execution.mode is ${config.execution.mode}: nothing live happens\n`);
+    const credentials = checkCredentials(config, flags.config);
+    const warning = keyPermissionProblem(config, credentials, flags.config);
+    if (warning !== undefined) process.stderr.write(`mm start: ${warning}\n`);
+    if (config.execution.mode === 'live') process.stderr.write(livePlan(config));
     const options: StartOptions = flags.record === undefined ? { configPath: flags.config } : { configPath: flags.config, record: flags.record };
     process.exitCode = await run(config, options);
   });

@@ -121,7 +121,7 @@ export const CONFIG_SCHEMA = {
   },
   execution: {
     mode: {
-      doc: "what becomes of intents: announce = logged only, nothing sent; paper = orders to the simulator's REST API (the embedded one, or exchange.rest_url); sandbox and live are reserved; empty = paper with exchange.env sim, announce with demo and prod",
+      doc: "what becomes of intents: announce = logged only, nothing sent; paper = orders to the simulator's REST API (the embedded one, or exchange.rest_url); live = real orders to the venue's REST API (Kalshi's for demo and prod, or exchange.rest_url), only with mm start --live; sandbox is reserved; empty = paper with exchange.env sim, announce with demo and prod",
       format: 'one-of', choices: ['', 'announce', 'paper', 'sandbox', 'live'], default: '',
     },
     write_tier: {
@@ -135,6 +135,10 @@ export const CONFIG_SCHEMA = {
     min_order_life_ms: {
       doc: 'quote-refresh tolerance: a resting order younger than this is not replaced by a new price or size (a target that flips back within it sends nothing); cancels are never delayed',
       format: 'integer-in-range', min: 0, max: 600_000, default: 1_000,
+    },
+    on_start: {
+      doc: 'orders this account already has resting in the configured markets at start: cancel them (listed and cancelled one by one), or adopt them as the makers\' orders',
+      format: 'one-of', choices: ['cancel', 'adopt'], default: 'cancel',
     },
     request_timeout_ms: {
       doc: 'time after which an order request without an answer is taken as of unknown outcome (then looked up by client order id)',

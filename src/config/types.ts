@@ -21,6 +21,8 @@ export interface ExecutionConfig {
   write_tokens_per_s: number;
   min_order_life_ms: number;
   request_timeout_ms: number;
+  /** at start: cancel or adopt what rests from before; optional for configs built by hand (then cancel) */
+  on_start?: 'cancel' | 'adopt';
 }
 
 export interface ControlConfig {

@@ -24,6 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig, StrategyParams } from '../config/types.js';
 import { marketParams } from '../config/load.js';
+import { defaultRestUrl } from '../config/endpoints.js';
 import { assignTickers } from '../actors/assignment.js';
 import { wallClock, type TimeSource } from '../clock/clock.js';
 import type { ActorEvent, ActorStopReport } from '../actors/messages.js';
@@ -133,7 +134,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
 }
 
 function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logger: LoggerHandle): Promise<ExecutionHandle> {
-  const restUrl = config.exchange.rest_url !== '' ? config.exchange.rest_url : endpoint.restUrl;
+  const restUrl = config.exchange.rest_url !== '' ? config.exchange.rest_url : (endpoint.restUrl ?? (config.execution.mode === 'live' ? defaultRestUrl(config.exchange.env) : undefined));
   if (restUrl === undefined) throw new Error(`execution.mode ${config.execution.mode} needs a REST URL: set exchange.rest_url`);
   return startExecution(
     {
@@ -155,6 +156,20 @@ function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logg
 
 async function assemble(parts: Parts): Promise<Runtime> {
   const { config, options, clock, logger, mainProducer, sink, silence, endpoint, execution } = parts;
+  // before any quote: what rests from before is cancelled (or adopted), the makers start from the real positions
+  const positions = new Map<string, { position: number; costE4: number }>();
+  if (execution) {
+    const policy = config.execution.on_start ?? 'cancel';
+    const reconciled = await execution.reconcile(policy);
+    for (const holding of reconciled.positions) positions.set(holding.ticker, { position: holding.position, costE4: Math.ceil(holding.costMicros / 100) });
+    const held = reconciled.positions.map((holding) => `${holding.ticker} ${holding.position / 100}`).join(', ');
+    sink({
+      level: 'info',
+      kind: 'reconciled',
+      message: `before quoting: ${reconciled.cancelled} resting orders from before cancelled, ${reconciled.adopted} adopted; positions: ${held === '' ? 'none' : held}${reconciled.balanceCents === undefined ? '' : `; balance $${(reconciled.balanceCents / 100).toFixed(2)}`}`,
+      data: { cancelled: reconciled.cancelled, adopted: reconciled.adopted, positions: reconciled.positions.length },
+    });
+  }
   const markets = marketParams(config);
   const params = new Map<string, StrategyParams>(markets.map((market) => [market.ticker, market.params]));
   const assignment = assignTickers([...params.keys()], config.runtime.workers);
@@ -199,6 +214,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
             // one id prefix per run: client order ids never repeat across restarts of the engine
             orders: { sessionId: randomBytes(4).toString('hex'), ownOrdersInBook: true },
             connectExecutionPort: () => execution.connectShard(),
+            positions,
           }
         : {}),
     },

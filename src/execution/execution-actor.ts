@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { ExecutionControl, ExecutionSettings, ExecutionStatus, ExecutionStopReport, PrivateFramesPosted } from './execution-protocol.js';
+import type { ExecutionControl, ExecutionSettings, ExecutionStatus, ExecutionStopReport, PrivateFramesPosted, ReconcileReport } from './execution-protocol.js';
 import type { ExecutionTask } from './execution-task.js';
 
 const TASK_EXTENSION = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
@@ -20,6 +20,7 @@ export interface ExecutionHandle {
   forward(frame: string): void;
   status(): Promise<ExecutionStatus>;
   cancelAll(reason: string): Promise<void>;
+  reconcile(policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
   control(action: 'pause' | 'resume' | 'flatten' | 'kill', ticker: string | undefined, who: string): Promise<{ ok: boolean; message: string }>;
   /** cancels everything, confirms none rests, and ends the thread */
   stop(reason: string): Promise<ExecutionStopReport>;
@@ -79,6 +80,7 @@ export async function startExecution(settings: ExecutionSettings, logPort: Messa
     },
     status: () => remote.status(),
     cancelAll: (reason) => remote.cancelAll(reason),
+    reconcile: (policy) => remote.reconcile(policy),
     control: (action, ticker, who) => remote.control(action, ticker, who),
     stop(reason: string): Promise<ExecutionStopReport> {
       stopping ??= (async () => {

@@ -36,7 +36,7 @@ import type { Intent } from '../strategy/intent.js';
 import { ROLE_OF_KIND, type ExecutionEvent, type OrderEventKind, type SlotRole } from './messages.js';
 import { applyOrderEvent, isTerminal, isWorking, knownFilled, newOrder, remainingSize, type OrderEvent as StateEvent, type TrackedOrder } from './order-state.js';
 import type { OrderAction, OrderIntent, TimeInForce } from './order-request.js';
-import { VenueOutcomeUnknownError, VenueRateLimitedError, VenueRefusedError, type Venue, type VenueFill, type VenueOrder, type VenueOrderEnded } from './venue.js';
+import { VenueOutcomeUnknownError, VenueRateLimitedError, VenueRefusedError, type Venue, type VenueFill, type VenueHolding, type VenueOrder, type VenueOrderEnded } from './venue.js';
 import { RateLimitBackoff, writeCost, type WriteBudget, type WriteKind } from './write-budget.js';
 import type { RiskEngine } from '../risk/risk-engine.js';
 
@@ -833,6 +833,56 @@ export class ExecutionCore {
       tokensLeft: this.#options.budget.available(now),
       openOrders: this.openOrders().length,
     };
+  }
+
+  /**
+   * Before quoting (start, and after a restart): what this account has in the configured
+   * markets. Resting orders are cancelled (`cancel`: each is listed and cancelled by id, never
+   * with cancel-all, which may also take orders placed just after it) or adopted (`adopt`: each
+   * becomes the live order of the entry slot its side buys, so the maker's first targets amend
+   * it or leave it be). The positions seed the portfolio and the risk engine; the caller hands
+   * them to the makers, so that each starts from the real inventory.
+   */
+  async reconcile(tickers: readonly string[], policy: 'cancel' | 'adopt'): Promise<{ cancelled: number; adopted: number; positions: readonly VenueHolding[]; balanceCents: number | undefined }> {
+    const resting = await this.#options.venue.listResting(tickers);
+    let cancelled = 0;
+    let adopted = 0;
+    const now = this.#options.clock.now();
+    for (const order of resting) {
+      const slot = this.#slot(order.ticker, order.leg, 'entry');
+      if (policy === 'adopt' && order.clientOrderId !== undefined && slot.live === undefined) {
+        const created = newOrder({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, size: order.remaining + order.filled, timeInForce: 'good_till_canceled', postOnly: true, reduceOnly: false }, now);
+        if (created.ok) {
+          this.#track(slot, created.value);
+          slot.live = this.#apply(slot, order.clientOrderId, { type: 'accepted', orderId: order.orderId, remaining: order.remaining, filled: order.filled });
+          slot.placedMs = now;
+          slot.makerIdFor = order.clientOrderId;
+          slot.makerId = order.clientOrderId;
+          this.#options.risk?.orderResting({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, size: order.remaining, reduceOnly: false });
+          adopted += 1;
+          continue;
+        }
+      }
+      const cost = writeCost('cancel');
+      while (!this.#options.budget.tryTake(cost, this.#options.clock.now())) await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
+      try {
+        await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
+        this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
+        cancelled += 1;
+      } catch (error) {
+        this.#options.log({ level: 'warn', kind: 'reconcile_cancel_failed', ticker: order.ticker, message: `${order.orderId}: ${(error as Error).message}` });
+      }
+    }
+    const { positions, balanceCents } = await this.#options.venue.positions(tickers);
+    for (const holding of positions) {
+      try {
+        if (this.portfolio.market(holding.ticker).position === 0) this.portfolio.seedPosition(holding.ticker, holding.position, holding.costMicros);
+        this.#options.risk?.setPosition(holding.ticker, holding.position, holding.costMicros);
+      } catch (error) {
+        this.#options.log({ level: 'error', kind: 'reconcile_position_failed', ticker: holding.ticker, message: (error as Error).message });
+      }
+    }
+    return { cancelled, adopted, positions, balanceCents };
   }
 
   /** Resolves when no request is in flight. */

@@ -59,11 +59,20 @@ export interface ExecutionStopReport {
   readonly line: string;
 }
 
+export interface ReconcileReport {
+  readonly cancelled: number;
+  readonly adopted: number;
+  readonly positions: readonly { readonly ticker: string; readonly position: number; readonly costMicros: number }[];
+  readonly balanceCents: number | undefined;
+}
+
 export interface ExecutionControl {
   addShard(port: MessagePort): void;
   status(): ExecutionStatus;
   /** empties every order slot at once (the audit trail failed, a kill) */
   cancelAll(reason: string): void;
+  /** reconciles with the venue before quoting (see ExecutionCore.reconcile) */
+  reconcile(policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
   /** manual control (ticker undefined: every market); a refusal says why */
   control(action: 'pause' | 'resume' | 'flatten' | 'kill', ticker: string | undefined, who: string): { ok: boolean; message: string };
   /** cancels everything, confirms with the venue that nothing rests, and ends the thread */

@@ -139,6 +139,11 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
       recentRejects: [...recentRejects],
     }),
     cancelAll: (reason) => core.cancelAll(reason),
+    reconcile: async (policy) => {
+      const report = await core.reconcile(settings.tickers, policy);
+      producer.flush();
+      return { cancelled: report.cancelled, adopted: report.adopted, positions: [...report.positions], balanceCents: report.balanceCents };
+    },
     control: (action, ticker, who) => {
       const where = ticker ?? 'every market';
       log({ level: 'warn', kind: 'control', ...(ticker ? { ticker } : {}), message: `${action} ${where}, asked by ${who}` });

@@ -18,6 +18,7 @@ import {
   type Venue,
   type VenueHandlers,
   type VenueOrder,
+  type VenueHolding,
   type VenueOrderAck,
 } from './venue.js';
 
@@ -122,6 +123,17 @@ export class KalshiVenue implements Venue {
     const wanted = new Set(tickers);
     const orders = await call(() => this.client.listAllOrders({ status: 'resting', limit: 1000 }));
     return orders.filter((order) => wanted.has(order.ticker)).map(venueOrderOf);
+  }
+
+  async positions(tickers: readonly string[]): Promise<{ positions: VenueHolding[]; balanceCents: number | undefined }> {
+    const wanted = new Set(tickers);
+    const rows = await call(() => this.client.listAllPositions({ limit: 1000 }));
+    const positions = rows
+      .filter((row) => wanted.has(row.ticker))
+      .map((row) => ({ ticker: row.ticker, position: countToHundredths(row.position_fp, 'position_fp'), costMicros: Math.abs(dollarsToMicros(row.market_exposure_dollars, 'market_exposure_dollars')) }))
+      .filter((holding) => holding.position !== 0);
+    const balance = await call(() => this.client.getBalance()).catch(() => undefined);
+    return { positions, balanceCents: typeof balance?.balance === 'number' ? balance.balance : undefined };
   }
 
   async close(): Promise<void> {

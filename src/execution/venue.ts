@@ -65,6 +65,14 @@ export interface VenuePosition {
   readonly position: number;
 }
 
+export interface VenueHolding {
+  readonly ticker: string;
+  /** signed hundredths, + YES / − NO */
+  readonly position: number;
+  /** what the position cost, micro-dollars */
+  readonly costMicros: number;
+}
+
 export interface VenueHandlers {
   fill(fill: VenueFill): void;
   orderEnded(ended: VenueOrderEnded): void;
@@ -99,6 +107,8 @@ export interface Venue {
   findOrder(ticker: string, clientOrderId: string): Promise<VenueOrder | undefined>;
   /** every order resting in these markets under this account */
   listResting(tickers: readonly string[]): Promise<VenueOrder[]>;
+  /** the account's positions in these markets (cost in micro-dollars), and its balance in cents when the venue tells */
+  positions(tickers: readonly string[]): Promise<{ readonly positions: readonly VenueHolding[]; readonly balanceCents: number | undefined }>;
   close(): Promise<void>;
 }
 

@@ -42,7 +42,7 @@ describe('config/load', () => {
         thin_queue: 50,
       });
       expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, clock: 'wall' });
-      expect(config.execution).to.deep.equal({ mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1000, request_timeout_ms: 5000 });
+      expect(config.execution).to.deep.equal({ mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1000, on_start: 'cancel', request_timeout_ms: 5000 });
       expect(config.log).to.deep.equal({
         level: 'info',
         intents_file: 'logs/intents.jsonl',
@@ -247,16 +247,19 @@ describe('config/load', () => {
       }
     });
 
-    it('execution.mode sandbox and live are refused until built; paper with prod needs a simulator URL', () => {
+    it('execution.mode sandbox is refused until built; live is a mode; paper with prod needs a simulator URL', () => {
       const env = { KALSHI_API_KEY_ID: 'key-123', KALSHI_PRIVATE_KEY_PATH: '/secure/kalshi.pem' };
       const dir = mkdtempSync(join(tmpdir(), 'mode-'));
       try {
-        for (const mode of ['sandbox', 'live']) {
+        for (const mode of ['sandbox']) {
           const file = join(dir, `${mode}.json`);
           writeFileSync(file, JSON.stringify({ markets: [{ ticker: 'KXFOO-26' }], execution: { mode } }));
           const error = configErrorFrom(() => loadConfig({ file, env: NO_ENV }));
           expect(problemFor(error, 'execution.mode')).to.match(new RegExp(`${mode} is reserved`));
         }
+        const live = join(dir, 'live.json');
+        writeFileSync(live, JSON.stringify({ markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'live' } }));
+        expect(loadConfig({ file: live, env: NO_ENV }).execution.mode).to.equal('live');
         const paperProd = join(dir, 'paper-prod.json');
         writeFileSync(paperProd, JSON.stringify({ exchange: { env: 'prod' }, markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'paper' } }));
         expect(problemFor(configErrorFrom(() => loadConfig({ file: paperProd, env })), 'execution.mode')).to.match(/exchange\.rest_url/);

@@ -342,3 +342,34 @@ describe('execution/execution-core: settlement', () => {
     expect(h.events.at(-1)).to.deep.equal({ kind: 'PositionChanged', ticker: T, position: 0, costE4: 0 });
   });
 });
+
+describe('execution/execution-core: reconciliation before quoting', () => {
+  const orphan = (orderId: string, clientOrderId: string, price: number) => ({ orderId, clientOrderId, ticker: T, leg: 'yes' as const, action: 'buy' as const, price, remaining: 500, filled: 0, status: 'resting' as const });
+
+  it('cancel: every order resting from before is cancelled by id; positions seed the portfolio', async () => {
+    const h = harness();
+    h.venue.orders.set('old1', orphan('old1', 'x1', 30));
+    h.venue.orders.set('old2', { ...orphan('old2', 'x2', 60), leg: 'no' });
+    h.venue.orders.set('other', { ...orphan('other', 'x3', 50), ticker: 'KXOTHER-26' });
+    h.venue.holdings = [{ ticker: T, position: -300, costMicros: 1_650_000 }];
+    const report = await h.core.reconcile([T], 'cancel');
+    expect(report).to.include({ cancelled: 2, adopted: 0 });
+    expect(h.venue.resting().map((order) => order.orderId)).to.deep.equal(['other']); // not a configured market
+    expect(h.venue.kinds().filter((kind) => kind === 'cancel')).to.have.length(2);
+    expect(h.core.portfolio.market(T)).to.include({ position: -300, costMicros: 1_650_000 });
+  });
+
+  it('adopt: a resting order becomes the slot\'s live order; an equal first target sends nothing, a different one amends it', async () => {
+    const h = harness();
+    h.venue.orders.set('old1', orphan('old1', 'x1', 43));
+    const report = await h.core.reconcile([T], 'adopt');
+    expect(report).to.include({ cancelled: 0, adopted: 1 });
+    h.core.submit([intent('quote', 'yes', 43, 500)]);
+    await h.flush();
+    expect(h.venue.kinds()).to.deep.equal(['listResting']);
+    h.core.submit([intent('reprice', 'yes', 44, 500)]);
+    await h.flush();
+    expect(h.venue.kinds()).to.deep.equal(['listResting', 'amend']);
+    expect(h.venue.resting().map((order) => [order.orderId, order.price])).to.deep.equal([['old1', 44]]);
+  });
+});

@@ -162,5 +162,11 @@ export class FakeVenue implements Venue {
     return this.#answer('listResting', tickers, () => this.resting().filter((order) => tickers.includes(order.ticker)));
   }
 
+  holdings: Array<{ ticker: string; position: number; costMicros: number }> = [];
+
+  positions(tickers: readonly string[]): Promise<{ positions: Array<{ ticker: string; position: number; costMicros: number }>; balanceCents: number | undefined }> {
+    return Promise.resolve({ positions: this.holdings.filter((holding) => tickers.includes(holding.ticker)), balanceCents: 1_000_000 });
+  }
+
   async close(): Promise<void> {}
 }

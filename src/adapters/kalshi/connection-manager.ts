@@ -28,6 +28,8 @@ export interface ExchangeSocket {
   send(text: string): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /** a WebSocket ping (the engine's own, answered by a pong) */
+  ping?(): void;
   readonly readyState: number;
 }
 
@@ -38,13 +40,20 @@ export interface ConnectionSettings {
   readonly maxDelayMs: number;
   readonly healthyAfterMs: number;
   readonly livenessTimeoutMs: number;
+  /** how often the engine pings the exchange itself, so that a frozen one is found out (default 3 s) */
+  readonly pingIntervalMs?: number;
+  /** how long a closing socket may take to answer the close before it is cut (default 2 s) */
+  readonly closeTimeoutMs?: number;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   startingDelayMs: 250,
   maxDelayMs: 5_000,
   healthyAfterMs: 30_000,
-  livenessTimeoutMs: 30_000,
+  // our pings every 3 s must be answered: a frozen exchange is found out within 10 s
+  livenessTimeoutMs: 10_000,
+  pingIntervalMs: 3_000,
+  closeTimeoutMs: 2_000,
 };
 
 export interface ConnectionHandlers {
@@ -142,6 +151,9 @@ export class ConnectionManager {
     const generation = ++this.generation;
     const openedAt = this.clock.now();
     let lastFrameAt = openedAt;
+    let lastPingAt = openedAt;
+    const pingIntervalMs = this.settings.pingIntervalMs ?? DEFAULT_CONNECTION_SETTINGS.pingIntervalMs!;
+    const closeTimeoutMs = this.settings.closeTimeoutMs ?? DEFAULT_CONNECTION_SETTINGS.closeTimeoutMs!;
     this.socket = socket;
     const reason = await new Promise<string>((resolve) => {
       let ended = false;
@@ -155,9 +167,21 @@ export class ConnectionManager {
       };
       const liveness = setInterval(
         () => {
-          if (this.clock.now() - lastFrameAt > this.settings.livenessTimeoutMs) end('no frame or ping within the liveness timeout', true);
+          const now = this.clock.now();
+          if (now - lastFrameAt > this.settings.livenessTimeoutMs) {
+            end('no frame, ping or pong within the liveness timeout', true);
+            return;
+          }
+          if (socket.ping && now - lastPingAt >= pingIntervalMs) {
+            lastPingAt = now;
+            try {
+              socket.ping();
+            } catch {
+              // a socket that cannot ping is ending; its close says why
+            }
+          }
         },
-        Math.max(50, Math.floor(this.settings.livenessTimeoutMs / 6)),
+        Math.max(50, Math.floor(Math.min(this.settings.livenessTimeoutMs / 6, pingIntervalMs / 2))),
       );
       this.endSession = (why) => {
         if (why === 'stopped') {
@@ -165,6 +189,11 @@ export class ConnectionManager {
           clearInterval(liveness);
           this.endSession = undefined;
           socket.close(1000, 'stopped');
+          // a server that does not answer the close is cut: the stop never waits on it
+          const cut = setTimeout(() => {
+            if (socket.readyState !== 3) socket.terminate();
+          }, closeTimeoutMs);
+          cut.unref?.();
           resolve(why);
         } else {
           end(why, true);

@@ -24,6 +24,24 @@ class FakeSocket extends EventEmitter {
   }
 }
 
+/** A socket that answers the engine's pings with pongs while `answering`. */
+class PingingSocket extends FakeSocket {
+  answering = false;
+  pings = 0;
+  ping(): void {
+    this.pings++;
+    if (this.answering) setTimeout(() => this.emit('pong'), 10);
+  }
+}
+
+/** A socket whose server never answers the close handshake. */
+class SilentCloseSocket extends FakeSocket {
+  closeCalls = 0;
+  override close(): void {
+    this.closeCalls++;
+  }
+}
+
 function recordingHandlers(): ConnectionHandlers & { log: string[] } {
   const log: string[] = [];
   return {
@@ -281,6 +299,49 @@ describe('ConnectionManager', () => {
     manager.stop();
     await clock.tickAsync(SETTINGS.maxDelayMs);
     await running;
+  });
+
+  it('with the default settings: pings of its own every 3 s, and a frozen exchange (no pong, no frame) is dropped within 10 s', async () => {
+    const socket = new PingingSocket();
+    const handlers = recordingHandlers();
+    let attempts = 0;
+    const manager = new ConnectionManager(
+      () => (++attempts === 1 ? Promise.resolve(socket as unknown as ExchangeSocket) : Promise.reject(new Error('refused'))),
+      handlers,
+      { now: () => Date.now() },
+    );
+    const running = manager.run();
+    await clock.tickAsync(0);
+    // an exchange that answers every ping stays up
+    socket.answering = true;
+    await clock.tickAsync(30_000);
+    expect(socket.terminated).to.equal(false);
+    expect(socket.pings).to.be.within(9, 11);
+    // it freezes: nothing comes back
+    socket.answering = false;
+    const frozenAt = Date.now();
+    await clock.tickAsync(11_000);
+    expect(socket.terminated).to.equal(true);
+    const closed = handlers.log.find((line) => line.startsWith('closed 1'));
+    expect(closed).to.contain('liveness');
+    expect(Date.now() - frozenAt).to.be.at.most(11_000);
+    manager.stop();
+    await clock.tickAsync(10_000);
+    await running;
+  });
+
+  it('a stop closes the socket, and cuts it after 2 s when the server never answers the close', async () => {
+    const socket = new SilentCloseSocket();
+    const manager = new ConnectionManager(() => Promise.resolve(socket as unknown as ExchangeSocket), recordingHandlers(), { now: () => Date.now() });
+    const running = manager.run();
+    await clock.tickAsync(0);
+    manager.stop();
+    await running;
+    expect(socket.closeCalls).to.equal(1);
+    await clock.tickAsync(1_900);
+    expect(socket.terminated).to.equal(false);
+    await clock.tickAsync(200);
+    expect(socket.terminated).to.equal(true);
   });
 
   it('sends commands only while a session is open', async () => {
