@@ -70,6 +70,8 @@ export interface SimulatorOptions {
   defaultFees?: FeeOption;
   /** from a market's `determined` to its `settled` and payout, simulator ms; default 0 (at once) */
   settlementDelayMs?: number;
+  /** default true; false: no simulated participants, books start empty and only accounts trade */
+  crowd?: boolean;
 }
 
 export interface SimulatorStats {
@@ -153,6 +155,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     fillRetentionMs: nonNegative(options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
     limiter: rateLimit === 'off' ? undefined : new WriteLimiter(rateLimit),
     settlementDelayMs: nonNegative(options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
+    crowd: options.crowd ?? true,
   });
   const faults = new FaultController(clock);
   const totals = { framesSent: 0, bytesSent: 0 };

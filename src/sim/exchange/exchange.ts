@@ -47,6 +47,8 @@ export interface ExchangeOptions {
   readonly settlementDelayMs?: number;
   /** how long after the start markets are scheduled to close (their close_time) */
   readonly marketLifetimeMs?: number;
+  /** default true; false: no simulated participants (books start empty, only accounts trade) */
+  readonly crowd?: boolean;
 }
 
 const UNKNOWN_MARKET = 'KXSIMNONE-26JAN01-T0';
@@ -88,7 +90,7 @@ export class Exchange implements SubscriberExchange {
       const details = { feeSchedule: this.seriesFees.get(series)!, openTimeMs: startMs, closeTimeMs: startMs + marketLifetimeMs };
       const market = new Market(ticker, random.uuid(), initialFair(random), !options.permanent.has(ticker), random, clock, publish, details);
       const crowd = new Participants(market, activities[index]!, this.participants);
-      crowd.seed();
+      if (options.crowd !== false) crowd.seed();
       this.markets.set(ticker, market);
       this.crowds.set(ticker, crowd);
     });
@@ -231,7 +233,7 @@ export class Exchange implements SubscriberExchange {
       const { market } = crowd;
       crowd.advance(seconds);
       crowd.eventCredit += ratePerMarket * crowd.profile.rateFactor * seconds * (0.5 + random.next());
-      while (crowd.eventCredit >= 1 && this.totalCredit >= 1) {
+      while (this.options.crowd !== false && crowd.eventCredit >= 1 && this.totalCredit >= 1) {
         const events = crowd.act((trade) => this.paper.settleMakers(market, trade));
         crowd.eventCredit -= events;
         this.totalCredit -= events;

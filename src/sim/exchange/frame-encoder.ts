@@ -194,10 +194,12 @@ function fillBody(event: OrderFilled, legacy: boolean): string {
     market_ticker: event.ticker,
   };
   const seconds = Math.floor(event.tsMs / 1000);
+  // one exchange shard here (exchange_index 0, added to fills 20 Aug 2026)
   const msg = legacy
     ? { ...head, ...direction, yes_price: event.yesPrice, count: event.count / 100, post_position: event.postPosition / 100, purchased_side: direction.side, ts: seconds }
     : {
         ...head,
+        exchange_index: 0,
         ...direction,
         yes_price_dollars: ticksToDollars(event.yesPrice),
         count_fp: hundredthsToCount(event.count),
@@ -247,6 +249,7 @@ function userOrderBody(order: OrderSnapshot): string {
     order_id: order.orderId,
     user_id: order.keyId,
     ticker: order.ticker,
+    exchange_index: 0,
     status: order.status,
     side: boughtYes ? 'yes' : 'no',
     is_yes: boughtYes,
@@ -267,5 +270,6 @@ function userOrderBody(order: OrderSnapshot): string {
     created_ts_ms: order.createdMs,
     last_updated_ts_ms: order.lastUpdateMs,
     ...(order.lastUpdateReason !== undefined ? { last_update_reason: order.lastUpdateReason } : {}),
+    subaccount_number: 0,
   });
 }
