@@ -194,11 +194,11 @@ function fillBody(event: OrderFilled, legacy: boolean): string {
     market_ticker: event.ticker,
   };
   const seconds = Math.floor(event.tsMs / 1000);
-  // one exchange shard here (exchange_index 0, added to fills 20 Aug 2026)
   const msg = legacy
     ? { ...head, ...direction, yes_price: event.yesPrice, count: event.count / 100, post_position: event.postPosition / 100, purchased_side: direction.side, ts: seconds }
     : {
         ...head,
+        // one exchange shard here (exchange_index, on fills since 20 Aug 2026)
         exchange_index: 0,
         ...direction,
         yes_price_dollars: ticksToDollars(event.yesPrice),
