@@ -8,9 +8,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Shard } from '../src/actors/shard.js';
-import { systemClock } from '../src/actors/clock.js';
+import { wallClock } from '../src/clock/clock.js';
 import { loadConfig } from '../src/config/load.js';
-import { WallTimeline } from '../src/replay/timeline.js';
+import { WallClock } from '../src/clock/clock.js';
 import { tellParent } from './child-process.js';
 import { loadWorkload } from './workloads.js';
 
@@ -25,7 +25,7 @@ const BATCH = 300;
 collect();
 collect();
 const before = process.memoryUsage().heapUsed;
-const shard = new Shard({ shardId: 0, threadId: 0, logLevel: 'info', forwardIntents: false }, { intent: () => undefined, event: () => undefined, post: () => undefined }, new WallTimeline(systemClock));
+const shard = new Shard({ shardId: 0, threadId: 0, logLevel: 'info' }, { intent: () => undefined, event: () => undefined, post: () => undefined }, new WallClock(wallClock));
 shard.addTickers(workload.tickers.map((ticker) => ({ ticker, params })));
 for (let start = 0; start < workload.sample.length; start += BATCH) shard.handle({ kind: 'DeliverFrames', frames: workload.sample.slice(start, start + BATCH) });
 collect();

@@ -19,8 +19,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { combineBuckets } from '../src/actors/latency-histogram.js';
 import type { ActorStatus } from '../src/actors/messages.js';
 import { loadConfig } from '../src/config/load.js';
-import { scanFrame } from '../src/gateway/frame-scan.js';
-import { startRuntime, type Runtime } from '../src/gateway/runtime.js';
+import { scanFrame } from '../src/protocol/frame-scan.js';
+import { startRuntime, type Runtime } from '../src/engine/engine.js';
 import { tellParent } from './child-process.js';
 import { cpuBetween, threadCpu, type ThreadCpu } from './thread-cpu.js';
 
@@ -80,7 +80,8 @@ function writeConfig(options: EngineRunOptions): string {
       // min_spread 1: simulated books are often one tick wide, and every ticker should decide;
       // TTLs of an hour: every intent in a run is caused by a frame (latency attribution)
       strategy: { min_spread: 1, quote_ttl_s: 3600, exit_ttl_s: 3600 },
-      runtime: { workers: options.workers, with_private: false, paper_orders: false, status_interval_s: 3600 },
+      runtime: { workers: options.workers, with_private: false, status_interval_s: 3600 },
+      execution: { mode: 'announce' },
       log: { level: options.logLevel, console: 'off', intents_file: join(options.logDirectory, 'intents.jsonl'), events_file: join(options.logDirectory, 'events.jsonl') },
     }),
   );

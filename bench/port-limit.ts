@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { DEFAULT_OUTBOX_OPTIONS } from '../src/gateway/actor-outbox.js';
+import { DEFAULT_OUTBOX_OPTIONS } from '../src/actors/actor-outbox.js';
 import { quantile } from './statistics.js';
 
 const ECHO = `

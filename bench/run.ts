@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_OUTBOX_OPTIONS } from '../src/gateway/actor-outbox.js';
+import { DEFAULT_OUTBOX_OPTIONS } from '../src/actors/actor-outbox.js';
 import { quantileMs, totalOf } from '../src/actors/latency-histogram.js';
 import { busyPercent, threadProfiles } from './cpu-profile-summary.js';
 import { LATENCY_SECONDS, runEngine, runFrames, searchSustainedRate, type EngineTrial, type RunSettings } from './engine-runs.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { openSocket } from '../src/gateway/handshake.js';
+import { openSocket } from '../src/adapters/kalshi/handshake.js';
 import { authHeaders, parseRsaPrivateKey } from '../src/protocol/auth.js';
 import { tellParent } from './child-process.js';
 

@@ -1,6 +1,6 @@
 /**
  * Decision latency: how long after the gateway received a frame the actor emitted the
- * intents it caused. Times are `sharedNowMs()` (src/actors/clock.ts: epoch ms with sub-ms precision), which
+ * intents it caused. Times are `sharedNowMs()` (src/clock/clock.ts: epoch ms with sub-ms precision), which
  * threads of one process can compare. Counts sit in fixed 10 µs buckets up to 20 ms and one
  * bucket beyond, so histograms from several actors, or taken at two moments, add and
  * subtract exactly; a quantile is reported as the upper edge of its bucket (at most 10 µs

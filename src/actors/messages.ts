@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from '../strategy/intent.js';
 import type { BookSnapshot } from '../protocol/decode.js';
 import type { MakerState } from '../strategy/dual-maker.js';
 import type { LatencyBuckets } from './latency-histogram.js';
@@ -65,13 +65,7 @@ export interface MakerStatesReported {
   readonly states: readonly TickerMakerState[];
 }
 
-/** Intents to be placed as paper orders (only when the task asks for them). */
-export interface IntentsEmitted {
-  readonly kind: 'IntentsEmitted';
-  readonly intents: readonly Intent[];
-}
-
-export type ActorEvent = FramesProcessed | SnapshotRequested | MakerStatesReported | IntentsEmitted;
+export type ActorEvent = FramesProcessed | SnapshotRequested | MakerStatesReported;
 
 export type DataPortMessage = ActorCommand | ActorEvent;
 
@@ -84,6 +78,11 @@ export interface TickerSetup {
   readonly restoredState?: MakerState;
 }
 
+export interface ShardOrders {
+  readonly idPrefix: string;
+  readonly ownOrdersInBook: boolean;
+}
+
 export interface ShardTask {
   readonly shardId: number;
   readonly tickers: readonly TickerSetup[];
@@ -92,9 +91,15 @@ export interface ShardTask {
   /** producer end of a logger channel: intents and events go straight to the logger */
   readonly logPort: MessagePort;
   readonly logLevel: LogLevel;
-  /** post IntentsEmitted to the gateway as well (paper orders) */
-  readonly forwardIntents: boolean;
-  /** the time the actor decides in: the wall clock, or the time its frames carry (src/replay/timeline.ts) */
+  /**
+   * Intents become orders (every execution mode but announce): each gets a client order id
+   * starting with `idPrefix` and goes to the execution actor on `executionPort`, which sends
+   * back what became of them. `ownOrdersInBook`: the orders rest in the book the feed shows
+   * (paper and live), so the maker decides on the book without them.
+   */
+  readonly orders?: ShardOrders;
+  readonly executionPort?: MessagePort;
+  /** the time the actor decides in: the wall clock, or the time its frames carry (src/clock/clock.ts) */
   readonly clock: RuntimeClock;
 }
 

@@ -8,29 +8,45 @@ import * as Comlink from 'comlink';
 import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { IsoTimeCache } from '../log/iso-time.js';
 import { LogProducer } from '../log/producer.js';
-import { ExchangeClock } from '../replay/exchange-clock.js';
-import { WallTimeline } from '../replay/timeline.js';
-import { systemClock } from './clock.js';
+import { ExchangeClock } from '../clock/exchange-clock.js';
+import { WallClock, wallClock } from '../clock/clock.js';
+import type { ExecutionPortMessage } from '../execution/messages.js';
 import type { ActorCommand, ActorControl, ActorStopReport, ShardTask } from './messages.js';
 import { Shard } from './shard.js';
+
+const MARK_INTERVAL_MS = 1_000;
 
 export default async function runShardActor(task: ShardTask): Promise<ActorStopReport> {
   const producer = new LogProducer(task.logPort);
   // events come in bursts within one millisecond: build its ISO text once
   const eventTimes = new IsoTimeCache();
   const shard = new Shard(
-    { shardId: task.shardId, threadId, logLevel: task.logLevel, forwardIntents: task.forwardIntents },
+    { shardId: task.shardId, threadId, logLevel: task.logLevel, ...(task.orders ? { orders: task.orders } : {}) },
     {
       intent: (intent) => producer.intent(intent),
-      event: (event) => producer.event({ ts: eventTimes.of(systemClock.now()), ...event }),
+      event: (event) => producer.event({ ts: eventTimes.of(wallClock.now()), ...event }),
       post: (event) => task.dataPort.postMessage(event),
+      submit: (intents) => task.executionPort?.postMessage({ kind: 'IntentsSubmitted', intents } satisfies ExecutionPortMessage),
     },
-    task.clock === 'exchange' ? new ExchangeClock() : new WallTimeline(systemClock),
+    task.clock === 'exchange' ? new ExchangeClock() : new WallClock(wallClock),
   );
   shard.addTickers(task.tickers);
   task.dataPort.on('message', (command: ActorCommand) => {
     shard.handle(command);
     // a batch's intents leave when the batch is done, not a turn later (latency)
+    producer.flush();
+  });
+  // positions are marked on the books' tops: once a second, only the tops that moved
+  const marking = task.executionPort
+    ? setInterval(() => {
+        const marks = shard.marks();
+        if (marks.length > 0) task.executionPort!.postMessage({ kind: 'MarksPosted', marks } satisfies ExecutionPortMessage);
+      }, MARK_INTERVAL_MS)
+    : undefined;
+  marking?.unref();
+  task.executionPort?.on('message', (message: ExecutionPortMessage) => {
+    if (message.kind !== 'OrderEventsPosted') return;
+    shard.execution(message);
     producer.flush();
   });
 
@@ -59,7 +75,11 @@ export default async function runShardActor(task: ShardTask): Promise<ActorStopR
   const report = await finished;
   // let the reply to stop() leave before the ports close
   await new Promise<void>((resolve) => setImmediate(resolve));
+  clearInterval(marking);
+  const marks = shard.marks();
+  if (marks.length > 0) task.executionPort?.postMessage({ kind: 'MarksPosted', marks } satisfies ExecutionPortMessage);
   producer.close();
+  task.executionPort?.close();
   task.dataPort.close();
   task.controlPort.close();
   return report;

@@ -16,18 +16,19 @@
  * cancels between a stale notice and the next fresh snapshot.
  */
 import type { LogLevel, StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from '../strategy/intent.js';
 import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot } from '../protocol/decode.js';
 import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
-import { scanFrame } from '../gateway/frame-scan.js';
-import { truncateFrame, type RuntimeEvent } from '../gateway/runtime-event.js';
-import { frameTimeMs } from '../replay/frame-time.js';
+import { messageJson, scanFrame } from '../protocol/frame-scan.js';
+import { truncateFrame, type RuntimeEvent } from '../log/runtime-event.js';
+import { frameTimeMs } from '../protocol/frame-time.js';
 import { fillPriceOnLeg } from '../strategy/entry-price.js';
-import type { Timeline, TimelineTimer } from '../replay/timeline.js';
-import { sharedNowMs } from './clock.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { sharedNowMs } from '../clock/clock.js';
 import { LatencyHistogram } from './latency-histogram.js';
-import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
+import type { ExecutionEvent, OrderEventsPosted } from '../execution/messages.js';
+import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, ShardOrders, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
 /** `dataJson`: the JSON text of `data` when it is the frame's message, cut from the frame (see LogEvent) */
@@ -40,13 +41,16 @@ export interface ShardOutputs {
   event(event: ShardEvent): void;
   /** to the gateway, on the data port */
   post(event: ActorEvent): void;
+  /** to the execution actor (with ShardOptions.orders): a step's intents, in order */
+  submit?(intents: readonly Intent[]): void;
 }
 
 export interface ShardOptions {
   readonly shardId: number;
   readonly threadId: number;
   readonly logLevel: LogLevel;
-  readonly forwardIntents: boolean;
+  /** intents become orders (see ShardTask.orders) */
+  readonly orders?: ShardOrders;
 }
 
 const LADDER_DEPTH = 5;
@@ -56,49 +60,17 @@ interface ParsedFrame {
   readonly msg?: Record<string, unknown>;
 }
 
-const MESSAGE_KEY = '"msg":';
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-
-/**
- * The text of a parsed frame's object `msg` when it is the frame's last key, written
- * compactly (as the exchange sends it): the same object as `JSON.parse(text).msg`, with no
- * second serialization. Undefined when the frame has another shape.
- */
-export function messageJson(text: string): string | undefined {
-  const keyAt = text.indexOf(MESSAGE_KEY);
-  const end = text.length - 1;
-  // a top-level key: the frame's own brace is the only one before it, and it follows `{` or `,`
-  if (keyAt < 1 || text.lastIndexOf('{', keyAt) !== 0 || text.charCodeAt(end) !== CLOSE_BRACE) return undefined;
-  const before = text.charCodeAt(keyAt - 1);
-  if (before !== OPEN_BRACE && before !== COMMA) return undefined;
-  const start = keyAt + MESSAGE_KEY.length;
-  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
-  // the object must close right before the frame does: nothing follows it
-  let depth = 0;
-  let inString = false;
-  for (let index = start; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === BACKSLASH) index++;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) inString = true;
-    else if (code === OPEN_BRACE) depth++;
-    else if (code === CLOSE_BRACE && --depth === 0) return index === end - 1 ? text.slice(start, end) : undefined;
-  }
-  return undefined;
-}
-
 export class Shard {
   private readonly hosts = new Map<string, TickerHost>();
-  private readonly timers = new Map<string, { handle: TimelineTimer; at: number }>();
+  private readonly timers = new Map<string, { handle: TimerHandle; at: number }>();
   private readonly dirtyStates = new Set<string>();
   /** ticker -> why it needs a fresh snapshot */
   private readonly snapshotRequests = new Map<string, string>();
   private forwarded: Intent[] = [];
+  /** client order ids given out by this shard */
+  private ordersNamed = 0;
+  /** the top each ticker was last marked at */
+  private readonly markedTops = new Map<string, string>();
   private framesProcessed = 0;
   private intentsEmitted = 0;
   private handlerFailures = 0;
@@ -112,7 +84,7 @@ export class Shard {
     private readonly options: ShardOptions,
     private readonly outputs: ShardOutputs,
     /** the time decisions are made in: the wall clock, or the time the frames carry (replays) */
-    private readonly clock: Timeline,
+    private readonly clock: Clock,
     /** real time for decision latency, whatever the decision clock (sharedNowMs) */
     private readonly now: () => number = sharedNowMs,
   ) {}
@@ -130,11 +102,13 @@ export class Shard {
 
   /** A host from its restored state, or a fresh one (logged) when that state is unusable. */
   private createHost(setup: TickerSetup): TickerHost {
-    // intents forwarded as orders rest on the exchange: the maker must not see them as others' bids
-    const ownOrdersInBook = this.options.forwardIntents;
-    if (!setup.restoredState) return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook });
+    // orders resting on the exchange are in its book: the maker must not see them as others' bids
+    const orders = this.options.orders;
+    const ownOrdersInBook = orders?.ownOrdersInBook ?? false;
+    const orderIds = orders === undefined ? {} : { orderIds: () => `${orders.idPrefix}${(++this.ordersNamed).toString(36)}` };
+    if (!setup.restoredState) return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook, ...orderIds });
     try {
-      return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook, restoredState: setup.restoredState });
+      return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook, restoredState: setup.restoredState, ...orderIds });
     } catch (error) {
       this.outputs.event({
         level: 'error',
@@ -142,7 +116,7 @@ export class Shard {
         ticker: setup.ticker,
         message: `reported maker state unusable (${(error as Error).message}); starting fresh`,
       });
-      return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook });
+      return new TickerHost(setup.ticker, setup.params, this.clock, { ownOrdersInBook, ...orderIds });
     }
   }
 
@@ -163,6 +137,43 @@ export class Shard {
       });
     }
     this.report();
+  }
+
+  /** The best bids of each ticker whose top changed since the last call (positions are marked on them). */
+  marks(): Array<{ ticker: string; yesBid?: number; noBid?: number }> {
+    const out: Array<{ ticker: string; yesBid?: number; noBid?: number }> = [];
+    for (const host of this.hosts.values()) {
+      const yes = host.book.hasSnapshot && !host.book.stale ? host.book.bestBid('yes')?.price : undefined;
+      const no = host.book.hasSnapshot && !host.book.stale ? host.book.bestBid('no')?.price : undefined;
+      const key = `${yes ?? '-'}|${no ?? '-'}`;
+      if (this.markedTops.get(host.ticker) === key) continue;
+      this.markedTops.set(host.ticker, key);
+      out.push({ ticker: host.ticker, ...(yes !== undefined ? { yesBid: yes } : {}), ...(no !== undefined ? { noBid: no } : {}) });
+    }
+    return out;
+  }
+
+  /** What the execution actor says became of this shard's orders, and the positions fills made. */
+  execution(message: OrderEventsPosted): void {
+    if (this.stopped) return;
+    this.clock.atFrame(undefined, () => {
+      for (const event of message.events) {
+        const host = this.hosts.get(event.ticker);
+        if (host) this.guarded(host, undefined, () => this.executionStep(host, event));
+      }
+    });
+    this.report();
+  }
+
+  private executionStep(host: TickerHost, event: ExecutionEvent): Intent[] {
+    if (event.kind === 'PositionChanged') {
+      this.dirtyStates.add(host.ticker); // inventory is part of the state a restart restores
+      return host.position({ ticker: event.ticker, position: event.position, costE4: event.costE4 });
+    }
+    if (event.kind === 'OrderRejected' || event.kind === 'OrderCanceled' || event.kind === 'OrderExpired') {
+      this.outputs.event({ level: event.kind === 'OrderRejected' ? 'info' : 'debug', kind: 'order_ended', ticker: host.ticker, message: `${event.kind} ${event.role} ${event.leg} @ ${event.price}: ${event.reason ?? ''}`, data: { clientOrderId: event.clientOrderId, orderId: event.orderId ?? null } });
+    }
+    return host.orderEvent(event);
   }
 
   setParams(ticker: string, params: StrategyParams): boolean {
@@ -368,7 +379,7 @@ export class Shard {
       this.intentsEmitted += intents.length;
       host.intentsEmitted += intents.length;
       this.dirtyStates.add(host.ticker);
-      if (this.options.forwardIntents) this.forwarded.push(...intents);
+      if (this.options.orders) this.forwarded.push(...intents);
     }
     this.schedule(host);
   }
@@ -388,7 +399,7 @@ export class Shard {
       this.outputs.post({ kind: 'MakerStatesReported', states });
     }
     if (this.forwarded.length > 0) {
-      this.outputs.post({ kind: 'IntentsEmitted', intents: this.forwarded });
+      this.outputs.submit?.(this.forwarded);
       this.forwarded = [];
     }
   }

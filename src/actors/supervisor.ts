@@ -17,10 +17,10 @@ import * as Comlink from 'comlink';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
-import { ActorOutbox, type OutboxOptions } from '../gateway/actor-outbox.js';
-import type { EventSink } from '../gateway/runtime-event.js';
+import { ActorOutbox, type OutboxOptions } from './actor-outbox.js';
+import type { EventSink } from '../log/runtime-event.js';
 import type { MakerState } from '../strategy/dual-maker.js';
-import type { Clock } from './clock.js';
+import type { TimeSource } from '../clock/clock.js';
 import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerBook, TickerSetup } from './messages.js';
 
 export type ActorPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'faulted';
@@ -28,7 +28,10 @@ export type ActorPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'faul
 export interface SupervisorOptions {
   readonly workers: number;
   readonly logLevel: LogLevel;
-  readonly forwardIntents: boolean;
+  /** intents become orders: the id prefix of this run and where the orders rest */
+  readonly orders?: { readonly sessionId: string; readonly ownOrdersInBook: boolean };
+  /** a fresh port to the execution actor, for one launch (with `orders`) */
+  readonly connectExecutionPort?: () => MessagePort;
   /** the time the actors decide in (runtime.clock) */
   readonly actorClock: RuntimeClock;
   readonly outbox: OutboxOptions;
@@ -94,7 +97,7 @@ export class Supervisor {
     private readonly connectLogPort: () => MessagePort,
     private readonly handlers: SupervisorHandlers,
     private readonly sink: EventSink,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     private readonly options: SupervisorOptions,
   ) {
     this.pool = new Piscina<ShardTask, ActorStopReport>({
@@ -201,6 +204,7 @@ export class Supervisor {
     const data = new MessageChannel();
     const control = new MessageChannel();
     const logPort = this.connectLogPort();
+    const executionPort = this.options.orders ? this.options.connectExecutionPort?.() : undefined;
     const tickers: TickerSetup[] = record.tickers.map((ticker) => {
       const restoredState = this.makerStates.get(ticker);
       return restoredState ? { ticker, params: this.paramsOf(ticker), restoredState } : { ticker, params: this.paramsOf(ticker) };
@@ -212,8 +216,10 @@ export class Supervisor {
       controlPort: control.port2,
       logPort,
       logLevel: this.options.logLevel,
-      forwardIntents: this.options.forwardIntents,
       clock: this.options.actorClock,
+      // a launch of its own in every id: a restarted actor never reuses an id
+      ...(this.options.orders ? { orders: { idPrefix: `${this.options.orders.sessionId}-${record.shardId}.${launch}-`, ownOrdersInBook: this.options.orders.ownOrdersInBook } } : {}),
+      ...(executionPort ? { executionPort } : {}),
     };
     record.dataPort = data.port1;
     record.controlPort = control.port1;
@@ -222,7 +228,7 @@ export class Supervisor {
     data.port1.on('message', (event: ActorEvent) => {
       if (record.launch === launch) this.actorEvent(record, event);
     });
-    const done = this.pool.run(task, { transferList: [data.port2, control.port2, logPort] });
+    const done = this.pool.run(task, { transferList: [data.port2, control.port2, logPort, ...(executionPort ? [executionPort] : [])] });
     record.done = done.then(
       () => this.exited(record, launch, undefined),
       (error: unknown) => this.exited(record, launch, error instanceof Error ? error : new Error(String(error))),

@@ -10,12 +10,14 @@
  */
 import { OrderBook } from '../book/order-book.js';
 import type { StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from '../strategy/intent.js';
 import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import { DualMaker, type BookView, type MakerState } from '../strategy/dual-maker.js';
 import { excludingOwn, OwnOrderLedger } from '../strategy/own-orders.js';
 import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
-import type { Clock } from './clock.js';
+import { otherLeg } from '../strategy/legs.js';
+import type { OrderEvent } from '../strategy/order-events.js';
+import type { TimeSource } from '../clock/clock.js';
 import type { TickerPhase } from './messages.js';
 
 export interface StepResult {
@@ -29,6 +31,8 @@ export interface TickerHostOptions {
   readonly ownOrdersInBook?: boolean;
   /** a restarted actor's last reported maker state */
   readonly restoredState?: MakerState;
+  /** intents become orders: client order ids come from here */
+  readonly orderIds?: () => string;
 }
 
 export class TickerHost {
@@ -43,12 +47,13 @@ export class TickerHost {
   constructor(
     readonly ticker: string,
     params: StrategyParams,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     options: TickerHostOptions = {},
   ) {
     this.book = new OrderBook(ticker);
     const restored = options.restoredState;
     this.maker = restored ? DualMaker.fromState(ticker, params, restored) : new DualMaker(ticker, params);
+    if (options.orderIds) this.maker.assignOrderIds(options.orderIds);
     this.ownOrders = options.ownOrdersInBook ? new OwnOrderLedger() : undefined;
     this.phaseNow = 'starting';
   }
@@ -101,6 +106,26 @@ export class TickerHost {
     if (this.phaseNow === 'stopped') return [];
     this.ownOrders?.applyFill(fill);
     return this.maker.onFill(fill, this.view(), this.clock.now());
+  }
+
+  /**
+   * What became of one of the maker's orders. A fill of a resting order also comes off the
+   * own-order ledger and tells the maker its price (as a fill frame would).
+   */
+  orderEvent(event: OrderEvent): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    const fill = event.kind === 'OrderFilled' ? event.fill : undefined;
+    let intents: Intent[] = [];
+    if (fill !== undefined) {
+      const buys = event.role === 'entry';
+      // the leg whose exposure grew: buying leg L adds L, selling L adds the other leg
+      const grown = buys ? event.leg : otherLeg(event.leg);
+      const yesPrice = event.leg === 'yes' ? fill.price : 100 - fill.price;
+      const fillEvent: FillEvent = { ticker: this.ticker, tradeId: '', orderId: event.orderId ?? '', side: grown, yesPrice, count: fill.count, isTaker: fill.isTaker };
+      this.ownOrders?.applyFill(fillEvent);
+      intents = this.maker.onFill(fillEvent, this.view(), this.clock.now());
+    }
+    return [...intents, ...this.maker.onOrderEvent(event, this.view())];
   }
 
   lifecycle(event: LifecycleEvent): Intent[] {

@@ -7,8 +7,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config/load.js';
-import { registerRecordCommand, registerReplayCommand } from '../replay/cli.js';
-import { registerSimCommand } from '../sim/cli.js';
+import { registerRecordCommand, registerReplayCommand } from './replay-command.js';
+import { registerSimCommand } from './sim-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerStartCommand } from './start-command.js';
 

@@ -8,7 +8,7 @@ import { checkCredentials } from '../config/credentials.js';
 import { loadConfig } from '../config/load.js';
 import { CONFIG_SCHEMA, STRATEGY_SCHEMA } from '../config/schema.js';
 import type { AppConfig, ConfigOverrides, StrategyParams } from '../config/types.js';
-import { runStart, type StartOptions } from '../gateway/start.js';
+import { runStart, type StartOptions } from './start.js';
 import { configFileOption } from './config-option.js';
 
 export type StartRunner = (config: AppConfig, options: StartOptions) => Promise<number>;

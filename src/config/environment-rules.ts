@@ -1,7 +1,7 @@
 /**
  * Rules that tie keys to `exchange.env`: credentials are required for demo and prod (sim
- * mints an ephemeral key when both are empty), and paper orders exist only in sim: the
- * product never sends real orders.
+ * mints an ephemeral key when both are empty), and the execution modes available with it:
+ * paper orders go only to a simulator (the embedded one, or exchange.rest_url).
  */
 import type { ConfigProblem } from './config-error.js';
 import { CONFIG_SCHEMA } from './schema.js';
@@ -13,10 +13,14 @@ const KEY_PATH_VARIABLE = CONFIG_SCHEMA.credentials.private_key_path.env;
 export function environmentProblems(config: AppConfig): ConfigProblem[] {
   const env = config.exchange.env;
   const problems: ConfigProblem[] = [];
-  if (config.runtime.paper_orders === true && (env === 'demo' || env === 'prod')) {
+  const mode = config.execution.mode;
+  if (mode === 'sandbox' || mode === 'live') {
+    problems.push({ key: 'execution.mode', message: `${mode} is reserved and not available yet; use announce or paper` });
+  }
+  if (mode === 'paper' && env !== 'sim' && config.exchange.rest_url === '') {
     problems.push({
-      key: 'runtime.paper_orders',
-      message: `must be false with exchange.env ${env}: paper orders go only to the embedded simulator`,
+      key: 'execution.mode',
+      message: `paper sends orders to a simulator: with exchange.env ${env} set exchange.rest_url to a simulator's REST base, or use announce`,
     });
   }
   const keyId = config.credentials.key_id;

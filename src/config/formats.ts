@@ -64,7 +64,7 @@ const CHECKS: Record<FormatName, (value: unknown, node: SchemaNode) => string | 
   'one-of': (value, node) =>
     typeof value === 'string' && (node.choices ?? []).includes(value)
       ? undefined
-      : `must be one of ${(node.choices ?? []).join(', ')}`,
+      : `must be one of ${(node.choices ?? []).map((choice) => (choice === '' ? '""' : choice)).join(', ')}`,
   text: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   'file-path': (value) => (typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty file path'),
   'ws-url': (value) =>
@@ -89,7 +89,7 @@ export function describeFormat(node: SchemaNode): string {
     case 'true-or-false':
       return 'true, false';
     case 'one-of':
-      return (node.choices ?? []).join(', ');
+      return (node.choices ?? []).map((choice) => (choice === '' ? '"" (empty)' : choice)).join(', ');
     case 'text':
       return 'string';
     case 'file-path':

@@ -75,7 +75,14 @@ function shapeProblems(values: Record<string, unknown>, section: SchemaSection =
   });
 }
 
+/** Keys that existed once, with what replaced them. */
+const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  'runtime.paper_orders': 'was replaced by execution.mode: "paper" sends orders to the simulator, "announce" logs intents only; remove runtime.paper_orders',
+};
+
 function unknownKeyMessage(key: string): string {
+  const retired = RETIRED_KEYS[key];
+  if (retired !== undefined) return retired;
   const parent = key.split('.').slice(0, -1);
   let section: SchemaSection = CONFIG_SCHEMA;
   for (const name of parent) {
@@ -178,6 +185,9 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     problems.push(...convictProblems((error as Error).message, properties));
   }
   problems.push(...marketProblems(properties.markets));
+  if (properties.execution.mode === ('' as AppConfig['execution']['mode'])) {
+    properties.execution.mode = properties.exchange.env === 'sim' ? 'paper' : 'announce';
+  }
   if (problems.length === 0) problems.push(...environmentProblems(properties));
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => withSource(problem, sources)), file);
   return properties;

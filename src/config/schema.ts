@@ -4,10 +4,16 @@
  * generated from it (scripts/config-docs.ts).
  */
 import convict from 'convict';
-import { SIMULATOR_DEFAULTS } from '../sim/defaults.js';
 import type { AppConfig, StrategyParams } from './types.js';
 import type { SchemaNode } from './formats.js';
 import './formats.js';
+
+/**
+ * Defaults of the `sim.*` keys: the embedded simulator's own defaults (src/sim/defaults.ts;
+ * test/config/load.test.ts holds the two equal). Written here because config/ sits below the
+ * simulator and imports nothing of it.
+ */
+export const EMBEDDED_SIMULATOR_DEFAULTS = { seed: 1, ratePerMarket: 5, maxRateTotal: 5000 } as const;
 
 /** A section of the schema: named keys or nested sections. */
 export interface SchemaSection {
@@ -108,13 +114,31 @@ export const CONFIG_SCHEMA = {
       doc: 'seconds between status lines',
       format: 'positive-seconds', max: 3_600, default: 5,
     },
-    paper_orders: {
-      doc: 'sim only: mirror intents as paper orders to the simulator so fills and positions happen (must be false for demo and prod)',
-      format: 'true-or-false', default: true,
-    },
     clock: {
       doc: 'time the actors decide in: wall = the wall clock (live trading); exchange = the time the frames carry, so replaying a recording gives the same intents file byte for byte (use with mm replay)',
       format: 'one-of', choices: ['wall', 'exchange'], default: 'wall',
+    },
+  },
+  execution: {
+    mode: {
+      doc: "what becomes of intents: announce = logged only, nothing sent; paper = orders to the simulator's REST API (the embedded one, or exchange.rest_url); sandbox and live are reserved; empty = paper with exchange.env sim, announce with demo and prod",
+      format: 'one-of', choices: ['', 'announce', 'paper', 'sandbox', 'live'], default: '',
+    },
+    write_tier: {
+      doc: "the account's Kalshi rate tier: its write tokens per second (basic 100, advanced 300, expert 600, premier 1000, paragon 2000, prime 4000, prestige 8000) bound every order sent, for all markets together",
+      format: 'one-of', choices: ['basic', 'advanced', 'expert', 'premier', 'paragon', 'prime', 'prestige'], default: 'basic',
+    },
+    write_tokens_per_s: {
+      doc: 'write tokens per second, overriding the tier (0 = the tier\'s rate)',
+      format: 'integer-in-range', min: 0, max: 1_000_000, default: 0,
+    },
+    min_order_life_ms: {
+      doc: 'quote-refresh tolerance: a resting order younger than this is not replaced by a new price or size (a target that flips back within it sends nothing); cancels are never delayed',
+      format: 'integer-in-range', min: 0, max: 600_000, default: 1_000,
+    },
+    request_timeout_ms: {
+      doc: 'time after which an order request without an answer is taken as of unknown outcome (then looked up by client order id)',
+      format: 'integer-in-range', min: 100, max: 60_000, default: 5_000,
     },
   },
   log: {
@@ -130,6 +154,14 @@ export const CONFIG_SCHEMA = {
       doc: 'JSON lines, one per event: fills, positions, trades, tickers, status, errors',
       format: 'file-path', default: 'logs/events.jsonl',
     },
+    fills_file: {
+      doc: 'JSON lines, one per fill of our orders: {ts, ticker, order_id, client_order_id, side, action, price, count, fee, is_taker}',
+      format: 'file-path', default: 'logs/fills.jsonl',
+    },
+    summary_file: {
+      doc: 'the PnL summary written at shutdown (JSON: per market and total)',
+      format: 'file-path', default: 'logs/summary.json',
+    },
     console: {
       doc: 'console output: pretty = one readable line per record, json = the JSON line, off = nothing',
       format: 'one-of', choices: ['pretty', 'json', 'off'], default: 'pretty',
@@ -138,15 +170,15 @@ export const CONFIG_SCHEMA = {
   sim: {
     seed: {
       doc: 'random seed of the embedded simulator',
-      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: SIMULATOR_DEFAULTS.seed,
+      format: 'integer-in-range', min: 0, max: 2_147_483_647, default: EMBEDDED_SIMULATOR_DEFAULTS.seed,
     },
     rate_per_market: {
       doc: 'market events per second in a normal market of the embedded simulator (quiet markets have fewer, busy ones more); 0 freezes the books',
-      format: 'integer-in-range', min: 0, max: 100_000, default: SIMULATOR_DEFAULTS.ratePerMarket,
+      format: 'integer-in-range', min: 0, max: 100_000, default: EMBEDDED_SIMULATOR_DEFAULTS.ratePerMarket,
     },
     max_rate_total: {
       doc: 'cap on the market events per second of the embedded simulator over all its markets',
-      format: 'integer-in-range', min: 0, max: 10_000_000, default: SIMULATOR_DEFAULTS.maxRateTotal,
+      format: 'integer-in-range', min: 0, max: 10_000_000, default: EMBEDDED_SIMULATOR_DEFAULTS.maxRateTotal,
     },
   },
 } as const satisfies SchemaSection;

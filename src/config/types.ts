@@ -9,6 +9,20 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 /** The time shard actors decide in: the wall clock (live) or the time the frames carry (replays). */
 export type RuntimeClock = 'wall' | 'exchange';
 
+/** What becomes of intents (README, "Modes"). */
+export type ExecutionMode = 'announce' | 'paper' | 'sandbox' | 'live';
+export type WriteTier = 'basic' | 'advanced' | 'expert' | 'premier' | 'paragon' | 'prime' | 'prestige';
+
+export interface ExecutionConfig {
+  /** resolved by loadConfig: never '' in a loaded config */
+  mode: ExecutionMode;
+  write_tier: WriteTier;
+  /** 0 = the tier's rate */
+  write_tokens_per_s: number;
+  min_order_life_ms: number;
+  request_timeout_ms: number;
+}
+
 /** Strategy parameters, same names and defaults as the seed bot. Sizes in whole contracts. */
 export interface StrategyParams {
   min_spread: number;
@@ -46,8 +60,6 @@ export interface AppConfig {
     workers: number;
     with_private: boolean;
     status_interval_s: number;
-    /** sim only: mirror intents as paper orders to the simulator so fills and positions happen */
-    paper_orders: boolean;
     /**
      * wall: intents stamped and TTLs timed by the wall clock (live trading); exchange: by the
      * time the frames carry, so a replay gives the same intents file byte for byte. Always set
@@ -55,10 +67,14 @@ export interface AppConfig {
      */
     clock?: RuntimeClock;
   };
+  execution: ExecutionConfig;
   log: {
     level: LogLevel;
     intents_file: string;
     events_file: string;
+    /** always set in a loaded config; optional for configs built by hand (then no fills journal is written) */
+    fills_file?: string;
+    summary_file?: string;
     console: ConsoleMode;
   };
   /** options of the embedded simulator (exchange.env = sim) */

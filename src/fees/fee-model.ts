@@ -12,12 +12,12 @@
  * the further rounding to the account's precision happens on Kalshi's side per order and is
  * not modelled here.
  *
- * `flat`: Kalshi's series reference says it "is described by the Specific Trading Fees Table"
- * of its fee schedule; that table's content is not available to this code base, and no open
- * series was seen using the type. It is read here as the general quadratic curve with maker
- * fees charged (the same as `quadratic_with_maker_fees`), so an estimate for a `flat` series
- * never drops a maker fee to 0. The fee the venue reports on each fill stays the number used for
- * accounting; this model serves estimates (quoting edge, simulation).
+ * `flat`: Kalshi's Series reference says it "is described by the Specific Trading Fees Table"
+ * of its fee schedule PDF; that table's content is not available to this code base. It is read
+ * here as the general quadratic curve with maker fees charged (the same as
+ * `quadratic_with_maker_fees`), so an estimate for a `flat` series never drops a maker fee to 0.
+ * The fee the venue reports on each fill (`fee_cost`) stays the number used for accounting; this
+ * model serves estimates (quoting edge, simulation).
  *
  * Arithmetic: with the multiplier in thousandths (m), the count in hundredths (h) and the price
  * in ticks of a cent (p), the taker fee in µ$ is

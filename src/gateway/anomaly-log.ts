@@ -3,7 +3,7 @@
  * Every class is logged in full for its first `logFirst` occurrences, then once per
  * `logEvery`, so a server that floods garbage cannot flood the log; the counts stay exact.
  */
-import { truncateFrame, type EventSink } from './runtime-event.js';
+import { truncateFrame, type EventSink } from '../log/runtime-event.js';
 
 export type AnomalyClass =
   | 'malformed_frame'

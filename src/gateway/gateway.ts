@@ -11,15 +11,15 @@
  * Routing reads type/sid/seq/market_ticker with a substring scan and forwards the raw
  * text; control replies (rare) are parsed in full here.
  */
-import type { Clock } from '../actors/clock.js';
+import type { TimeSource } from '../clock/clock.js';
 import type { StaleReason } from '../actors/messages.js';
 import { ERROR_CODES, type ClientCommand } from '../protocol/wire.js';
 import { AnomalyLog } from './anomaly-log.js';
-import type { ActorOutbox } from './actor-outbox.js';
-import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from './frame-scan.js';
-import { truncateFrame, type EventSink } from './runtime-event.js';
-import { SequenceTracker, type SequenceVerdict } from './sequence-tracker.js';
-import { BOOK_CHANNEL, Subscriptions } from './subscriptions.js';
+import type { ActorOutbox } from '../actors/actor-outbox.js';
+import { scanFrame, SEQUENCED_TYPES, type FrameHeader } from '../protocol/frame-scan.js';
+import { truncateFrame, type EventSink } from '../log/runtime-event.js';
+import { SequenceTracker, type SequenceVerdict } from '../adapters/kalshi/sequence-tracker.js';
+import { BOOK_CHANNEL, SUBSCRIBE_BATCH_SIZE, Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import { isJsonObject } from '../protocol/json-object.js';
 
 export interface ActorDirectory {
@@ -33,9 +33,18 @@ export interface GatewayOptions {
   readonly batchSize: number;
   /** a requested snapshot that has not arrived after this long is requested again */
   readonly resnapshotAfterMs: number;
+  /**
+   * Where the account's private frames go when intents become orders (fill, market_position,
+   * user_order): to the execution actor, which owns orders and positions, instead of the
+   * shard actors. Subscribes to user_orders as well.
+   */
+  readonly privateRoute?: (text: string) => void;
 }
 
-export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: 200, resnapshotAfterMs: 5_000 };
+/** Frame types of the account's private channels. */
+const PRIVATE_TYPES = new Set(['fill', 'market_position', 'user_order']);
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: SUBSCRIBE_BATCH_SIZE, resnapshotAfterMs: 5_000 };
 
 export interface GatewayStatistics {
   /** sessions opened so far (each one subscribes again) */
@@ -125,7 +134,7 @@ export class Gateway {
     private readonly actors: ActorDirectory,
     private readonly send: (command: ClientCommand) => boolean,
     private readonly sink: EventSink,
-    private readonly clock: Clock,
+    private readonly clock: TimeSource,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
   ) {
     this.anomalies = new AnomalyLog(sink);
@@ -143,7 +152,8 @@ export class Gateway {
     this.connectionsOpened++;
     const subscriptions = new Subscriptions({
       tickers: [...this.owners.keys()],
-      withPrivate: this.options.withPrivate,
+      withPrivate: this.options.withPrivate || this.options.privateRoute !== undefined,
+      withOrders: this.options.privateRoute !== undefined,
       batchSize: this.options.batchSize,
     });
     this.connection = { generation, subscriptions, sequences: new SequenceTracker(), openedAtMs: this.clock.now() };
@@ -217,6 +227,12 @@ export class Gateway {
       if (connection && !this.sequenced(connection, header.sid, header.seq, header.type, text)) return;
     }
     if (EVENT_LEVEL_TYPES.has(header.type)) return;
+    const privateRoute = this.options.privateRoute;
+    if (privateRoute !== undefined && PRIVATE_TYPES.has(header.type)) {
+      this.framesRouted++;
+      privateRoute(text);
+      return;
+    }
     switch (header.type) {
       case 'orderbook_snapshot':
         this.snapshot(text, header);

@@ -3,34 +3,16 @@
  * intents file and everything that reads it. One JSON object per line in the intents file.
  *
  *   {"ts": ISO-8601, "ticker", "kind", "side", "action", "price": "0.4300",
- *    "size": "5.00", "reason", "prev_price"?}
+ *    "size": "5.00", "reason", "prev_price"?, "client_order_id"?}
+ *
+ * `client_order_id` is there when intents become orders (every execution mode but announce).
  *
  * Fields may be added; none of these may be removed or renamed.
  */
 import { hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { Side } from '../protocol/wire.js';
+import type { Intent, IntentAction, IntentKind } from '../strategy/intent.js';
 import { IsoTimeCache } from './iso-time.js';
-
-export type IntentKind = 'quote' | 'reprice' | 'cancel' | 'exit' | 'exit_cancel' | 'reduce_only';
-export type IntentAction = 'buy' | 'sell';
-
-export const INTENT_KINDS: readonly IntentKind[] = ['quote', 'reprice', 'cancel', 'exit', 'exit_cancel', 'reduce_only'];
-
-/** An intent as the strategy produces it: exact integers, time in ms. */
-export interface Intent {
-  readonly tsMs: number;
-  readonly ticker: string;
-  readonly kind: IntentKind;
-  readonly side: Side;
-  readonly action: IntentAction;
-  /** ticks of one cent, 1..99 */
-  readonly price: number;
-  /** hundredths of a contract */
-  readonly size: number;
-  readonly reason: string;
-  /** on a reprice: the price it replaces, in ticks */
-  readonly prevPrice?: number;
-}
 
 /** An intent as written to the intents file. */
 export interface IntentRecord {
@@ -43,6 +25,8 @@ export interface IntentRecord {
   readonly size: string;
   readonly reason: string;
   readonly prev_price?: string;
+  /** when intents become orders */
+  readonly client_order_id?: string;
 }
 
 /** the intents of one decision share its time */
@@ -59,7 +43,8 @@ export function toIntentRecord(i: Intent): IntentRecord {
     size: hundredthsToCount(i.size),
     reason: i.reason,
   };
-  return i.prevPrice === undefined ? base : { ...base, prev_price: ticksToDollars(i.prevPrice) };
+  const withPrevious = i.prevPrice === undefined ? base : { ...base, prev_price: ticksToDollars(i.prevPrice) };
+  return i.clientOrderId === undefined ? withPrevious : { ...withPrevious, client_order_id: i.clientOrderId };
 }
 
 /** Short human line, in the spirit of the seed's prints. */

@@ -21,10 +21,18 @@ import { formatIntentLine, type IntentRecord } from './intent-record.js';
 import { formatEventLine, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
 import type { LogRecord } from './messages.js';
 import { SyncFileTransport } from './sync-file-transport.js';
+import type { FillRecord } from '../portfolio/fill-record.js';
+
+/** A fill on the console: "2026-… KX… FILL buy YES 5.00 @ 0.4300 fee 0.000000 (maker)". */
+function formatFillLine(r: FillRecord): string {
+  return `${r.ts} ${r.ticker} FILL ${r.action} ${r.side.toUpperCase()} ${r.count} @ ${r.price} fee ${r.fee} (${r.is_taker ? 'taker' : 'maker'})`;
+}
 
 export interface LogWriterOptions {
   readonly intentsFile: string;
   readonly eventsFile: string;
+  /** the fills journal; without one, fill records are not written */
+  readonly fillsFile?: string;
   readonly level: LogLevel;
   readonly console: ConsoleMode;
   /** backlog (records) above which info/debug events are dropped */
@@ -34,6 +42,7 @@ export interface LogWriterOptions {
 export interface LogCounts {
   intents: number;
   events: number;
+  fills: number;
   dropped: number;
 }
 
@@ -67,19 +76,20 @@ function createLogger(transports: winston.transport[]): winston.Logger {
 
 function consoleText(mode: ConsoleMode, record: WinstonRecord): string {
   if (mode === 'json') return record.message;
+  if (record.stream === 'fill') return formatFillLine(JSON.parse(record.message) as FillRecord);
   return record.stream === 'intent'
     ? formatIntentLine(JSON.parse(record.message) as IntentRecord)
     : formatEventLine(JSON.parse(record.message) as LogEvent);
 }
 
 export class LogWriter {
-  readonly counts: LogCounts = { intents: 0, events: 0, dropped: 0 };
+  readonly counts: LogCounts = { intents: 0, events: 0, fills: 0, dropped: 0 };
   /**
    * the two files, a logger each (one logger would feed both transports through one pipe,
    * and a busy events file would hold the intents back): one winston log call per file and
    * batch, its lines joined
    */
-  readonly #files: Record<LogRecord['stream'], winston.Logger>;
+  readonly #files: { intent: winston.Logger; event: winston.Logger; fill: winston.Logger | undefined };
   readonly #fileTransports: winston.transport[];
   /** the console (unless off): one winston log call per record, for its level and format */
   readonly #console: winston.Logger | undefined;
@@ -92,16 +102,19 @@ export class LogWriter {
   constructor(options: LogWriterOptions) {
     prepareFile(options.intentsFile);
     prepareFile(options.eventsFile);
+    if (options.fillsFile !== undefined) prepareFile(options.fillsFile);
     const line = winston.format.printf((info) => (info as WinstonRecord).message);
     const intents = new SyncFileTransport({ filename: options.intentsFile, format: line });
     const events = new winston.transports.File({ filename: options.eventsFile, format: line });
-    this.#fileTransports = [intents, events];
+    // the fills journal is an audit trail like the intents: written synchronously
+    const fills = options.fillsFile === undefined ? undefined : new SyncFileTransport({ filename: options.fillsFile, format: line });
+    this.#fileTransports = fills === undefined ? [intents, events] : [intents, events, fills];
     for (const transport of this.#fileTransports) {
       transport.on('logged', (info: FileChunk) => {
         this.#fileBacklog -= info.records;
       });
     }
-    this.#files = { intent: createLogger([intents]), event: createLogger([events]) };
+    this.#files = { intent: createLogger([intents]), event: createLogger([events]), fill: fills === undefined ? undefined : createLogger([fills]) };
     this.#console =
       options.console === 'off'
         ? undefined
@@ -112,7 +125,7 @@ export class LogWriter {
               format: winston.format.printf((info) => consoleText(options.console, info as WinstonRecord)),
             }),
           ]);
-    const loggers = [this.#files.intent, this.#files.event, ...(this.#console === undefined ? [] : [this.#console])];
+    const loggers = [this.#files.intent, this.#files.event, ...(this.#files.fill === undefined ? [] : [this.#files.fill]), ...(this.#console === undefined ? [] : [this.#console])];
     this.failed = new Promise<never>((_, reject) => {
       for (const logger of loggers) logger.on('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
     });
@@ -139,7 +152,7 @@ export class LogWriter {
    * into one write (the bytes are those of one write per line), the console one line per record.
    */
   writeBatch(records: readonly LogRecord[]): void {
-    const lines: Record<LogRecord['stream'], string[]> = { intent: [], event: [] };
+    const lines: Record<LogRecord['stream'], string[]> = { intent: [], event: [], fill: [] };
     for (const record of records) {
       if (!this.#accepts(record)) continue;
       lines[record.stream].push(record.line);
@@ -147,11 +160,12 @@ export class LogWriter {
       this.#fileBacklog += 1;
       this.#console?.log({ level: record.level, message: record.line, stream: record.stream });
     }
-    for (const stream of ['intent', 'event'] as const) {
+    for (const stream of ['intent', 'event', 'fill'] as const) {
       const streamLines = lines[stream];
-      if (streamLines.length === 0) continue;
+      const file = this.#files[stream];
+      if (streamLines.length === 0 || file === undefined) continue;
       const chunk: FileChunk = { level: 'info', message: streamLines.join('\n'), stream, records: streamLines.length };
-      this.#files[stream].log(chunk);
+      file.log(chunk);
     }
   }
 
@@ -159,6 +173,11 @@ export class LogWriter {
   #accepts(record: LogRecord): boolean {
     if (record.stream === 'intent') {
       this.counts.intents += 1;
+      return true;
+    }
+    if (record.stream === 'fill') {
+      if (this.#files.fill === undefined) return false;
+      this.counts.fills += 1;
       return true;
     }
     const severity = LEVEL_SEVERITY[record.level];
@@ -177,6 +196,7 @@ export class LogWriter {
     const finished = this.#fileTransports.map((transport) => once(transport, 'finish'));
     this.#files.intent.end();
     this.#files.event.end();
+    this.#files.fill?.end();
     await Promise.all(finished);
   }
 }

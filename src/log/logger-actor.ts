@@ -14,6 +14,8 @@ import type { AddProducer, LoggerReady, Stop } from './messages.js';
 export interface LoggerOptions {
   intentsFile: string;
   eventsFile: string;
+  /** the fills journal (execution modes) */
+  fillsFile?: string;
   level: LogLevel;
   console: ConsoleMode;
   /**
@@ -31,6 +33,11 @@ export interface LoggerHandle {
    * Rejects with the write error if the logger failed.
    */
   stop(): Promise<LogCounts>;
+  /**
+   * Settles with the error when the logger fails while running (a file it cannot write):
+   * from then on nothing is written, so whoever trades must stop. Never settles otherwise.
+   */
+  readonly failure: Promise<Error>;
 }
 
 export const DEFAULT_HIGH_WATER_MARK = 10_000;
@@ -50,6 +57,7 @@ export async function startLogger(options: LoggerOptions): Promise<LoggerHandle>
   const writerOptions: LogWriterOptions = {
     intentsFile: options.intentsFile,
     eventsFile: options.eventsFile,
+    ...(options.fillsFile !== undefined ? { fillsFile: options.fillsFile } : {}),
     level: options.level,
     console: options.console,
     highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
@@ -70,7 +78,18 @@ export async function startLogger(options: LoggerOptions): Promise<LoggerHandle>
   }
 
   let stopping: Promise<LogCounts> | undefined;
+  const failure = new Promise<Error>((resolve) => {
+    task.then(
+      () => {
+        if (stopping === undefined) resolve(new Error('the logger ended before it was told to stop'));
+      },
+      (error: unknown) => {
+        if (stopping === undefined) resolve(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
   return {
+    failure,
     connectProducer(): MessagePort {
       if (stopping !== undefined) throw new Error('logger is stopped');
       const channel = new MessageChannel();

@@ -11,7 +11,7 @@ import type { LogLevel } from '../config/types.js';
 
 /** One record, serialized by the producer: the logger writes `line` as is. */
 export interface LogRecord {
-  readonly stream: 'intent' | 'event';
+  readonly stream: 'intent' | 'event' | 'fill';
   /** intents are logged at info */
   readonly level: LogLevel;
   readonly line: string;

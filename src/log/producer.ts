@@ -8,7 +8,10 @@
  * the files keep that ticker's order.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { toIntentRecord, type Intent } from './intent-record.js';
+import type { Intent } from '../strategy/intent.js';
+import { toIntentRecord } from './intent-record.js';
+import { formatFillRecord } from '../portfolio/fill-record.js';
+import type { Fill } from '../portfolio/fill.js';
 import { formatEventJson, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
 import type { LogRecord, LoggerNotice, RecordsPosted } from './messages.js';
 
@@ -40,6 +43,11 @@ export class LogProducer {
 
   intent(intent: Intent): void {
     this.#add({ stream: 'intent', level: 'info', line: JSON.stringify(toIntentRecord(intent)) });
+  }
+
+  /** A fill of our orders, for the fills journal (never dropped, like intents). */
+  fill(fill: Fill): void {
+    this.#add({ stream: 'fill', level: 'info', line: formatFillRecord(fill) });
   }
 
   event(event: LogEvent): void {

@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { recordSimulatorSession, type SimulatorRecordingOptions } from './simulator-recording.js';
 
-const FIXTURE_DIRECTORY = fileURLToPath(new URL('../../test/fixtures/recordings/', import.meta.url));
+const FIXTURE_DIRECTORY = fileURLToPath(new URL('../../test/fixtures/recordings', import.meta.url));
 const FIXTURE_TICKERS = ['KXRPLA-26SEP30-T40', 'KXRPLB-26SEP30-T55', 'KXRPLC-26SEP30-T62', 'KXRPLD-26SEP30-T75'];
 
 const FIXTURES: ReadonlyArray<SimulatorRecordingOptions> = [

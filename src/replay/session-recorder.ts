@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Clock } from '../actors/clock.js';
+import type { TimeSource } from '../clock/clock.js';
 import { insertBeforeSuffix, RecordingError, type WireFormat } from './recording-format.js';
 import type { RecordingFailed, RecordingThreadMessage, RecordingThreadTask } from './recording-thread.js';
 import type { RecordingSummary } from './recording-writer.js';
@@ -30,7 +30,7 @@ export interface SessionRecorderOptions {
   /** compressed bytes per part before rotating */
   readonly maxBytes?: number;
   /** stamps each session's start */
-  readonly clock: Clock;
+  readonly clock: TimeSource;
   readonly onError: (error: Error) => void;
 }
 

@@ -7,9 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { DEFAULT_GATEWAY_OPTIONS } from '../gateway/gateway.js';
-import { openSocket } from '../gateway/handshake.js';
-import { Subscriptions } from '../gateway/subscriptions.js';
+import { openSocket } from '../adapters/kalshi/handshake.js';
+import { SUBSCRIBE_BATCH_SIZE, Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import { authHeaders, parseRsaPrivateKey } from '../protocol/auth.js';
 import { generateKeyPair, ManualClock, startSimulator } from '../sim/index.js';
 import { RecordingWriter, type RecordingSummary } from './recording-writer.js';
@@ -83,7 +82,7 @@ export async function recordSimulatorSession(options: SimulatorRecordingOptions)
       while (received < simulator.stats().framesSent) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     };
-    const subscriptions = new Subscriptions({ tickers: options.tickers, withPrivate: false, batchSize: DEFAULT_GATEWAY_OPTIONS.batchSize });
+    const subscriptions = new Subscriptions({ tickers: options.tickers, withPrivate: false, batchSize: SUBSCRIBE_BATCH_SIZE });
     for (const command of subscriptions.initialCommands()) socket.send(JSON.stringify(command));
     await new Promise<void>((resolve) => (wake = resolve));
     await delivered();

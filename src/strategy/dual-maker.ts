@@ -12,7 +12,7 @@
  * signal until a newer snapshot, while the market is closed, or after shutdown.
  */
 import type { StrategyParams } from '../config/types.js';
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from './intent.js';
 import type { FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
 import type { BestLevel } from '../book/order-book.js';
@@ -28,6 +28,7 @@ import { announcedCloseMs, closesMarket, reopensMarket } from './market-lifecycl
 import { reconcileBid } from './reconcile-bid.js';
 import { reconcileExit } from './reconcile-exit.js';
 import { reduceOnlyDecision } from './reduce-only.js';
+import type { OrderEvent } from './order-events.js';
 import { expiresAtMs, type RestingOrder } from './resting-order.js';
 import { secondsToMs } from './units.js';
 
@@ -65,6 +66,41 @@ function undefinedIfNull<T>(value: T | null): T | undefined {
   return value === null ? undefined : value;
 }
 
+/** A cancel names the order it cancels. */
+function withOrderId(intent: Intent, order: RestingOrder): Intent {
+  return order.clientOrderId === undefined ? intent : { ...intent, clientOrderId: order.clientOrderId };
+}
+
+/** A refused order and the top of the book it was refused on: the same order is not sent again on the same top. */
+interface Refusal {
+  readonly price: number;
+  readonly size: number;
+  readonly top: TopOfBook;
+}
+
+/**
+ * The client order ids of one decision's intents: a new id for every order an intent stands
+ * for (quote, reprice, exit, reduce-only), the id of what it cancels on a cancel; the order
+ * left resting carries the id of the intent that posted it.
+ */
+function labelled(
+  intents: readonly Intent[],
+  before: RestingOrder | undefined,
+  after: RestingOrder | undefined,
+  nextId: () => string,
+): { intents: Intent[]; resting: RestingOrder | undefined } {
+  let resting = after;
+  const out = intents.map((intent): Intent => {
+    if (intent.kind === 'cancel' || intent.kind === 'exit_cancel') {
+      return before?.clientOrderId === undefined ? intent : { ...intent, clientOrderId: before.clientOrderId };
+    }
+    const clientOrderId = nextId();
+    if (resting !== undefined && resting !== before) resting = { ...resting, clientOrderId };
+    return { ...intent, clientOrderId };
+  });
+  return { intents: out, resting };
+}
+
 export class DualMaker {
   private params: StrategyParams;
   private mode: MakerMode = 'active';
@@ -87,6 +123,11 @@ export class DualMaker {
    * delta that leaves them as they were, with no deadline due, decides nothing new.
    */
   private decidedTop: TopOfBook | undefined;
+  /** when intents become orders: where their client order ids come from */
+  private orderIds: (() => string) | undefined;
+  /** refused orders per role and leg, until the top of the book moves */
+  private readonly refusedBids: PerLeg<Refusal | undefined> = perLeg(undefined, undefined);
+  private readonly refusedExits: PerLeg<Refusal | undefined> = perLeg(undefined, undefined);
 
   constructor(
     readonly ticker: string,
@@ -128,6 +169,48 @@ export class DualMaker {
       lastReduceOnlyMs: pairOf(this.lastReduceOnlyMs),
       closeAtMs: nullIfUndefined(this.closeAtMs),
     };
+  }
+
+  /** From now on every order intent gets a client order id from `next` (intents become orders). */
+  assignOrderIds(next: () => string): void {
+    this.orderIds = next;
+  }
+
+  /**
+   * What became of an order (src/strategy/order-events.ts). An order the maker believes rests
+   * that is rejected, cancelled, expired or completely filled is gone at once; a partial fill
+   * leaves what remains. A rejected order is not sent again while the top of the book is the
+   * one it was refused on. The next book event decides again.
+   */
+  onOrderEvent(event: OrderEvent, book: BookView): Intent[] {
+    this.requireTicker(event.ticker, 'order event');
+    if (event.role === 'reduce') return [];
+    const held = event.role === 'entry' ? this.bids : this.exits;
+    const resting = held[event.leg];
+    if (resting === undefined || resting.clientOrderId !== event.clientOrderId) return [];
+    this.decidedTop = undefined;
+    if (event.kind === 'OrderAccepted') return [];
+    if (event.kind === 'OrderFilled' && event.remaining > 0) {
+      held[event.leg] = { ...resting, size: event.remaining };
+      return [];
+    }
+    held[event.leg] = undefined;
+    if (event.kind === 'OrderRejected') {
+      const refusals = event.role === 'entry' ? this.refusedBids : this.refusedExits;
+      refusals[event.leg] = { price: resting.price, size: resting.size, top: topOfBook(book) };
+    }
+    return [];
+  }
+
+  /** Whether a target repeats an order refused on this very top of the book (and forgets refusals the book has moved past). */
+  private refusedAgain(refusals: PerLeg<Refusal | undefined>, leg: Side, target: { readonly price: number; readonly size: number } | undefined, top: TopOfBook): boolean {
+    const refusal = refusals[leg];
+    if (refusal === undefined) return false;
+    if (!sameTop(refusal.top, top)) {
+      refusals[leg] = undefined;
+      return false;
+    }
+    return target !== undefined && target.price === refusal.price && target.size === refusal.size;
   }
 
   /** Where this maker's announced orders sit on the two bid ladders (see own-orders.ts). */
@@ -279,7 +362,9 @@ export class DualMaker {
     const targets = entryTargets(book, this.position, this.params);
     const quoteTtlMs = secondsToMs(this.params.quote_ttl_s);
     for (const leg of LEGS) {
-      const outcome = reconcileBid(context, leg, targets[leg], this.bids[leg], quoteTtlMs);
+      const target = targets[leg];
+      if (this.bids[leg] === undefined && this.refusedAgain(this.refusedBids, leg, target.kind === 'none' ? undefined : target, top)) continue;
+      const outcome = this.labelled(reconcileBid(context, leg, target, this.bids[leg], quoteTtlMs), this.bids[leg]);
       intents.push(...outcome.intents);
       this.bids[leg] = outcome.resting;
     }
@@ -293,7 +378,8 @@ export class DualMaker {
         this.params,
       );
       if (decision.prompt !== undefined) {
-        intents.push(makeIntent(context, 'reduce_only', leg, decision.prompt, 'inventory_cap'));
+        const prompt = makeIntent(context, 'reduce_only', leg, decision.prompt, 'inventory_cap');
+        intents.push(this.orderIds === undefined ? prompt : { ...prompt, clientOrderId: this.orderIds() });
       }
       this.lastReduceOnlyMs[leg] = decision.lastPromptMs;
     }
@@ -301,12 +387,18 @@ export class DualMaker {
     for (const leg of LEGS) {
       const inventory = inventoryOn(leg, this.position);
       const target = exitTarget(inventory, this.entryOf(leg), this.highestBid(leg, top[leg]), this.params);
-      const outcome = reconcileExit(context, leg, target, this.exits[leg], exitTtlMs);
+      if (this.exits[leg] === undefined && this.refusedAgain(this.refusedExits, leg, target.kind === 'none' ? undefined : target, top)) continue;
+      const outcome = this.labelled(reconcileExit(context, leg, target, this.exits[leg], exitTtlMs), this.exits[leg]);
       intents.push(...outcome.intents);
       this.exits[leg] = outcome.resting;
     }
     this.decidedTop = top;
     return intents;
+  }
+
+  /** The reconciliation's intents with client order ids, when intents become orders. */
+  private labelled(outcome: { intents: Intent[]; resting: RestingOrder | undefined }, before: RestingOrder | undefined): { intents: Intent[]; resting: RestingOrder | undefined } {
+    return this.orderIds === undefined ? outcome : labelled(outcome.intents, before, outcome.resting, this.orderIds);
   }
 
   /**
@@ -350,12 +442,12 @@ export class DualMaker {
     const intents: Intent[] = [];
     for (const leg of LEGS) {
       const bid = this.bids[leg];
-      if (bid !== undefined) intents.push(makeIntent(context, 'cancel', leg, bid, reason));
+      if (bid !== undefined) intents.push(withOrderId(makeIntent(context, 'cancel', leg, bid, reason), bid));
       this.bids[leg] = undefined;
     }
     for (const leg of LEGS) {
       const exit = this.exits[leg];
-      if (exit !== undefined) intents.push(makeIntent(context, 'exit_cancel', leg, exit, reason));
+      if (exit !== undefined) intents.push(withOrderId(makeIntent(context, 'exit_cancel', leg, exit, reason), exit));
       this.exits[leg] = undefined;
     }
     return intents;

@@ -2,7 +2,7 @@
  * Building intents. The action follows from the kind: entry bids (and their cancels) buy,
  * exits and reduce-only prompts sell (strategy-spec section 8).
  */
-import type { Intent, IntentAction, IntentKind } from '../log/intent-record.js';
+import type { Intent, IntentAction, IntentKind } from './intent.js';
 import type { Side } from '../protocol/wire.js';
 import type { EntryPriceReason, EntrySkipReason } from './entry-targets.js';
 import type { ExitPriceReason, ExitSkipReason } from './exit-target.js';

@@ -47,7 +47,7 @@ function integerOrNull(value: unknown, path: string): number | null {
 function orderOrNull(value: unknown, path: string): RestingOrder | null {
   if (value === null) return null;
   if (!isJsonObject(value)) throw new MakerStateError(`maker state: ${path} must be an order or null`);
-  const { price, size, postedMs } = value;
+  const { price, size, postedMs, clientOrderId } = value;
   if (!isOrderPrice(price as number)) {
     throw new MakerStateError(
       `maker state: ${path}.price must be ${MIN_ORDER_PRICE}..${MAX_ORDER_PRICE} ticks, got ${JSON.stringify(price)}`,
@@ -59,7 +59,11 @@ function orderOrNull(value: unknown, path: string): RestingOrder | null {
   if (!Number.isSafeInteger(postedMs)) {
     throw new MakerStateError(`maker state: ${path}.postedMs must be an integer, got ${JSON.stringify(postedMs)}`);
   }
-  return { price: price as number, size: size as number, postedMs: postedMs as number };
+  if (clientOrderId !== undefined && typeof clientOrderId !== 'string') {
+    throw new MakerStateError(`maker state: ${path}.clientOrderId must be a string when present, got ${JSON.stringify(clientOrderId)}`);
+  }
+  const order = { price: price as number, size: size as number, postedMs: postedMs as number };
+  return clientOrderId === undefined ? order : { ...order, clientOrderId };
 }
 
 function pair<T>(value: unknown, path: string, read: (item: unknown, itemPath: string) => T): LegPair<T> {

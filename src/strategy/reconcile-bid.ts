@@ -7,7 +7,7 @@
  *   price or size differ : reprice (carries the previous price; its age starts again)
  *   same                 : nothing
  */
-import type { Intent } from '../log/intent-record.js';
+import type { Intent } from './intent.js';
 import type { Side } from '../protocol/wire.js';
 import type { EntryTarget } from './entry-targets.js';
 import { type DecisionContext, makeIntent } from './intents.js';

@@ -6,6 +6,8 @@ export interface RestingOrder {
   readonly size: number;
   /** when it was quoted or last repriced (a reprice stands for a new order) */
   readonly postedMs: number;
+  /** the order's client order id, when intents become orders */
+  readonly clientOrderId?: string;
 }
 
 /** The time at which an order of this age limit expires. */

@@ -43,7 +43,6 @@ describe('shard actor (task wiring, in this thread)', () => {
       controlPort: control.port2,
       logPort: log.port2,
       logLevel: 'info',
-      forwardIntents: false,
       clock: 'wall',
     };
     const finished = runShardActor(task);

@@ -3,10 +3,11 @@ import fc from 'fast-check';
 import sinon from 'sinon';
 import type { StrategyParams } from '../../src/config/types.js';
 import type { ActorEvent, TickerSetup } from '../../src/actors/messages.js';
-import { messageJson, Shard, type ShardEvent } from '../../src/actors/shard.js';
-import type { Intent } from '../../src/log/intent-record.js';
+import { Shard, type ShardEvent } from '../../src/actors/shard.js';
+import { messageJson } from '../../src/protocol/frame-scan.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import { formatEventJson } from '../../src/log/log-event.js';
-import { WallTimeline } from '../../src/replay/timeline.js';
+import { WallClock } from '../../src/clock/clock.js';
 
 const PARAMS: StrategyParams = {
   min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
@@ -23,14 +24,15 @@ function harness(setups: TickerSetup[], logLevel: 'info' | 'debug' = 'info') {
   const intents: Intent[] = [];
   const events: ShardEvent[] = [];
   const posted: ActorEvent[] = [];
+  const submitted: Intent[] = [];
   const shard = new Shard(
-    { shardId: 0, threadId: 1, logLevel, forwardIntents: true },
-    { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event) },
-    new WallTimeline({ now: () => Date.now() }),
+    { shardId: 0, threadId: 1, logLevel, orders: { idPrefix: 'run-0.1-', ownOrdersInBook: true } },
+    { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event), submit: (batch) => submitted.push(...batch) },
+    new WallClock({ now: () => Date.now() }),
   );
   shard.addTickers(setups);
   const deliver = (...frames: string[]): void => shard.handle({ kind: 'DeliverFrames', frames });
-  return { shard, intents, events, posted, deliver };
+  return { shard, intents, events, posted, submitted, deliver };
 }
 
 const resting = (intents: readonly Intent[], ticker: string): Set<string> => {
@@ -61,8 +63,9 @@ describe('Shard', () => {
     expect(h.posted[0]).to.deep.equal({ kind: 'FramesProcessed', frames: 2 });
     const states = h.posted.find((event) => event.kind === 'MakerStatesReported');
     expect(states && states.kind === 'MakerStatesReported' ? states.states.map((state) => state.ticker) : []).to.have.members(['A-1', 'B-1']);
-    const forwarded = h.posted.find((event) => event.kind === 'IntentsEmitted');
-    expect(forwarded && forwarded.kind === 'IntentsEmitted' ? forwarded.intents : []).to.deep.equal(h.intents);
+    // the intents go to the execution actor too, each order with a client order id of this shard
+    expect(h.submitted).to.deep.equal(h.intents);
+    expect(h.submitted.map((intent) => intent.clientOrderId)).to.deep.equal(['run-0.1-1', 'run-0.1-2', 'run-0.1-3', 'run-0.1-4']);
     expect(h.shard.status().tickers.live).to.equal(2);
   });
 
@@ -144,9 +147,9 @@ describe('Shard', () => {
     let nowMs = 5_000;
     const intents: Intent[] = [];
     const shard = new Shard(
-      { shardId: 0, threadId: 1, logLevel: 'info', forwardIntents: false },
+      { shardId: 0, threadId: 1, logLevel: 'info' },
       { intent: (intent) => intents.push(intent), event: () => undefined, post: () => undefined },
-      new WallTimeline({ now: () => Date.now() }),
+      new WallClock({ now: () => Date.now() }),
       () => nowMs,
     );
     shard.addTickers([{ ticker: 'A-1', params: PARAMS }]);

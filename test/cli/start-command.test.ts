@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { registerStartCommand, type StartRunner } from '../../src/cli/start-command.js';
 import { ConfigError, marketParams } from '../../src/config/load.js';
 import type { AppConfig } from '../../src/config/types.js';
-import type { StartOptions } from '../../src/gateway/start.js';
+import type { StartOptions } from '../../src/cli/start.js';
 import { configFixture, repositoryFile } from '../config/fixture.js';
 import { captureOutput, exitCodeOf, run, type Captured } from './capture.js';
 

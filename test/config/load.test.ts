@@ -41,11 +41,14 @@ describe('config/load', () => {
         improve: true,
         thin_queue: 50,
       });
-      expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, paper_orders: true, clock: 'wall' });
+      expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, clock: 'wall' });
+      expect(config.execution).to.deep.equal({ mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1000, request_timeout_ms: 5000 });
       expect(config.log).to.deep.equal({
         level: 'info',
         intents_file: 'logs/intents.jsonl',
         events_file: 'logs/events.jsonl',
+        fills_file: 'logs/fills.jsonl',
+        summary_file: 'logs/summary.json',
         console: 'pretty',
       });
       expect(config.sim.seed).to.equal(1);
@@ -70,7 +73,9 @@ describe('config/load', () => {
       const production = loadConfig({ file: repositoryFile('config/prod.json'), env });
       expect(production.exchange.env).to.equal('prod');
       expect(production.markets.length).to.be.at.least(90);
-      expect(production.runtime.paper_orders).to.equal(false);
+      expect(production.execution.mode).to.equal('announce');
+      expect(demo.execution.mode).to.equal('announce');
+      expect(simulated.execution.mode).to.equal('paper');
     });
 
     it('fills the credentials from KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH', () => {
@@ -219,12 +224,48 @@ describe('config/load', () => {
       expect(problemFor(error, 'log.level')).to.match(/must be a single value, not an object/);
     });
 
-    it('paper orders with prod: the product never sends real orders', () => {
+    it('runtime.paper_orders, a retired key: the error names execution.mode', () => {
       const env = { KALSHI_API_KEY_ID: 'key-123', KALSHI_PRIVATE_KEY_PATH: '/secure/kalshi.pem' };
-      const file = configFixture('paper-orders-prod.json');
+      const file = configFixture('retired-paper-orders.json');
       const error = configErrorFrom(() => loadConfig({ file, env }));
       expect(error.key).to.equal('runtime.paper_orders');
-      expect(error.message).to.contain(file).and.to.match(/must be false with exchange.env prod/);
+      expect(error.message).to.contain(file).and.to.match(/replaced by execution\.mode/);
+    });
+
+    it('execution.mode defaults: paper with sim, announce with demo and prod (a minimal demo config sends nothing)', () => {
+      const env = { KALSHI_API_KEY_ID: 'key-123', KALSHI_PRIVATE_KEY_PATH: '/secure/kalshi.pem' };
+      const dir = mkdtempSync(join(tmpdir(), 'mode-'));
+      try {
+        const demoFile = join(dir, 'demo.json');
+        writeFileSync(demoFile, JSON.stringify({ exchange: { env: 'demo' }, markets: [{ ticker: 'KXFOO-26' }] }));
+        expect(loadConfig({ file: demoFile, env }).execution.mode).to.equal('announce');
+        const simFile = join(dir, 'sim.json');
+        writeFileSync(simFile, JSON.stringify({ markets: [{ ticker: 'KXFOO-26' }] }));
+        expect(loadConfig({ file: simFile, env: NO_ENV }).execution.mode).to.equal('paper');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('execution.mode sandbox and live are refused until built; paper with prod needs a simulator URL', () => {
+      const env = { KALSHI_API_KEY_ID: 'key-123', KALSHI_PRIVATE_KEY_PATH: '/secure/kalshi.pem' };
+      const dir = mkdtempSync(join(tmpdir(), 'mode-'));
+      try {
+        for (const mode of ['sandbox', 'live']) {
+          const file = join(dir, `${mode}.json`);
+          writeFileSync(file, JSON.stringify({ markets: [{ ticker: 'KXFOO-26' }], execution: { mode } }));
+          const error = configErrorFrom(() => loadConfig({ file, env: NO_ENV }));
+          expect(problemFor(error, 'execution.mode')).to.match(new RegExp(`${mode} is reserved`));
+        }
+        const paperProd = join(dir, 'paper-prod.json');
+        writeFileSync(paperProd, JSON.stringify({ exchange: { env: 'prod' }, markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'paper' } }));
+        expect(problemFor(configErrorFrom(() => loadConfig({ file: paperProd, env })), 'execution.mode')).to.match(/exchange\.rest_url/);
+        const paperUrl = join(dir, 'paper-url.json');
+        writeFileSync(paperUrl, JSON.stringify({ exchange: { env: 'prod', rest_url: 'http://127.0.0.1:9/trade-api/v2' }, markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'paper' } }));
+        expect(loadConfig({ file: paperUrl, env }).execution.mode).to.equal('paper');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('missing credentials for prod, naming the environment variables', () => {
@@ -288,5 +329,13 @@ describe('config/load', () => {
       );
       expect(problemFor(error, 'exchange.ws_url')).to.match(/ws:\/\/ or wss:\/\/ URL.*"http:\/\/127.0.0.1:9001"/);
     });
+  });
+});
+
+describe('config/schema: the sim.* defaults', () => {
+  it('are the embedded simulator defaults', async () => {
+    const { EMBEDDED_SIMULATOR_DEFAULTS } = await import('../../src/config/schema.js');
+    const { SIMULATOR_DEFAULTS } = await import('../../src/sim/defaults.js');
+    expect(EMBEDDED_SIMULATOR_DEFAULTS).to.deep.equal(SIMULATOR_DEFAULTS);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AnomalyLog } from '../../src/gateway/anomaly-log.js';
-import type { RuntimeEvent } from '../../src/gateway/runtime-event.js';
+import type { RuntimeEvent } from '../../src/log/runtime-event.js';
 
 describe('AnomalyLog', () => {
   it('counts every anomaly but logs only the first ones of a kind, then one in N, with the frame cut short', () => {

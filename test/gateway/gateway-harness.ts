@@ -4,9 +4,9 @@
  * frame builders in the simulator's wire format.
  */
 import type { ActorCommand } from '../../src/actors/messages.js';
-import { ActorOutbox } from '../../src/gateway/actor-outbox.js';
+import { ActorOutbox } from '../../src/actors/actor-outbox.js';
 import { Gateway, type ActorDirectory } from '../../src/gateway/gateway.js';
-import type { RuntimeEvent } from '../../src/gateway/runtime-event.js';
+import type { RuntimeEvent } from '../../src/log/runtime-event.js';
 import type { ClientCommand } from '../../src/protocol/wire.js';
 
 export const snapshot = (sid: number, seq: number, ticker: string, id?: number): string =>

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { IntentRecord } from '../../src/log/intent-record.js';
-import { readJsonLines, restingAfterReplay, tempLogs, until, type TempLogs } from './runtime-harness.js';
+import { readJsonLines, restingAfterReplay, tempLogs, until, type TempLogs } from '../engine/engine-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

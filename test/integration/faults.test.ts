@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, startSimulator } from '../../src/sim/index.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
-import { startRuntime } from '../../src/gateway/runtime.js';
-import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
+import { startRuntime } from '../../src/engine/engine.js';
+import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from '../engine/engine-harness.js';
 
 describe('runtime under simulator faults', function () {
   this.timeout(40_000);

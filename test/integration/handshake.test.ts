@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HandshakeRefused } from '../../src/gateway/handshake.js';
-import { startRuntime } from '../../src/gateway/runtime.js';
+import { HandshakeRefused } from '../../src/adapters/kalshi/handshake.js';
+import { startRuntime } from '../../src/engine/engine.js';
 import { generateKeyPair, startSimulator, type Simulator } from '../../src/sim/index.js';
-import { readJsonLines, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
+import { readJsonLines, tempLogs, testConfig, tickerList, until, type TempLogs } from '../engine/engine-harness.js';
 
 describe('signed handshake against the simulator', function () {
   this.timeout(20_000);

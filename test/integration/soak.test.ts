@@ -11,9 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { IntentRecord } from '../../src/log/intent-record.js';
-import { startRuntime, type Runtime } from '../../src/gateway/runtime.js';
+import { startRuntime, type Runtime } from '../../src/engine/engine.js';
 import { generateKeyPair, startSimulator, type Simulator } from '../../src/sim/index.js';
-import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from './runtime-harness.js';
+import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until, type TempLogs } from '../engine/engine-harness.js';
 
 const TICKERS = 100;
 const FAULT_PHASE_MS = 50_000;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { startLogger } from '../../src/log/logger-actor.js';
 import { LogProducer } from '../../src/log/producer.js';
-import { INTENT_KINDS } from '../../src/log/intent-record.js';
+import { INTENT_KINDS } from '../../src/strategy/intent.js';
 import { jsonLines } from './files.js';
 import type { ProducerTask } from './producer-task.js';
 import { eventFor, intentFor } from './records.js';

@@ -1,5 +1,5 @@
 /** Intents and events for the logger tests. */
-import type { Intent } from '../../src/log/intent-record.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import type { LogEvent } from '../../src/log/log-event.js';
 
 export const BASE_MS = Date.UTC(2026, 10, 25, 12, 0, 0);

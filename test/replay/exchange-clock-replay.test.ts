@@ -8,14 +8,15 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { TickerHost } from '../../src/actors/ticker-host.js';
-import { toIntentRecord, type Intent, type IntentRecord } from '../../src/log/intent-record.js';
+import { toIntentRecord, type IntentRecord } from '../../src/log/intent-record.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import { decodeDelta, decodeSnapshot } from '../../src/protocol/decode.js';
 import type { OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../../src/protocol/wire.js';
-import { ExchangeClock } from '../../src/replay/exchange-clock.js';
-import { frameTimeMs } from '../../src/replay/frame-time.js';
+import { ExchangeClock } from '../../src/clock/exchange-clock.js';
+import { frameTimeMs } from '../../src/protocol/frame-time.js';
 import { loadRecording } from '../../src/replay/recording-reader.js';
-import type { TimelineTimer } from '../../src/replay/timeline.js';
-import { PARAMS } from '../integration/runtime-harness.js';
+import type { TimerHandle } from '../../src/clock/clock.js';
+import { PARAMS } from '../engine/engine-harness.js';
 
 const CURRENT = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
 const LEGACY = fileURLToPath(new URL('../fixtures/recordings/sim-legacy-cents.jsonl.gz', import.meta.url));
@@ -31,7 +32,7 @@ async function decide(recording: string): Promise<Decided> {
   const { header, entries } = await loadRecording(recording);
   const clock = new ExchangeClock();
   const hosts = new Map(header.tickers.map((ticker) => [ticker, new TickerHost(ticker, PARAMS, clock)]));
-  const timers = new Map<string, TimelineTimer>();
+  const timers = new Map<string, TimerHandle>();
   const lines: string[] = [];
   const times: number[] = [];
   const emit = (host: TickerHost, intents: readonly Intent[]): void => {

@@ -3,14 +3,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeClock } from '../../src/config/types.js';
-import { startRuntime } from '../../src/gateway/runtime.js';
+import { startRuntime } from '../../src/engine/engine.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
 import { generateKeyPair } from '../../src/sim/index.js';
 import type { RecordingEntry } from '../../src/replay/recording-format.js';
-import { frameTimeMs } from '../../src/replay/frame-time.js';
+import { frameTimeMs } from '../../src/protocol/frame-time.js';
 import { loadRecording } from '../../src/replay/recording-reader.js';
 import { startReplayServer, type ReplaySessionReport } from '../../src/replay/replay-server.js';
-import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until } from '../integration/runtime-harness.js';
+import { readJsonLines, restingAfterReplay, tempLogs, testConfig, tickerList, until } from '../engine/engine-harness.js';
 
 const CURRENT = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
 const LEGACY = fileURLToPath(new URL('../fixtures/recordings/sim-legacy-cents.jsonl.gz', import.meta.url));

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { OrderBook } from '../../src/book/order-book.js';
 import type { StrategyParams } from '../../src/config/types.js';
-import type { Intent } from '../../src/log/intent-record.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import type { Level } from '../../src/protocol/decode.js';
 import type { Side } from '../../src/protocol/wire.js';
 import { DualMaker } from '../../src/strategy/dual-maker.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { OrderBook } from '../../src/book/order-book.js';
-import type { Intent } from '../../src/log/intent-record.js';
+import type { Intent } from '../../src/strategy/intent.js';
 import { DualMaker } from '../../src/strategy/dual-maker.js';
 import { MakerStateError } from '../../src/strategy/maker-state.js';
 import {

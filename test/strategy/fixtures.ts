@@ -1,7 +1,7 @@
 /** Shared test fixtures for the maker: spec-default parameters, books built from contracts, expected intents. */
 import { OrderBook } from '../../src/book/order-book.js';
 import type { StrategyParams } from '../../src/config/types.js';
-import type { Intent, IntentAction, IntentKind } from '../../src/log/intent-record.js';
+import type { Intent, IntentAction, IntentKind } from '../../src/strategy/intent.js';
 import type { Level } from '../../src/protocol/decode.js';
 import { hundredthsToCount } from '../../src/protocol/fixed.js';
 import type { Side } from '../../src/protocol/wire.js';

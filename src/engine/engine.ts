@@ -1,0 +1,303 @@
+/**
+ * The composition root: one builder that assembles the running engine from the config.
+ * Every mode is a configuration of it, not a wiring of its own:
+ *
+ *   announce  logger, shard actors, gateway, connection (intents are logged, nothing is sent)
+ *   paper     the same, plus the execution actor with the simulator's REST API as its venue;
+ *             the account's private frames go to it, order events come back to the makers
+ *
+ * Start: logger -> exchange endpoint (embedded simulator when configured) -> execution actor
+ * (when intents become orders) -> shard actors (running before any frame arrives) -> connection.
+ * Stop: the gateway stops routing -> every actor cancels everything (reason shutdown) ->
+ * the execution actor cancels every order and lists the venue until none rests -> the logger
+ * flushes and stops -> the socket closes -> the recording (when asked for) is finished -> the
+ * embedded simulator closes.
+ *
+ * No trading without an audit trail: when the logger can no longer write (the intents or fills
+ * journal fails), `failed` settles with the reason; the caller stops the engine at once, which
+ * cancels every order, and exits non-zero.
+ *
+ * With `recordPath`, every frame the gateway receives is recorded as it arrives, before routing
+ * (src/replay/session-recorder.ts: the receiving thread only collects; lines and compression
+ * run on a thread of their own).
+ */
+import { randomBytes } from 'node:crypto';
+import type { AppConfig, StrategyParams } from '../config/types.js';
+import { marketParams } from '../config/load.js';
+import { assignTickers } from '../actors/assignment.js';
+import { wallClock, type TimeSource } from '../clock/clock.js';
+import type { ActorEvent, ActorStopReport } from '../actors/messages.js';
+import { Supervisor } from '../actors/supervisor.js';
+import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from '../actors/actor-outbox.js';
+import { startExecution, type ExecutionHandle } from '../execution/execution-actor.js';
+import type { ExecutionStopReport } from '../execution/execution-protocol.js';
+import { startLogger, type LoggerHandle } from '../log/logger-actor.js';
+import type { LogCounts } from '../log/log-writer.js';
+import { LogProducer } from '../log/producer.js';
+import type { EventSink, RuntimeEvent } from '../log/runtime-event.js';
+import { summaryLine } from '../portfolio/summary.js';
+import type { RecordingSummary } from '../replay/recording-writer.js';
+import { SessionRecorder } from '../replay/session-recorder.js';
+import { ConnectionManager, DEFAULT_CONNECTION_SETTINGS, type ConnectionSettings } from '../adapters/kalshi/connection-manager.js';
+import { signedOpener } from '../adapters/kalshi/handshake.js';
+import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayStatistics } from '../gateway/gateway.js';
+import { resolveExchangeEndpoint, type ExchangeEndpoint } from './exchange-endpoint.js';
+import { sampleOf, statusEvent, statusFigures, type StatusSample } from './status-line.js';
+
+export interface RuntimeOptions {
+  readonly clock?: TimeSource;
+  readonly connection?: Partial<ConnectionSettings>;
+  readonly outbox?: Partial<OutboxOptions>;
+  readonly restartDelayMs?: number;
+  /** how often overdue snapshots are re-requested */
+  readonly sweepIntervalMs?: number;
+  /** record every received frame to this file (`mm start --record FILE`); later sessions and parts get names of their own */
+  readonly recordPath?: string;
+}
+
+export interface RuntimeReport {
+  readonly actors: readonly ActorStopReport[];
+  readonly log: LogCounts | undefined;
+  readonly gateway: GatewayStatistics;
+  /** one per connection session recorded (none without `recordPath`) */
+  readonly recordings: readonly RecordingSummary[];
+  /** when intents became orders: what the stop cancelled, what the venue still lists, and the PnL */
+  readonly execution: ExecutionStopReport | undefined;
+}
+
+export interface Runtime {
+  readonly endpoint: ExchangeEndpoint;
+  readonly gateway: Gateway;
+  readonly supervisor: Supervisor;
+  /** present when intents become orders */
+  readonly execution: ExecutionHandle | undefined;
+  /** rejects when the connection ends for good (a fatal handshake refusal) */
+  readonly connectionEnded: Promise<void>;
+  /** settles with the reason when the engine must not go on: the audit trail failed, or the execution actor died */
+  readonly failed: Promise<Error>;
+  stop(): Promise<RuntimeReport>;
+}
+
+/** What the builder has made so far: each part is built from the config and the parts before it. */
+interface Parts {
+  readonly config: AppConfig;
+  readonly options: RuntimeOptions;
+  readonly clock: TimeSource;
+  readonly logger: LoggerHandle;
+  readonly mainProducer: LogProducer;
+  readonly sink: EventSink;
+  readonly silence: () => void;
+  readonly endpoint: ExchangeEndpoint;
+  readonly execution: ExecutionHandle | undefined;
+}
+
+/** Whether intents become orders in this configuration. */
+function sendsOrders(config: AppConfig): boolean {
+  return config.execution.mode !== 'announce';
+}
+
+export async function startRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? wallClock;
+  const orders = sendsOrders(config);
+  const logger = await startLogger({
+    intentsFile: config.log.intents_file,
+    eventsFile: config.log.events_file,
+    ...(orders && config.log.fills_file !== undefined ? { fillsFile: config.log.fills_file } : {}),
+    level: config.log.level,
+    console: config.log.console,
+  });
+  const mainProducer = new LogProducer(logger.connectProducer());
+  let logging = true;
+  const sink: EventSink = (event: RuntimeEvent) => {
+    if (logging) mainProducer.event({ ts: new Date(clock.now()).toISOString(), ...event });
+  };
+  const silence = (): void => {
+    logging = false;
+  };
+  let endpoint: ExchangeEndpoint | undefined;
+  let execution: ExecutionHandle | undefined;
+  try {
+    endpoint = await resolveExchangeEndpoint(config);
+    if (orders) execution = await startExecutionActor(config, endpoint, logger);
+  } catch (error) {
+    await endpoint?.simulator?.close();
+    mainProducer.close();
+    await logger.stop().catch(() => undefined);
+    throw error;
+  }
+  return assemble({ config, options, clock, logger, mainProducer, sink, silence, endpoint, execution });
+}
+
+function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logger: LoggerHandle): Promise<ExecutionHandle> {
+  const restUrl = config.exchange.rest_url !== '' ? config.exchange.rest_url : endpoint.restUrl;
+  if (restUrl === undefined) throw new Error(`execution.mode ${config.execution.mode} needs a REST URL: set exchange.rest_url`);
+  return startExecution(
+    {
+      label: config.execution.mode,
+      restUrl,
+      keyId: endpoint.keyId,
+      privateKeyPem: endpoint.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      writeTier: config.execution.write_tier,
+      writeTokensPerSecond: config.execution.write_tokens_per_s,
+      minOrderLifeMs: config.execution.min_order_life_ms,
+      requestTimeoutMs: config.execution.request_timeout_ms,
+      tickers: config.markets.map((market) => market.ticker),
+      cancelOnPause: config.execution.mode === 'live',
+    },
+    logger.connectProducer(),
+  );
+}
+
+async function assemble(parts: Parts): Promise<Runtime> {
+  const { config, options, clock, logger, mainProducer, sink, silence, endpoint, execution } = parts;
+  const markets = marketParams(config);
+  const params = new Map<string, StrategyParams>(markets.map((market) => [market.ticker, market.params]));
+  const assignment = assignTickers([...params.keys()], config.runtime.workers);
+  const owners = new Map<string, number>();
+  for (const [shard, tickers] of assignment) for (const ticker of tickers) owners.set(ticker, shard);
+
+  // the gateway is made after the supervisor, whose handlers reach it through this holder
+  const gatewayHolder: { gateway: Gateway | undefined } = { gateway: undefined };
+  const onActorEvent = (shard: number, event: ActorEvent): void => {
+    const gateway = gatewayHolder.gateway;
+    switch (event.kind) {
+      case 'FramesProcessed':
+        gateway?.framesProcessed(shard, event.frames);
+        return;
+      case 'SnapshotRequested':
+        gateway?.snapshotRequested(event.tickers, event.reason);
+        return;
+      case 'MakerStatesReported':
+        return; // kept by the supervisor for restarts
+    }
+  };
+  const supervisor = new Supervisor(
+    assignment,
+    (ticker) => params.get(ticker)!,
+    () => logger.connectProducer(),
+    {
+      actorEvent: onActorEvent,
+      actorUp: (shard) => gatewayHolder.gateway?.actorUp(shard),
+      actorDown: (shard) => gatewayHolder.gateway?.actorDown(shard),
+    },
+    sink,
+    clock,
+    {
+      workers: config.runtime.workers,
+      logLevel: config.log.level,
+      actorClock: config.runtime.clock ?? 'wall',
+      outbox: { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox },
+      restartDelayMs: options.restartDelayMs ?? 200,
+      controlTimeoutMs: 10_000,
+      ...(execution
+        ? {
+            // one id prefix per run: client order ids never repeat across restarts of the engine
+            orders: { sessionId: randomBytes(4).toString('hex'), ownOrdersInBook: true },
+            connectExecutionPort: () => execution.connectShard(),
+          }
+        : {}),
+    },
+  );
+  const recorder =
+    options.recordPath === undefined
+      ? undefined
+      : new SessionRecorder({
+          path: options.recordPath,
+          wsUrl: endpoint.url,
+          tickers: [...params.keys()],
+          clock,
+          onError: (error) => sink({ level: 'error', kind: 'recording_failed', message: `${error.message}; trading goes on without the recording` }),
+        });
+  const connectionHolder: { connection: ConnectionManager | undefined } = { connection: undefined };
+  const gateway = new Gateway(owners, supervisor, (command) => connectionHolder.connection?.send(command) ?? false, sink, clock, {
+    ...DEFAULT_GATEWAY_OPTIONS,
+    withPrivate: config.runtime.with_private || execution !== undefined,
+    ...(execution ? { privateRoute: (text: string) => execution.forward(text) } : {}),
+  });
+  gatewayHolder.gateway = gateway;
+  let halted = false;
+  const connection = new ConnectionManager(
+    signedOpener(endpoint.url, endpoint.keyId, endpoint.privateKey, clock),
+    {
+      opened: (generation) => {
+        recorder?.sessionOpened();
+        if (!halted) gateway.connectionOpened(generation);
+      },
+      frame: (text) => {
+        if (halted) return;
+        recorder?.frame(text, clock.now());
+        gateway.frame(text);
+      },
+      closed: (generation, reason) => {
+        recorder?.sessionClosed();
+        if (!halted) gateway.connectionClosed(generation, reason);
+      },
+      retrying: (error, attempt) => sink({ level: 'warn', kind: 'reconnect', message: `connection attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
+    },
+    clock,
+    { ...DEFAULT_CONNECTION_SETTINGS, ...options.connection },
+  );
+  connectionHolder.connection = connection;
+
+  await supervisor.start();
+  const connectionEnded = connection.run();
+  connectionEnded.catch((error: Error) => sink({ level: 'error', kind: 'connection_failed', message: error.message }));
+  const failed = Promise.race([
+    logger.failure.then((error) => new Error(`the audit trail cannot be written (${error.message}): stopping, every order is cancelled`)),
+    ...(execution ? [execution.failure.then((error) => new Error(`the execution actor failed (${error.message})`))] : []),
+  ]);
+
+  const timers: Array<ReturnType<typeof setInterval>> = [];
+  timers.push(setInterval(() => gateway.sweep(), options.sweepIntervalMs ?? 1_000));
+  let previous: StatusSample = sampleOf(clock.now(), gateway.statistics(), []);
+  timers.push(
+    setInterval(() => {
+      void Promise.all([supervisor.status(), execution?.status().catch(() => undefined)]).then(([actors, trading]) => {
+        if (halted) return;
+        const current = sampleOf(clock.now(), gateway.statistics(), actors);
+        const orders = trading === undefined ? undefined : `orders ${trading.counters.openOrders} open, ${Object.values(trading.counters.requests).reduce((a, b) => a + b, 0)} sent, ${trading.counters.fills} fills, 429s ${trading.counters.rateLimited}; ${summaryLine(trading.total)}`;
+        sink(statusEvent(statusFigures(previous, current, actors, owners.size, assignment.size), orders));
+        previous = current;
+      });
+    }, config.runtime.status_interval_s * 1000),
+  );
+
+  let stopping: Promise<RuntimeReport> | undefined;
+  const stop = (): Promise<RuntimeReport> => {
+    stopping ??= (async () => {
+      halted = true;
+      for (const timer of timers) clearInterval(timer);
+      sink({ level: 'info', kind: 'shutdown', message: 'shutting down: cancelling everything' });
+      const actors = await supervisor.stop();
+      let executionReport: ExecutionStopReport | undefined;
+      if (execution) {
+        try {
+          executionReport = await execution.stop('shutdown');
+          sink({
+            level: executionReport.remaining === 0 ? 'info' : 'error',
+            kind: 'shutdown',
+            message: `${executionReport.cancelled} orders cancelled; ${executionReport.remaining === 0 ? 'the venue confirms none remains' : executionReport.remaining < 0 ? 'the venue could not confirm' : `${executionReport.remaining} still rest`}`,
+          });
+        } catch (error) {
+          sink({ level: 'error', kind: 'shutdown', message: `the execution actor failed while stopping: ${(error as Error).message}` });
+        }
+      }
+      const statistics = gateway.statistics();
+      sink({ level: 'info', kind: 'shutdown', message: `actors stopped; ${statistics.framesReceived} frames received in all` });
+      silence();
+      mainProducer.close();
+      let log: LogCounts | undefined;
+      try {
+        log = await logger.stop();
+      } catch (error) {
+        process.stderr.write(`mm: the logger failed while stopping: ${(error as Error).message}\n`);
+      }
+      connection.stop();
+      const recordings = (await recorder?.close()) ?? [];
+      await endpoint.simulator?.close();
+      return { actors, log, gateway: statistics, recordings, execution: executionReport };
+    })();
+    return stopping;
+  };
+  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, stop };
+}
