@@ -104,7 +104,7 @@ export function registerSimCommand(program: Command): void {
     .option(
       '--fault <spec>',
       'fault on demand, repeatable: KIND:every=K or KIND:at=MS[,MS] (+ :ms=N for stall); ' +
-        'KIND is drop, skip_seq, malformed, unknown_market or stall',
+        'KIND is drop, skip_seq, malformed, unknown_market or stall (socket), rest_error, rest_timeout or rest_lost (REST writes; :ms=N holds a rest_timeout)',
       faultOption,
       [],
     )

@@ -10,7 +10,7 @@ import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from './defaults.js';
 import { Exchange } from './exchange/exchange.js';
 import type { MarketCloseType, MarketResult } from './exchange/market-events.js';
 import { Subscriber } from './exchange/subscriber.js';
-import { FaultController, type FaultKind, type FaultSpec } from './faults.js';
+import { FaultController, type FaultKind, type FaultSpec, type RestFaultKind } from './faults.js';
 import { Random } from './random.js';
 import type { Connection } from './server/connection.js';
 import { KeyRegistry } from './server/key-registry.js';
@@ -88,13 +88,16 @@ export interface SimulatorStats {
   clientOrderIdsHeld: number;
   fillsHeld: number;
   faultsFired: Record<FaultKind, number>;
+  restFaultsFired: Record<RestFaultKind, number>;
 }
 
 export interface FaultSwitches {
-  trigger(kind: FaultKind, stallMs?: number): void;
+  /** a socket fault now on every connection; a REST fault (rest_error, rest_timeout, rest_lost) on the next write */
+  trigger(kind: FaultKind | RestFaultKind, stallMs?: number): void;
   add(spec: FaultSpec): void;
   clear(): void;
   readonly fired: Readonly<Record<FaultKind, number>>;
+  readonly restFired: Readonly<Record<RestFaultKind, number>>;
 }
 
 export interface Simulator {
@@ -169,6 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxSkewMs: nonNegative(options.maxSkewMs ?? 30_000, 'maxSkewMs'),
     pingIntervalMs: nonNegative(options.pingIntervalMs ?? 10_000, 'pingIntervalMs'),
     routes: exchange.paper.routes(REST_PREFIX),
+    restFault: () => faults.restWrite(),
     onConnection: (connection: Connection) => {
       const subscriber = new Subscriber(connection, exchange, faults);
       exchange.attach(subscriber);
@@ -231,6 +235,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         clientOrderIdsHeld: exchange.paper.desk.store.clientOrderIdsHeld,
         fillsHeld: exchange.paper.desk.store.fillsHeld,
         faultsFired: { ...faults.fired },
+        restFaultsFired: { ...faults.restFired },
       };
     },
     close: async () => {
