@@ -107,6 +107,19 @@ export function encodeEvent(event: ExchangeEvent, legacy: boolean): EncodedEvent
         msg: positionBody(event, legacy),
         accountKeyId: event.keyId,
       };
+    case 'order_group':
+      return {
+        type: 'order_group_updates',
+        channel: 'order_group_updates',
+        ticker: '',
+        msg: JSON.stringify({
+          event_type: event.eventType,
+          order_group_id: event.groupId,
+          ...(event.limit !== undefined ? { contracts_limit_fp: hundredthsToCount(event.limit) } : {}),
+          ts_ms: event.tsMs,
+        }),
+        accountKeyId: event.keyId,
+      };
     case 'order':
       return {
         type: 'user_order',
