@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeyFileError } from '../protocol/auth.js';
-import { SIMULATOR_DEFAULTS } from '../sim/defaults.js';
+import { SIMULATOR_DEFAULTS, VENUE_DEFAULTS } from '../sim/defaults.js';
 import { parseFaultSpec, type FaultSpec } from '../sim/faults.js';
 import { makeDevKey, readKeysFile } from '../sim/keys.js';
 import { startSimulator, type FeeOption } from '../sim/simulator.js';
@@ -108,7 +108,7 @@ export function registerSimCommand(program: Command): void {
       faultOption,
       [],
     )
-    .option('--rate-limit <tier>', `write budget per key: ${RATE_TIER_NAMES.join(', ')}, or off`, rateLimitOption, SIMULATOR_DEFAULTS.rateTier)
+    .option('--rate-limit <tier>', `write budget per key: ${RATE_TIER_NAMES.join(', ')}, or off`, rateLimitOption, VENUE_DEFAULTS.rateTier)
     .option('--starting-balance <dollars>', "each account's balance when first seen (default 100000)", dollarsOption)
     .option('--order-retention-ms <ms>', 'how long finished orders and their client order ids stay queryable (default 300000)', numberOption)
     .option('--fill-retention-ms <ms>', 'how long fills stay queryable (default 3600000)', numberOption)

@@ -6,7 +6,7 @@ import { parseFeeMultiplier, parseFeeType, type FeeSchedule, type FeeType } from
 import type { BookSnapshot } from '../protocol/decode.js';
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
 import { realClock, type SimClock, type TimerHandle } from './clock.js';
-import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from './defaults.js';
+import { SIMULATOR_DEFAULTS, VENUE_DEFAULTS, defaultFeeSchedule } from './defaults.js';
 import { Exchange } from './exchange/exchange.js';
 import type { MarketCloseType, MarketResult } from './exchange/market-events.js';
 import { Subscriber } from './exchange/subscriber.js';
@@ -135,10 +135,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const keys = new KeyRegistry();
   for (const [keyId, pem] of Object.entries(options.keys ?? {})) keys.register(keyId, pem);
   const permanent = new Set(configured);
-  const rateLimit = options.rateLimit ?? SIMULATOR_DEFAULTS.rateTier;
+  const rateLimit = options.rateLimit ?? VENUE_DEFAULTS.rateTier;
   if (rateLimit !== 'off' && !isRateTier(rateLimit)) throw new RangeError(`rateLimit must be 'off' or one of ${RATE_TIER_NAMES.join(', ')}, got ${JSON.stringify(rateLimit)}`);
   const feeScheduleOf = feeRule(options.feeSchedules ?? {}, options.defaultFees);
-  const startingBalanceCents = options.startingBalanceCents ?? SIMULATOR_DEFAULTS.startingBalanceCents;
+  const startingBalanceCents = options.startingBalanceCents ?? VENUE_DEFAULTS.startingBalanceCents;
   if (!Number.isSafeInteger(startingBalanceCents) || startingBalanceCents < 0) {
     throw new RangeError(`startingBalanceCents must be a non-negative integer, got ${startingBalanceCents}`);
   }
@@ -154,10 +154,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     closeChancePerStep: nonNegative(options.closeChancePerStep ?? 0.00002, 'closeChancePerStep'),
     feeScheduleOf,
     startingBalanceE4: startingBalanceCents * 100,
-    orderRetentionMs: nonNegative(options.orderRetentionMs ?? SIMULATOR_DEFAULTS.orderRetentionMs, 'orderRetentionMs'),
-    fillRetentionMs: nonNegative(options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
+    orderRetentionMs: nonNegative(options.orderRetentionMs ?? VENUE_DEFAULTS.orderRetentionMs, 'orderRetentionMs'),
+    fillRetentionMs: nonNegative(options.fillRetentionMs ?? VENUE_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
     limiter: rateLimit === 'off' ? undefined : new WriteLimiter(rateLimit),
-    settlementDelayMs: nonNegative(options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
+    settlementDelayMs: nonNegative(options.settlementDelayMs ?? VENUE_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
     crowd: options.crowd ?? true,
   });
   const faults = new FaultController(clock);

@@ -14,7 +14,7 @@ import type { WriteLimiter } from '../venue/rate-limit.js';
 import { Market, seriesOf } from './market.js';
 import type { ExchangeEvent, MarketCloseType, MarketResult } from './market-events.js';
 import { PaperTrading } from './paper-trading.js';
-import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from '../defaults.js';
+import { VENUE_DEFAULTS, defaultFeeSchedule } from '../defaults.js';
 import { Participants, type ParticipantContext } from './participants.js';
 import type { Subscriber, SubscriberExchange } from './subscriber.js';
 
@@ -33,7 +33,7 @@ export interface ExchangeOptions {
   readonly tickMs: number;
   /** chance per step that a generated market closes */
   readonly closeChancePerStep: number;
-  /** the fee schedule of each series; default SIMULATOR_DEFAULTS' rule (defaultFeeSchedule) */
+  /** the fee schedule of each series; default defaultFeeSchedule's rule */
   readonly feeScheduleOf?: (seriesTicker: string) => FeeSchedule;
   /** each account's cash when it is first seen, e4 */
   readonly startingBalanceE4?: number;
@@ -73,9 +73,9 @@ export class Exchange implements SubscriberExchange {
 
   constructor(private readonly options: ExchangeOptions) {
     const { random, clock, legacyCents } = options;
-    this.settlementDelayMs = options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs;
+    this.settlementDelayMs = options.settlementDelayMs ?? VENUE_DEFAULTS.settlementDelayMs;
     const feeScheduleOf = options.feeScheduleOf ?? defaultFeeSchedule;
-    const marketLifetimeMs = options.marketLifetimeMs ?? SIMULATOR_DEFAULTS.marketLifetimeMs;
+    const marketLifetimeMs = options.marketLifetimeMs ?? VENUE_DEFAULTS.marketLifetimeMs;
     this.participants = {
       random,
       wholeContracts: legacyCents,
@@ -100,9 +100,9 @@ export class Exchange implements SubscriberExchange {
       clock,
       publish,
       wholeContracts: legacyCents,
-      startingBalanceE4: options.startingBalanceE4 ?? SIMULATOR_DEFAULTS.startingBalanceCents * 100,
-      orderRetentionMs: options.orderRetentionMs ?? SIMULATOR_DEFAULTS.orderRetentionMs,
-      fillRetentionMs: options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs,
+      startingBalanceE4: options.startingBalanceE4 ?? VENUE_DEFAULTS.startingBalanceCents * 100,
+      orderRetentionMs: options.orderRetentionMs ?? VENUE_DEFAULTS.orderRetentionMs,
+      fillRetentionMs: options.fillRetentionMs ?? VENUE_DEFAULTS.fillRetentionMs,
       limiter: options.limiter,
       settlementDelayMs: this.settlementDelayMs,
       status: () => ({ exchangeActive: true, tradingActive: !this.paused }),
