@@ -109,6 +109,10 @@ export interface ActorStatus {
   readonly shardId: number;
   readonly threadId: number;
   readonly tickers: Readonly<Record<TickerPhase, number>>;
+  /** each hosted ticker's phase (for the status page) */
+  readonly phases: Readonly<Record<string, TickerPhase>>;
+  /** intents emitted since the start, by kind */
+  readonly intentsByKind: Readonly<Record<string, number>>;
   readonly framesProcessed: number;
   readonly intentsEmitted: number;
   readonly handlerFailures: number;

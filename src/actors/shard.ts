@@ -72,6 +72,7 @@ export class Shard {
   /** the top each ticker was last marked at */
   private readonly markedTops = new Map<string, string>();
   private framesProcessed = 0;
+  private readonly intentsByKind: Record<string, number> = {};
   private intentsEmitted = 0;
   private handlerFailures = 0;
   private refusedUpdates = 0;
@@ -186,11 +187,17 @@ export class Shard {
 
   status(): ActorStatus {
     const tickers: Record<TickerPhase, number> = { starting: 0, live: 0, stale: 0, closed: 0, stopped: 0 };
-    for (const host of this.hosts.values()) tickers[host.phase]++;
+    const phases: Record<string, TickerPhase> = {};
+    for (const host of this.hosts.values()) {
+      tickers[host.phase]++;
+      phases[host.ticker] = host.phase;
+    }
     return {
       shardId: this.options.shardId,
       threadId: this.options.threadId,
       tickers,
+      phases,
+      intentsByKind: { ...this.intentsByKind },
       framesProcessed: this.framesProcessed,
       intentsEmitted: this.intentsEmitted,
       handlerFailures: this.handlerFailures,
@@ -378,6 +385,7 @@ export class Shard {
       if (this.batchReceivedAt !== undefined) this.decisionLatency.record(this.now() - this.batchReceivedAt, intents.length);
       this.intentsEmitted += intents.length;
       host.intentsEmitted += intents.length;
+      for (const intent of intents) this.intentsByKind[intent.kind] = (this.intentsByKind[intent.kind] ?? 0) + 1;
       this.dirtyStates.add(host.ticker);
       if (this.options.orders) this.forwarded.push(...intents);
     }

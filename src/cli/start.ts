@@ -43,6 +43,7 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
   let runtime: Runtime | undefined;
   try {
     runtime = await startRuntime(config, options.record === undefined ? {} : { recordPath: options.record });
+    if (runtime.control) process.stderr.write(`mm start: status page and control API at ${runtime.control.url}${runtime.control.tokenFile ? ` (bearer token in ${runtime.control.tokenFile})` : ''}\n`);
     const outcome = await Promise.race([
       signal.received.then((name) => ({ kind: 'signal' as const, name })),
       runtime.connectionEnded.then(

@@ -21,7 +21,8 @@ export type FormatName =
   | 'file-path'
   | 'ws-url'
   | 'http-url'
-  | 'market-list';
+  | 'market-list'
+  | 'limit-or-off';
 
 /** One key of the schema: convict's fields plus the bounds and flag our formats read. */
 export interface SchemaNode {
@@ -51,7 +52,15 @@ function isUrlWithProtocol(value: unknown, protocols: readonly string[]): boolea
   }
 }
 
+/** A positive amount (a number, or a decimal string such as "50.00"), or "off". */
+function isLimitOrOff(value: unknown): boolean {
+  if (value === 'off') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0;
+  return typeof value === 'string' && /^\$?\d+(\.\d+)?$/.test(value) && Number(value.replace('$', '')) > 0;
+}
+
 const CHECKS: Record<FormatName, (value: unknown, node: SchemaNode) => string | undefined> = {
+  'limit-or-off': (value) => (isLimitOrOff(value) ? undefined : 'must be a positive amount (a number or a decimal string) or "off"'),
   'integer-in-range': (value, node) =>
     Number.isInteger(value) && (value as number) >= (node.min ?? -Infinity) && (value as number) <= (node.max ?? Infinity)
       ? undefined
@@ -100,6 +109,8 @@ export function describeFormat(node: SchemaNode): string {
       return "http:// or https:// URL, or ''";
     case 'market-list':
       return 'array of objects';
+    case 'limit-or-off':
+      return 'positive amount, or "off"';
   }
 }
 

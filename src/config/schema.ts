@@ -141,6 +141,58 @@ export const CONFIG_SCHEMA = {
       format: 'integer-in-range', min: 100, max: 60_000, default: 5_000,
     },
   },
+  risk: {
+    position_contracts: {
+      doc: 'most contracts one market may hold, counting what resting orders could add (soft: an order that would pass it is not sent)',
+      format: 'limit-or-off', default: 100,
+    },
+    position_dollars: {
+      doc: 'most dollars at cost one market may hold, counting resting orders (soft)',
+      format: 'limit-or-off', default: '50',
+    },
+    exposure_dollars: {
+      doc: 'most dollars at cost over all markets, counting resting orders (soft)',
+      format: 'limit-or-off', default: '250',
+    },
+    open_orders: {
+      doc: 'most orders resting in one market (soft)',
+      format: 'limit-or-off', default: 10,
+    },
+    orders_per_second: {
+      doc: 'most orders (creates and amends) sent in any second, all markets together; past it orders wait',
+      format: 'limit-or-off', default: 20,
+    },
+    max_drawdown_dollars: {
+      doc: 'hard: total PnL (realized plus marked, net of fees) this far below its peak trips the kill switch (cancel everything, halt until resumed)',
+      format: 'limit-or-off', default: '50',
+    },
+    daily_loss_dollars: {
+      doc: 'hard: total PnL this far below where the UTC day began trips the kill switch',
+      format: 'limit-or-off', default: '20',
+    },
+  },
+  control: {
+    enabled: {
+      doc: 'serve the status page, /metrics (Prometheus), /api/state and the control API (pause, resume, flatten, kill)',
+      format: 'true-or-false', default: false,
+    },
+    host: {
+      doc: 'address the control server listens on; anything but loopback needs control.token',
+      format: 'text', default: '127.0.0.1',
+    },
+    port: {
+      doc: 'port of the control server (0 = any free port; the URL is printed at start)',
+      format: 'integer-in-range', min: 0, max: 65_535, default: 0,
+    },
+    token: {
+      doc: 'bearer token the control actions require; empty = one is generated at start and written to control.token_file',
+      format: 'text', default: '', env: 'KALSHI_MM_CONTROL_TOKEN', sensitive: true,
+    },
+    token_file: {
+      doc: 'where a generated token is written (readable only by the user)',
+      format: 'file-path', default: 'logs/control-token',
+    },
+  },
   log: {
     level: {
       doc: 'lowest level written to the events file and the console',

@@ -23,6 +23,25 @@ export interface ExecutionConfig {
   request_timeout_ms: number;
 }
 
+export interface ControlConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  token: string;
+  token_file: string;
+}
+
+/** Risk limits as the config gives them: an amount, or "off". */
+export interface RiskConfig {
+  position_contracts: number | string;
+  position_dollars: number | string;
+  exposure_dollars: number | string;
+  open_orders: number | string;
+  orders_per_second: number | string;
+  max_drawdown_dollars: number | string;
+  daily_loss_dollars: number | string;
+}
+
 /** Strategy parameters, same names and defaults as the seed bot. Sizes in whole contracts. */
 export interface StrategyParams {
   min_spread: number;
@@ -68,6 +87,10 @@ export interface AppConfig {
     clock?: RuntimeClock;
   };
   execution: ExecutionConfig;
+  /** the control server (src/control/); optional for configs built by hand (then off) */
+  control?: ControlConfig;
+  /** src/risk/limits.ts reads these; optional for configs built by hand (then the engine's defaults) */
+  risk?: Partial<RiskConfig>;
   log: {
     level: LogLevel;
     intents_file: string;

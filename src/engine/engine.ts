@@ -43,6 +43,8 @@ import { signedOpener } from '../adapters/kalshi/handshake.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway, type GatewayStatistics } from '../gateway/gateway.js';
 import { resolveExchangeEndpoint, type ExchangeEndpoint } from './exchange-endpoint.js';
 import { sampleOf, statusEvent, statusFigures, type StatusSample } from './status-line.js';
+import { startControlServer, type ControlServer } from '../control/control-server.js';
+import { controlActions, engineState, StateSampler } from './engine-state.js';
 
 export interface RuntimeOptions {
   readonly clock?: TimeSource;
@@ -75,6 +77,8 @@ export interface Runtime {
   readonly connectionEnded: Promise<void>;
   /** settles with the reason when the engine must not go on: the audit trail failed, or the execution actor died */
   readonly failed: Promise<Error>;
+  /** the control server, when control.enabled */
+  readonly control: ControlServer | undefined;
   stop(): Promise<RuntimeReport>;
 }
 
@@ -143,6 +147,7 @@ function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logg
       requestTimeoutMs: config.execution.request_timeout_ms,
       tickers: config.markets.map((market) => market.ticker),
       cancelOnPause: config.execution.mode === 'live',
+      risk: config.risk,
     },
     logger.connectProducer(),
   );
@@ -262,17 +267,64 @@ async function assemble(parts: Parts): Promise<Runtime> {
     }, config.runtime.status_interval_s * 1000),
   );
 
+  // the control server reads the last sample, taken once a second (and after every action)
+  let control: ControlServer | undefined;
+  if (config.control?.enabled) {
+    const tickers = [...params.keys()];
+    const sampleNow = async (): Promise<ReturnType<typeof engineState>> =>
+      engineState({
+        mode: config.execution.mode,
+        tickers,
+        gateway: gateway.statistics(),
+        connected: gateway.statistics().tickersLive > 0,
+        actors: await supervisor.status(),
+        actorRestarts: supervisor.restarts,
+        execution: await execution?.status().catch(() => undefined),
+        nowMs: clock.now(),
+      });
+    const sampler = new StateSampler(await sampleNow());
+    const refresh = (): void => {
+      if (!halted) void sampleNow().then((state) => sampler.update(state), () => undefined);
+    };
+    timers.push(setInterval(refresh, 1_000));
+    try {
+      control = await startControlServer({
+        host: config.control.host,
+        port: config.control.port,
+        token: config.control.token,
+        tokenFile: config.control.token_file,
+        source: sampler,
+        actions: controlActions(execution, refresh),
+        log: (event) => sink(event),
+      });
+    } catch (error) {
+      for (const timer of timers) clearInterval(timer);
+      await supervisor.stop();
+      await execution?.stop('shutdown').catch(() => undefined);
+      connection.stop();
+      mainProducer.close();
+      await logger.stop().catch(() => undefined);
+      await endpoint.simulator?.close();
+      throw error;
+    }
+    sink({ level: 'info', kind: 'control', message: `control server at ${control.url}${control.tokenFile ? ` (token in ${control.tokenFile})` : ''}` });
+  }
+
   let stopping: Promise<RuntimeReport> | undefined;
   const stop = (): Promise<RuntimeReport> => {
     stopping ??= (async () => {
       halted = true;
       for (const timer of timers) clearInterval(timer);
+      await control?.close().catch(() => undefined);
       sink({ level: 'info', kind: 'shutdown', message: 'shutting down: cancelling everything' });
+      // the cancels the makers send on the way out count as the stop's
+      const cancelsBefore = execution ? ((await execution.status().catch(() => undefined))?.counters.requests.cancel ?? 0) : 0;
       const actors = await supervisor.stop();
       let executionReport: ExecutionStopReport | undefined;
       if (execution) {
         try {
-          executionReport = await execution.stop('shutdown');
+          const stopped = await execution.stop('shutdown');
+          executionReport = { ...stopped, cancelled: (stopped.counters.requests.cancel ?? 0) - cancelsBefore };
           sink({
             level: executionReport.remaining === 0 ? 'info' : 'error',
             kind: 'shutdown',
@@ -299,5 +351,5 @@ async function assemble(parts: Parts): Promise<Runtime> {
     })();
     return stopping;
   };
-  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, stop };
+  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, control, stop };
 }

@@ -20,6 +20,7 @@ export interface ExecutionHandle {
   forward(frame: string): void;
   status(): Promise<ExecutionStatus>;
   cancelAll(reason: string): Promise<void>;
+  control(action: 'pause' | 'resume' | 'flatten' | 'kill', ticker: string | undefined, who: string): Promise<{ ok: boolean; message: string }>;
   /** cancels everything, confirms none rests, and ends the thread */
   stop(reason: string): Promise<ExecutionStopReport>;
   /** settles with the error when the thread dies while running */
@@ -78,6 +79,7 @@ export async function startExecution(settings: ExecutionSettings, logPort: Messa
     },
     status: () => remote.status(),
     cancelAll: (reason) => remote.cancelAll(reason),
+    control: (action, ticker, who) => remote.control(action, ticker, who),
     stop(reason: string): Promise<ExecutionStopReport> {
       stopping ??= (async () => {
         post();

@@ -38,6 +38,7 @@ import { applyOrderEvent, isTerminal, isWorking, knownFilled, newOrder, remainin
 import type { OrderAction, OrderIntent, TimeInForce } from './order-request.js';
 import { VenueOutcomeUnknownError, VenueRateLimitedError, VenueRefusedError, type Venue, type VenueFill, type VenueOrder, type VenueOrderEnded } from './venue.js';
 import { RateLimitBackoff, writeCost, type WriteBudget, type WriteKind } from './write-budget.js';
+import type { RiskEngine } from '../risk/risk-engine.js';
 
 /** What a slot should hold: an order like this, or (null) nothing. */
 interface Target {
@@ -107,6 +108,8 @@ export interface ExecutionCoreOptions {
   readonly feeSchedule?: (ticker: string) => FeeSchedule;
   /** every order carries cancel_order_on_pause */
   readonly cancelOnPause?: boolean;
+  /** the gate every order passes before it is sent, and the kill switch (src/risk/) */
+  readonly risk?: RiskEngine;
 }
 
 /** Trade ids remembered for deduplication. */
@@ -144,6 +147,7 @@ export class ExecutionCore {
     options.venue.listen({
       fill: (fill) => this.#onFill(fill),
       orderEnded: (ended) => this.#onOrderEnded(ended),
+      settled: (ticker, result) => this.#onSettled(ticker, result),
       position: (position) => {
         const ours = this.portfolio.market(position.ticker).position;
         if (ours !== position.position) {
@@ -262,6 +266,9 @@ export class ExecutionCore {
       return undefined;
     }
     if (live === undefined) {
+      const refusal = this.#refusedByRisk(slot, desired, undefined, now);
+      if (refusal === 'wait') return now + 100;
+      if (refusal) return undefined;
       if (!this.#take('create', slot, now)) return 'blocked';
       this.#create(slot, desired, now);
       return undefined;
@@ -289,9 +296,33 @@ export class ExecutionCore {
       this.#decrease(slot, live, desired, now);
       return undefined;
     }
+    const refusal = this.#refusedByRisk(slot, desired, live, now);
+    if (refusal === 'wait') return now + 100;
+    if (refusal) return undefined;
     if (!this.#take('amend', slot, now)) return 'blocked';
     this.#amend(slot, live, desired, now);
     return undefined;
+  }
+
+  /**
+   * The risk gate for a create or an amend. Refused: the maker hears OrderRejected with the
+   * limit as the reason and the slot keeps what it has; 'wait': the orders-per-second window
+   * is full, the slot is tried again shortly.
+   */
+  #refusedByRisk(slot: Slot, target: Target, live: TrackedOrder | undefined, now: number): boolean | 'wait' {
+    const risk = this.#options.risk;
+    if (!risk) return false;
+    const decision = risk.check(
+      { ticker: slot.ticker, leg: slot.leg, action: target.action, price: target.price, size: target.size, reduceOnly: target.reduceOnly, ...(live ? { replaces: live.clientOrderId } : {}) },
+      now,
+    );
+    if (decision.allowed) return false;
+    if (decision.limit === 'orders_per_second') return 'wait';
+    slot.desired = undefined;
+    this.#countReject(`risk_${decision.limit}`);
+    this.#options.log({ level: decision.hard ? 'warn' : 'info', kind: 'risk_blocked', ticker: slot.ticker, message: `${slot.key} ${target.action} ${target.size / 100} @ ${target.price}: ${decision.reason}` });
+    this.#emit(slot, 'OrderRejected', { clientOrderId: target.clientOrderId, price: target.price, remaining: 0, reason: `risk:${decision.limit}` });
+    return true;
   }
 
   #take(kind: WriteKind, slot: Slot, now: number): boolean {
@@ -350,6 +381,7 @@ export class ExecutionCore {
       return;
     }
     let order = created.value;
+    this.#options.risk?.orderSent({ ...intent, size: target.size }, now);
     this.#track(slot, order);
     slot.live = order;
     slot.placedMs = now;
@@ -360,6 +392,7 @@ export class ExecutionCore {
         const ack = await this.#options.venue.create(intent);
         this.#backoff.onSuccess();
         order = this.#apply(slot, order.clientOrderId, { type: 'accepted', orderId: ack.orderId, remaining: ack.remaining, filled: ack.filled });
+        this.#options.risk?.orderAccepted(order.clientOrderId, ack.orderId);
         this.#replayEarlyFills(ack.orderId);
         const current = this.#current(order.clientOrderId);
         if (current && !isTerminal(current.status)) this.#emit(slot, 'OrderAccepted', { clientOrderId: current.clientOrderId, orderId: ack.orderId, price: current.price, remaining: remainingSize(current) });
@@ -409,6 +442,7 @@ export class ExecutionCore {
     const totalSize = knownFilled(live) + target.size;
     this.#apply(slot, live.clientOrderId, { type: 'amend_sent', price: target.price, size: totalSize, clientOrderId: target.clientOrderId });
     const orderId = live.orderId!;
+    this.#options.risk?.orderSent({ ticker: slot.ticker, clientOrderId: target.clientOrderId, leg: slot.leg, action: target.action, price: target.price, size: target.size, reduceOnly: target.reduceOnly, replaces: live.clientOrderId }, now);
     this.#track(slot, this.#current(live.clientOrderId)!, target.clientOrderId);
     this.#request(slot, async () => {
       try {
@@ -587,6 +621,8 @@ export class ExecutionCore {
     if (order.clientOrderId !== clientOrderId) this.#byClientId.set(order.clientOrderId, entry);
     if (result.value.overfill) this.#options.log({ level: 'error', kind: 'overfill', ticker: slot.ticker, message: `${order.clientOrderId}: fills ${order.filled} exceed the order's size ${order.size}` });
     if (isTerminal(order.status)) {
+      this.#options.risk?.orderClosed(order.clientOrderId);
+      if (order.clientOrderId !== clientOrderId) this.#options.risk?.orderClosed(clientOrderId);
       if (slot.live !== undefined && (slot.live.clientOrderId === clientOrderId || slot.live.clientOrderId === order.clientOrderId)) slot.live = undefined;
       this.#ended.push(order.clientOrderId);
       while (this.#ended.length > ENDED_ORDERS_LIMIT) {
@@ -650,11 +686,113 @@ export class ExecutionCore {
     }
     this.#counts.fills += 1;
     this.#options.journal(booked);
+    try {
+      this.#options.risk?.fill(booked, this.#options.clock.now());
+    } catch (error) {
+      this.#options.log({ level: 'error', kind: 'risk_fill_not_booked', ticker: order.ticker, message: (error as Error).message });
+    }
+    this.#judgePnl();
     const after = this.#apply(slot, order.clientOrderId, { type: 'filled', count: fill.count, orderId: fill.orderId });
     this.#emit(slot, 'OrderFilled', { clientOrderId: after.clientOrderId, orderId: fill.orderId, price: after.price, remaining: remainingSize(after), fill: { count: fill.count, price, feeMicros, isTaker: fill.isTaker } });
     const market = this.portfolio.market(order.ticker);
     this.#options.emit(order.ticker, { kind: 'PositionChanged', ticker: order.ticker, position: market.position, costE4: Math.ceil(market.costMicros / 100) });
     this.pump();
+  }
+
+  /** The hard limits are judged on total net PnL after every fill and mark; a trip cancels everything. */
+  #judgePnl(): void {
+    const risk = this.#options.risk;
+    if (!risk) return;
+    const trip = risk.pnl(this.portfolio.total().netMicros, this.#options.clock.now());
+    if (trip) this.#killed(trip.reason);
+  }
+
+  #killed(reason: string): void {
+    this.#options.log({ level: 'error', kind: 'kill_switch', message: `kill switch: ${reason}; every order is cancelled and nothing is sent until a person resumes` });
+    this.cancelAll('kill_switch');
+  }
+
+  /** A market's best bids, for marking its position (and judging drawdown on the marks). */
+  mark(ticker: string, top: { readonly yesBid?: number; readonly noBid?: number }): void {
+    this.portfolio.mark(ticker, top);
+    this.#judgePnl();
+  }
+
+  // ---- manual control -----------------------------------------------------------------
+
+  /** The kill switch, by hand: latches until resume(). */
+  kill(who: string): void {
+    const risk = this.#options.risk;
+    if (risk) risk.trip(`manual kill by ${who}`, this.#options.clock.now());
+    this.#killed(`manual kill by ${who}`);
+  }
+
+  /** Stops sending for one market or all (cancels what rests); state is kept. */
+  pause(ticker: string | undefined): void {
+    this.#options.risk?.pause(ticker);
+    this.#cancelWhere((slot) => ticker === undefined || slot.ticker === ticker, 'paused');
+  }
+
+  /** Back to normal for one market or all; a tripped kill switch is resumed only without a ticker. Returns why not, when it cannot. */
+  resume(ticker: string | undefined, who: string): string | undefined {
+    const risk = this.#options.risk;
+    if (!risk) return undefined;
+    if (ticker === undefined && risk.trippedBecause !== undefined) {
+      const result = risk.resume(who, this.#options.clock.now());
+      if (!result.resumed) return result.reason;
+    }
+    risk.activate(ticker);
+    return undefined;
+  }
+
+  /**
+   * Takes positions to zero: every order of the markets is cancelled and a reduce-only,
+   * immediate-or-cancel sell of the held leg goes to its best bid; the markets stay reducing
+   * (only reducing orders pass) until resumed.
+   */
+  flatten(ticker: string | undefined, top: (ticker: string) => { yesBid?: number; noBid?: number } | undefined): string[] {
+    this.#options.risk?.flatten(ticker);
+    this.#cancelWhere((slot) => (ticker === undefined || slot.ticker === ticker) && slot.role !== 'reduce', 'flatten');
+    const sent: string[] = [];
+    for (const market of this.portfolio.markets()) {
+      if (market.position === 0 || (ticker !== undefined && market.ticker !== ticker)) continue;
+      const leg: Side = market.position > 0 ? 'yes' : 'no';
+      const bid = leg === 'yes' ? top(market.ticker)?.yesBid : top(market.ticker)?.noBid;
+      if (bid === undefined) {
+        this.#options.log({ level: 'warn', kind: 'flatten_skipped', ticker: market.ticker, message: `no ${leg} bid to sell into; the position stays until one appears` });
+        continue;
+      }
+      const slot = this.#slot(market.ticker, leg, 'reduce');
+      slot.instructedSeq = ++this.#seq;
+      slot.desired = { clientOrderId: `flat-${market.ticker}-${this.#seq}-${this.#options.clock.now()}`, action: 'sell', price: bid, size: Math.abs(market.position), timeInForce: 'immediate_or_cancel', postOnly: false, reduceOnly: true, reason: 'flatten' };
+      sent.push(market.ticker);
+    }
+    this.pump();
+    return sent;
+  }
+
+  #cancelWhere(match: (slot: Slot) => boolean, reason: string): void {
+    for (const slot of this.#slots.values()) {
+      if (!match(slot)) continue;
+      slot.instructedSeq = ++this.#seq;
+      slot.desired = slot.live || slot.busy ? null : undefined;
+      slot.cancelReason = reason;
+    }
+    this.pump();
+  }
+
+  #onSettled(ticker: string, result: 'yes' | 'no' | 'void'): void {
+    const before = this.portfolio.market(ticker);
+    try {
+      this.portfolio.settle(ticker, result);
+      this.#options.risk?.settled(ticker);
+    } catch (error) {
+      this.#options.log({ level: 'error', kind: 'settlement_not_booked', ticker, message: (error as Error).message });
+      return;
+    }
+    const after = this.portfolio.market(ticker);
+    this.#options.log({ level: 'info', kind: 'settled', ticker, message: `settled ${result}: position ${before.position / 100} closed, realized ${(after.realizedMicros - before.realizedMicros) / 1e6} dollars` });
+    this.#options.emit(ticker, { kind: 'PositionChanged', ticker, position: after.position, costE4: Math.ceil(after.costMicros / 100) });
   }
 
   #replayEarlyFills(orderId: string): void {
@@ -702,14 +840,9 @@ export class ExecutionCore {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
-  /** Empties every slot (reason given), whatever the makers said last; new intents are refused. */
+  /** Empties every slot (reason given), whatever the makers said last. */
   cancelAll(reason: string): void {
-    for (const slot of this.#slots.values()) {
-      slot.instructedSeq = ++this.#seq;
-      slot.desired = slot.live || slot.busy ? null : undefined;
-      slot.cancelReason = reason;
-    }
-    this.pump();
+    this.#cancelWhere(() => true, reason);
   }
 
   /**
@@ -720,8 +853,11 @@ export class ExecutionCore {
   async stop(tickers: readonly string[], reason: string, attempts = 5): Promise<{ cancelled: number; remaining: number }> {
     this.#stopped = true;
     const before = this.#requests.cancel ?? 0;
+    const open = this.openOrders().length;
     this.cancelAll(reason);
-    await this.#quiet(10_000);
+    // every cancel waits for its tokens: allow the time the budget needs for all of them, and more
+    const budget = this.#options.budget;
+    await this.#quiet(10_000 + Math.ceil((open * writeCost('cancel') * 1000 * 1.5) / budget.tokensPerSecond));
     let remaining = 0;
     for (let attempt = 0; attempt < attempts; attempt++) {
       let resting: VenueOrder[];
@@ -736,6 +872,8 @@ export class ExecutionCore {
       if (resting.length === 0) break;
       for (const order of resting) {
         try {
+          const cost = writeCost('cancel');
+          while (!budget.tryTake(cost, this.#options.clock.now())) await this.#sleep(Math.max(1, budget.msUntil(cost, this.#options.clock.now())));
           await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
           this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
           const entry = this.#byOrderId.get(order.orderId);

@@ -6,7 +6,9 @@ import type { MessagePort } from 'node:worker_threads';
 import type { WriteTier } from '../config/types.js';
 import type { MarketPnl, TotalPnl } from '../portfolio/portfolio.js';
 import type { SummaryJson } from '../portfolio/summary.js';
+import type { FillRecord } from '../portfolio/fill-record.js';
 import type { ExecutionCounters } from './execution-core.js';
+import type { RiskSnapshot } from '../risk/risk-engine.js';
 
 export interface ExecutionSettings {
   /** what the summary calls the venue: paper, live */
@@ -23,6 +25,8 @@ export interface ExecutionSettings {
   /** every configured market: at stop, what rests in them is listed and cancelled */
   readonly tickers: readonly string[];
   readonly cancelOnPause: boolean;
+  /** the risk.* config (src/risk/limits.ts reads it); undefined: the defaults */
+  readonly risk: unknown;
 }
 
 /** Raw frames of the account's private channels (fill, user_order, market_position), in arrival order. */
@@ -33,8 +37,14 @@ export interface PrivateFramesPosted {
 
 export interface ExecutionStatus {
   readonly counters: ExecutionCounters;
+  readonly risk: RiskSnapshot;
+  /** the orders not ended, for the status page */
+  readonly orders: readonly { readonly ticker: string; readonly clientOrderId: string; readonly leg: 'yes' | 'no'; readonly action: 'buy' | 'sell'; readonly price: number; readonly remaining: number; readonly status: string }[];
   readonly total: TotalPnl;
   readonly markets: readonly MarketPnl[];
+  /** the latest fills (as the journal writes them) and refusals, newest last */
+  readonly recentFills: readonly FillRecord[];
+  readonly recentRejects: readonly { readonly ts: string; readonly ticker: string; readonly reason: string }[];
 }
 
 export interface ExecutionStopReport {
@@ -54,6 +64,8 @@ export interface ExecutionControl {
   status(): ExecutionStatus;
   /** empties every order slot at once (the audit trail failed, a kill) */
   cancelAll(reason: string): void;
+  /** manual control (ticker undefined: every market); a refusal says why */
+  control(action: 'pause' | 'resume' | 'flatten' | 'kill', ticker: string | undefined, who: string): { ok: boolean; message: string };
   /** cancels everything, confirms with the venue that nothing rests, and ends the thread */
   stop(reason: string): Promise<ExecutionStopReport>;
 }

@@ -12,11 +12,24 @@ import { LogProducer } from '../log/producer.js';
 import type { RuntimeEvent } from '../log/runtime-event.js';
 import { parseRsaPrivateKey } from '../protocol/auth.js';
 import { buildSummary, formatSummaryTable, summaryLine } from '../portfolio/summary.js';
+import { toFillRecord, type FillRecord } from '../portfolio/fill-record.js';
 import { ExecutionCore } from './execution-core.js';
 import { KalshiVenue } from './kalshi-venue.js';
 import type { ExecutionControl, ExecutionSettings, PrivateFramesPosted } from './execution-protocol.js';
 import type { ExecutionEvent, ExecutionPortMessage } from './messages.js';
-import { WriteBudget } from './write-budget.js';
+import { WRITE_TOKENS_PER_SECOND, WriteBudget } from './write-budget.js';
+
+/**
+ * The budget the engine spends: 95 % of the account's rate, with 90 % of its two-second
+ * bucket. A request reaches the venue a little after the engine has counted it, and the
+ * venue's bucket, full until then, refills nothing meanwhile; spent at the full rate, that
+ * lag alone would overdraw it now and then (a 429). The margin covers it.
+ */
+export function engineBudget(tokensPerSecond: number): { tokensPerSecond: number; capacity: number } {
+  return { tokensPerSecond: Math.max(1, Math.floor(tokensPerSecond * 0.95)), capacity: Math.max(10, Math.floor(tokensPerSecond * 2 * 0.9)) };
+}
+import { parseRiskLimits } from '../risk/limits.js';
+import { RiskEngine } from '../risk/risk-engine.js';
 
 export interface ExecutionTask {
   readonly settings: ExecutionSettings;
@@ -48,7 +61,15 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     pending.clear();
     producer.flush();
   };
+  const RECENT = 50;
+  const recentFills: FillRecord[] = [];
+  const recentRejects: Array<{ ts: string; ticker: string; reason: string }> = [];
+  const remember = <T>(list: T[], item: T): void => {
+    list.push(item);
+    if (list.length > RECENT) list.shift();
+  };
   const emit = (ticker: string, event: ExecutionEvent): void => {
+    if (event.kind === 'OrderRejected') remember(recentRejects, { ts: new Date(event.tsMs).toISOString(), ticker, reason: event.reason ?? '' });
     const port = portOfTicker.get(ticker);
     if (!port) return;
     const batch = pending.get(port);
@@ -60,16 +81,23 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     }
   };
 
-  const budget = new WriteBudget(settings.writeTokensPerSecond > 0 ? { tokensPerSecond: settings.writeTokensPerSecond } : { tier: settings.writeTier }, wallClock.now());
+  const risk = new RiskEngine(parseRiskLimits(settings.risk), { nowMs: wallClock.now() });
+  /** the last top of each market's book, for flattening */
+  const tops = new Map<string, { yesBid?: number; noBid?: number }>();
+  const budget = new WriteBudget(engineBudget(settings.writeTokensPerSecond > 0 ? settings.writeTokensPerSecond : WRITE_TOKENS_PER_SECOND[settings.writeTier]), wallClock.now());
   const core = new ExecutionCore({
     venue,
     clock: wallClock,
     budget,
     minOrderLifeMs: settings.minOrderLifeMs,
     emit,
-    journal: (fill) => producer.fill(fill),
+    journal: (fill) => {
+      producer.fill(fill);
+      remember(recentFills, toFillRecord(fill));
+    },
     log: (event) => log(event),
     cancelOnPause: settings.cancelOnPause,
+    risk,
   });
 
   task.privatePort.on('message', (message: PrivateFramesPosted) => {
@@ -86,8 +114,11 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
       } else if (message.kind === 'MarksPosted') {
         for (const mark of message.marks) {
           portOfTicker.set(mark.ticker, port);
-          core.portfolio.mark(mark.ticker, { ...(mark.yesBid !== undefined ? { yesBid: mark.yesBid } : {}), ...(mark.noBid !== undefined ? { noBid: mark.noBid } : {}) });
+          const top = { ...(mark.yesBid !== undefined ? { yesBid: mark.yesBid } : {}), ...(mark.noBid !== undefined ? { noBid: mark.noBid } : {}) };
+          tops.set(mark.ticker, top);
+          core.mark(mark.ticker, top);
         }
+        producer.flush();
       }
     });
   };
@@ -98,8 +129,43 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
   });
   const control: ExecutionControl = {
     addShard: (port) => addShard(port),
-    status: () => ({ counters: core.counters(), total: core.portfolio.total(), markets: core.portfolio.markets() }),
+    status: () => ({
+      counters: core.counters(),
+      risk: risk.snapshot(wallClock.now()),
+      orders: core.openOrders().map((order) => ({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, remaining: order.size - order.filled, status: order.status })),
+      total: core.portfolio.total(),
+      markets: core.portfolio.markets(),
+      recentFills: [...recentFills],
+      recentRejects: [...recentRejects],
+    }),
     cancelAll: (reason) => core.cancelAll(reason),
+    control: (action, ticker, who) => {
+      const where = ticker ?? 'every market';
+      log({ level: 'warn', kind: 'control', ...(ticker ? { ticker } : {}), message: `${action} ${where}, asked by ${who}` });
+      let result: { ok: boolean; message: string };
+      switch (action) {
+        case 'pause':
+          core.pause(ticker);
+          result = { ok: true, message: `paused ${where}: its orders are cancelled, nothing is sent until resumed` };
+          break;
+        case 'resume': {
+          const refused = core.resume(ticker, who);
+          result = refused === undefined ? { ok: true, message: `resumed ${where}` } : { ok: false, message: refused };
+          break;
+        }
+        case 'flatten': {
+          const markets = core.flatten(ticker, (name) => tops.get(name));
+          result = { ok: true, message: `flattening ${where}: reduce-only sells sent in ${markets.length} markets` };
+          break;
+        }
+        case 'kill':
+          core.kill(who);
+          result = { ok: true, message: 'kill switch tripped: every order is cancelled; nothing is sent until resumed' };
+          break;
+      }
+      producer.flush();
+      return result;
+    },
     stop: async (reason) => {
       const result = await core.stop(settings.tickers, reason);
       const summary = buildSummary(core.portfolio, wallClock.now());

@@ -66,6 +66,8 @@ export function venueOrderOf(order: KalshiOrder): VenueOrder {
 
 export class KalshiVenue implements Venue {
   #handlers: VenueHandlers | undefined;
+  /** results of determined markets, applied when they settle */
+  readonly #results = new Map<string, string>();
 
   constructor(
     readonly label: string,
@@ -171,6 +173,16 @@ export class KalshiVenue implements Venue {
             status: reason === 'ExpiryCancel' ? 'expired' : 'canceled',
             reason,
           });
+          return;
+        }
+        case 'market_lifecycle_v2': {
+          const ticker = String(msg.market_ticker);
+          if (msg.event_type === 'determined' && typeof msg.result === 'string') this.#results.set(ticker, msg.result);
+          if (msg.event_type !== 'settled') return;
+          const result = this.#results.get(ticker);
+          this.#results.delete(ticker);
+          if (result === 'yes' || result === 'no' || result === 'void') handlers.settled(ticker, result);
+          else this.report(`${ticker} settled with result ${String(result)}, which the portfolio cannot book`);
           return;
         }
         case 'market_position':

@@ -69,6 +69,8 @@ export interface VenueHandlers {
   fill(fill: VenueFill): void;
   orderEnded(ended: VenueOrderEnded): void;
   position(position: VenuePosition): void;
+  /** the market settled: its position pays 1 or 0 per contract, or (void) its cost back */
+  settled(ticker: string, result: 'yes' | 'no' | 'void'): void;
 }
 
 export interface AmendRequest {

@@ -59,6 +59,9 @@ export interface GatewayStatistics {
   /** tickers told their book is stale (one MarkStale entry each), by reason */
   readonly staleNotices: Readonly<Record<string, number>>;
   readonly anomalies: Readonly<Record<string, number>>;
+  /** frames by type: received, and routed (to an actor or the execution actor) */
+  readonly receivedByType: Readonly<Record<string, number>>;
+  readonly routedByType: Readonly<Record<string, number>>;
 }
 
 /** One owned ticker: its owner, and its feed phase (changed in place). */
@@ -123,6 +126,11 @@ export class Gateway {
   private connectionsOpened = 0;
   private framesReceived = 0;
   private framesRouted = 0;
+  /** frames received and routed, by frame type */
+  private readonly receivedByType = new Map<string, number>();
+  private readonly routedByType = new Map<string, number>();
+  /** the type of the frame being handled, for counting what is routed */
+  private currentType = '';
   private sequenceGaps = 0;
   private deltasDroppedWhileStale = 0;
   private slowConsumerEvents = 0;
@@ -205,6 +213,8 @@ export class Gateway {
         return;
       }
     }
+    this.currentType = header.type;
+    this.receivedByType.set(header.type, (this.receivedByType.get(header.type) ?? 0) + 1);
     switch (header.type) {
       case 'subscribed':
       case 'ok':
@@ -230,6 +240,7 @@ export class Gateway {
     const privateRoute = this.options.privateRoute;
     if (privateRoute !== undefined && PRIVATE_TYPES.has(header.type)) {
       this.framesRouted++;
+      this.routedByType.set(header.type, (this.routedByType.get(header.type) ?? 0) + 1);
       privateRoute(text);
       return;
     }
@@ -245,6 +256,8 @@ export class Gateway {
         if (header.ticker === undefined) return;
         const state = this.feed.get(header.ticker);
         if (state) this.route(state.shard, header.ticker, text);
+        // settlement books the position: the execution actor hears of it too
+        if (state && this.options.privateRoute !== undefined) this.options.privateRoute(text);
         return;
       }
       case 'market_position':
@@ -416,6 +429,7 @@ export class Gateway {
     const wasOverloaded = outbox.overloaded;
     if (outbox.push(text) === 'queued') {
       this.framesRouted++;
+      this.routedByType.set(this.currentType, (this.routedByType.get(this.currentType) ?? 0) + 1);
       return true;
     }
     if (!wasOverloaded && outbox.overloaded) this.slowConsumer(shard);
@@ -540,6 +554,8 @@ export class Gateway {
       slowConsumerEvents: this.slowConsumerEvents,
       staleNotices: Object.fromEntries(this.staleNotices),
       anomalies: this.anomalies.totals(),
+      receivedByType: Object.fromEntries(this.receivedByType),
+      routedByType: Object.fromEntries(this.routedByType),
     };
   }
 }

@@ -6,10 +6,10 @@ import { sampleOf, statusEvent, statusFigures } from '../../src/engine/status-li
 
 const gateway = (framesReceived: number): GatewayStatistics => ({
   connectionsOpened: 1, framesReceived, framesRouted: framesReceived, tickersLive: 0, tickersAwaiting: 0, sequenceGaps: 0,
-  deltasDroppedWhileStale: 0, slowConsumerEvents: 0, staleNotices: {}, anomalies: {},
+  deltasDroppedWhileStale: 0, slowConsumerEvents: 0, staleNotices: {}, anomalies: {}, receivedByType: {}, routedByType: {},
 });
 const actor = (shardId: number, live: number, stale: number, intentsEmitted: number, decisionLatency: LatencyBuckets = []): ActorStatus => ({
-  shardId, threadId: shardId + 10, tickers: { starting: 0, live, stale, closed: 0, stopped: 0 },
+  shardId, threadId: shardId + 10, tickers: { starting: 0, live, stale, closed: 0, stopped: 0 }, phases: {}, intentsByKind: {},
   framesProcessed: 0, intentsEmitted, handlerFailures: 0, refusedUpdates: 0, decisionLatency,
 });
 

@@ -327,3 +327,18 @@ describe('execution/execution-core', () => {
     expect(h.core.openOrders()).to.have.length(0);
   });
 });
+
+describe('execution/execution-core: settlement', () => {
+  it('a settled market turns its position into realized PnL and tells the maker it is flat', async () => {
+    const h = harness();
+    h.core.submit([intent('quote', 'yes', 40, 500)]);
+    await h.flush();
+    h.venue.fillOrder([...h.venue.orders.keys()][0]!, 500);
+    await h.flush();
+    h.venue.handlers!.settled(T, 'yes');
+    const market = h.core.portfolio.market(T);
+    expect(market.position).to.equal(0);
+    expect(market.realizedMicros).to.equal(3_000_000); // 5 contracts bought at $0.40 pay $1 each
+    expect(h.events.at(-1)).to.deep.equal({ kind: 'PositionChanged', ticker: T, position: 0, costE4: 0 });
+  });
+});

@@ -50,7 +50,7 @@ describe('log/log-writer', () => {
     await logWriter.close();
     expect(jsonLines(intentsFile)).to.deep.equal([toIntentRecord(intentFor('KXA-1', 0)), toIntentRecord(intentFor('KXA-1', 4))]);
     expect(jsonLines(eventsFile)).to.deep.equal([eventFor('KXA-1', 2, 'info'), eventFor('KXA-1', 3, 'error')]);
-    expect(logWriter.counts).to.deep.equal({ intents: 2, events: 2, dropped: 0 });
+    expect(logWriter.counts).to.deep.equal({ intents: 2, events: 2, fills: 0, dropped: 0 });
   });
 
   it('writes every intent whatever the level', async () => {
@@ -195,5 +195,25 @@ describe('log/log-writer', () => {
     expect(() => new LogWriter({ intentsFile: join(blocker, 'intents.jsonl'), eventsFile, level: 'info', console: 'off', highWaterMark: 10 })).to.throw(
       /^cannot open log file .*not-a-directory\/intents\.jsonl: /,
     );
+  });
+});
+
+describe('log/log-writer: the fills journal', () => {
+  it('writes fill records to the fills file only, counted, and never drops them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-fills-'));
+    try {
+      const writer = new LogWriter({ intentsFile: join(dir, 'i.jsonl'), eventsFile: join(dir, 'e.jsonl'), fillsFile: join(dir, 'f.jsonl'), level: 'error', console: 'off', highWaterMark: 0 });
+      writer.writeBatch([
+        { stream: 'fill', level: 'info', line: '{"fill":1}' },
+        { stream: 'event', level: 'info', line: '{"event":1}' },
+        { stream: 'fill', level: 'info', line: '{"fill":2}' },
+      ]);
+      await writer.close();
+      expect(readFileSync(join(dir, 'f.jsonl'), 'utf8')).to.equal('{"fill":1}\n{"fill":2}\n');
+      expect(readFileSync(join(dir, 'e.jsonl'), 'utf8')).to.equal('');
+      expect(writer.counts.fills).to.equal(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

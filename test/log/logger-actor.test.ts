@@ -80,7 +80,7 @@ describe('log/logger-actor (real worker threads)', function () {
       const tickers = [...threadTickers.flat(), ...mainTickers];
       const totalIntents = produced + mainTickers.length * intentsPerTicker;
       expect(totalIntents).to.equal(tickers.length * intentsPerTicker);
-      expect(counts).to.deep.equal({ intents: totalIntents, events: totalIntents / 2, dropped: 0 });
+      expect(counts).to.deep.equal({ intents: totalIntents, events: totalIntents / 2, fills: 0, dropped: 0 });
 
       const intents = jsonLines(intentsFile);
       const events = jsonLines(eventsFile);
@@ -177,6 +177,6 @@ describe('log/logger-actor (real worker threads)', function () {
     const stopped = logger.stop();
     expect(() => logger.connectProducer()).to.throw('logger is stopped');
     expect(logger.stop()).to.equal(stopped);
-    expect(await stopped).to.deep.equal({ intents: 0, events: 0, dropped: 0 });
+    expect(await stopped).to.deep.equal({ intents: 0, events: 0, fills: 0, dropped: 0 });
   });
 });

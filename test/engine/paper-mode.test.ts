@@ -1,0 +1,181 @@
+/**
+ * Paper mode end to end: the engine against a simulator on loopback, orders placed over the
+ * simulator's REST API, fills booked into the journal and the summary, and nothing left
+ * resting when it stops, whatever the reason.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { KalshiRestClient } from '../../src/adapters/kalshi/rest-client.js';
+import type { AppConfig } from '../../src/config/types.js';
+import { startRuntime } from '../../src/engine/engine.js';
+import { parseFillRecord } from '../../src/portfolio/fill-record.js';
+import { parseRsaPrivateKey } from '../../src/protocol/auth.js';
+import { generateKeyPair, startSimulator, type Simulator } from '../../src/sim/index.js';
+import { PARAMS, readJsonLines, tickerList, until } from './engine-harness.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Setup {
+  readonly dir: string;
+  readonly simulator: Simulator;
+  readonly keyId: string;
+  readonly keyPath: string;
+  readonly client: KalshiRestClient;
+  config(changes?: { fillsFile?: string; tickers?: readonly string[] }): AppConfig;
+  close(): Promise<void>;
+}
+
+async function setup(tickers: readonly string[], options: { ratePerMarket?: number } = {}): Promise<Setup> {
+  const dir = mkdtempSync(join(tmpdir(), 'mm-paper-'));
+  const key = generateKeyPair();
+  const keyPath = join(dir, 'key.pem');
+  writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
+  const simulator = await startSimulator({ tickers: [...tickers], seed: 11, ratePerMarket: options.ratePerMarket ?? 40, keys: { [key.keyId]: key.publicKeyPem } });
+  const client = new KalshiRestClient({ baseUrl: simulator.restUrl, keyId: key.keyId, privateKey: parseRsaPrivateKey(key.privateKeyPem), clock: { now: () => Date.now() } });
+  return {
+    dir,
+    simulator,
+    keyId: key.keyId,
+    keyPath,
+    client,
+    config: (changes = {}) => ({
+      exchange: { env: 'sim', ws_url: simulator.url, rest_url: simulator.restUrl },
+      credentials: { key_id: key.keyId, private_key_path: keyPath },
+      markets: (changes.tickers ?? tickers).map((ticker) => ({ ticker })),
+      // a narrow book still gets quotes; short TTLs keep orders moving
+      strategy: { ...PARAMS, quote_ttl_s: 2, exit_ttl_s: 4 },
+      runtime: { workers: 2, with_private: true, status_interval_s: 1 },
+      execution: { mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 200, request_timeout_ms: 5_000 },
+      log: {
+        level: 'info',
+        intents_file: join(dir, 'intents.jsonl'),
+        events_file: join(dir, 'events.jsonl'),
+        fills_file: changes.fillsFile ?? join(dir, 'fills.jsonl'),
+        summary_file: join(dir, 'summary.json'),
+        console: 'off',
+      },
+      sim: { seed: 11 },
+    }),
+    close: async () => {
+      await client.close();
+      await simulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function restingOrders(client: KalshiRestClient): Promise<number> {
+  return (await client.listAllOrders({ status: 'resting' })).length;
+}
+
+describe('engine: paper mode against the simulator', function () {
+  this.timeout(90_000);
+
+  it('places real orders, books fills into the journal, and stops with none resting; the summary equals a recomputation from the journal', async () => {
+    const tickers = tickerList(4);
+    const s = await setup(tickers);
+    try {
+      const config = s.config();
+      const runtime = await startRuntime(config);
+      await until(async () => (await restingOrders(s.client)) > 0, 20_000, 'orders resting on the simulator');
+      await until(() => readJsonLines(config.log.fills_file!).length >= 3, 60_000, 'three fills in the journal');
+      const report = await runtime.stop();
+      expect(report.execution, 'execution report').to.not.equal(undefined);
+      expect(report.execution!.remaining).to.equal(0);
+      expect(await restingOrders(s.client)).to.equal(0);
+
+      // the intents carry client order ids; the orders the simulator saw are ours
+      const intents = readJsonLines<{ kind: string; client_order_id?: string }>(config.log.intents_file);
+      expect(intents.filter((intent) => intent.kind === 'quote').every((intent) => typeof intent.client_order_id === 'string')).to.equal(true);
+
+      // an independent recomputation from the journal: positions, fees, volume, fills
+      const lines = readFileSync(config.log.fills_file!, 'utf8').trim().split('\n');
+      const fills = lines.map((line) => parseFillRecord(line));
+      const position = new Map<string, number>();
+      let fees = 0;
+      let volume = 0;
+      for (const fill of fills) {
+        const yes = (fill.side === 'yes') === (fill.action === 'buy');
+        position.set(fill.ticker, (position.get(fill.ticker) ?? 0) + (yes ? fill.count : -fill.count));
+        fees += fill.feeMicros;
+        volume += fill.count;
+      }
+      const summary = report.execution!.summary;
+      expect(summary.total.fills).to.equal(fills.length);
+      expect(summary.total.fees).to.equal((fees / 1e6).toFixed(6));
+      expect(summary.total.volume).to.equal((volume / 100).toFixed(2));
+      for (const market of summary.markets) {
+        expect(market.position, market.ticker).to.equal(((position.get(market.ticker) ?? 0) / 100).toFixed(2));
+      }
+      // the simulator's own positions agree with the journal
+      const venuePositions = await s.client.listAllPositions();
+      for (const row of venuePositions) {
+        const ours = ((position.get(row.ticker) ?? 0) / 100).toFixed(2);
+        expect(Number(row.position_fp), row.ticker).to.equal(Number(ours));
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a fills journal that cannot be written stops the engine: every order is cancelled and mm start exits non-zero', async () => {
+    const tickers = tickerList(3);
+    const s = await setup(tickers);
+    try {
+      // writes to /dev/full fail (ENOSPC): the first fill cannot be journaled
+      const config = s.config({ fillsFile: '/dev/full' });
+      const configPath = join(s.dir, 'config.json');
+      writeFileSync(configPath, JSON.stringify(config));
+      const child = spawn(join(ROOT, 'bin/mm'), ['start', '--config', configPath], { cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.resume();
+      const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+      let placed = false;
+      const watcher = (async () => {
+        while (child.exitCode === null) {
+          if ((await restingOrders(s.client).catch(() => 0)) > 0) placed = true;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 75_000))]);
+      if (code === 'timeout') child.kill('SIGKILL');
+      await watcher;
+      expect(code, stderr).to.equal(1);
+      expect(placed, 'orders rested before the journal failed').to.equal(true);
+      expect(stderr).to.match(/audit trail cannot be written/);
+      expect(await restingOrders(s.client)).to.equal(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('mm start: Ctrl-C prints the PnL table, writes the summary, and exits 0 with none resting', async () => {
+    const s = await setup(tickerList(3));
+    try {
+      const config = s.config();
+      const configPath = join(s.dir, 'config.json');
+      writeFileSync(configPath, JSON.stringify(config));
+      const child = spawn(join(ROOT, 'bin/mm'), ['start', '--config', configPath], { cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+      await until(() => readJsonLines(config.log.fills_file!).length >= 1, 60_000, 'a fill in the journal');
+      child.kill('SIGINT');
+      expect(await exited, stderr).to.equal(0);
+      expect(stdout).to.match(/TOTAL/);
+      expect(stderr).to.match(/orders cancelled at shutdown; none remain/);
+      const summary = JSON.parse(readFileSync(config.log.summary_file!, 'utf8')) as { mode: string; total: { fills: number } };
+      expect(summary.mode).to.equal('paper');
+      expect(summary.total.fills).to.equal(readJsonLines(config.log.fills_file!).length);
+      expect(await restingOrders(s.client)).to.equal(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
