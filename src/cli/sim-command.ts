@@ -4,10 +4,13 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeyFileError } from '../protocol/auth.js';
-import { SIMULATOR_DEFAULTS } from '../sim/defaults.js';
+import { SIMULATOR_DEFAULTS, VENUE_DEFAULTS } from '../sim/defaults.js';
 import { parseFaultSpec, type FaultSpec } from '../sim/faults.js';
 import { makeDevKey, readKeysFile } from '../sim/keys.js';
-import { startSimulator } from '../sim/simulator.js';
+import { startSimulator, type FeeOption } from '../sim/simulator.js';
+import { RATE_TIER_NAMES, isRateTier, type RateTier } from '../sim/venue/rate-limit.js';
+import { parseFeeMultiplier, parseFeeType } from '../fees/fee-model.js';
+import { dollarsToE4 } from '../protocol/fixed.js';
 import { nextStopSignal } from './signals.js';
 
 interface SimCommandOptions {
@@ -24,6 +27,13 @@ interface SimCommandOptions {
   maxRate: number;
   maxSkewMs: number;
   fault: FaultSpec[];
+  rateLimit: RateTier | 'off';
+  startingBalance?: number;
+  orderRetentionMs?: number;
+  fillRetentionMs?: number;
+  settlementDelayMs?: number;
+  fee: Record<string, FeeOption>;
+  crowd: boolean;
 }
 
 function integerOption(text: string): number {
@@ -41,6 +51,35 @@ function numberOption(text: string): number {
 function faultOption(text: string, previous: FaultSpec[]): FaultSpec[] {
   try {
     return [...previous, parseFaultSpec(text)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function rateLimitOption(text: string): RateTier | 'off' {
+  if (text === 'off' || isRateTier(text)) return text;
+  throw new InvalidArgumentError(`expected off or one of ${RATE_TIER_NAMES.join(', ')}`);
+}
+
+/** Dollars ("250000", "99.50") -> cents. */
+function dollarsOption(text: string): number {
+  try {
+    const e4 = dollarsToE4(text, 'balance');
+    if (e4 < 0 || e4 % 100 !== 0) throw new Error('whole cents, not negative');
+    return e4 / 100;
+  } catch (err) {
+    throw new InvalidArgumentError(`expected dollars to the cent (${(err as Error).message})`);
+  }
+}
+
+/** SERIES=FEE_TYPE[:MULTIPLIER], e.g. KXSIMA=quadratic_with_maker_fees:0.5; repeatable. */
+function feeOption(text: string, previous: Record<string, FeeOption>): Record<string, FeeOption> {
+  const match = /^([A-Z0-9][A-Z0-9._-]*)=([a-z_]+)(?::(.+))?$/.exec(text);
+  if (!match) throw new InvalidArgumentError('expected SERIES=FEE_TYPE[:MULTIPLIER]');
+  try {
+    const feeType = parseFeeType(match[2]);
+    const multiplier = match[3] === undefined ? 1 : parseFeeMultiplier(match[3]) / 1000;
+    return { ...previous, [match[1]!]: { feeType, multiplier } };
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
@@ -65,10 +104,17 @@ export function registerSimCommand(program: Command): void {
     .option(
       '--fault <spec>',
       'fault on demand, repeatable: KIND:every=K or KIND:at=MS[,MS] (+ :ms=N for stall); ' +
-        'KIND is drop, skip_seq, malformed, unknown_market or stall',
+        'KIND is drop, skip_seq, malformed, unknown_market or stall (socket), rest_error, rest_timeout or rest_lost (REST writes; :ms=N holds a rest_timeout)',
       faultOption,
       [],
     )
+    .option('--rate-limit <tier>', `write budget per key: ${RATE_TIER_NAMES.join(', ')}, or off`, rateLimitOption, VENUE_DEFAULTS.rateTier)
+    .option('--starting-balance <dollars>', "each account's balance when first seen (default 100000)", dollarsOption)
+    .option('--order-retention-ms <ms>', 'how long finished orders and their client order ids stay queryable (default 300000)', numberOption)
+    .option('--fill-retention-ms <ms>', 'how long fills stay queryable (default 3600000)', numberOption)
+    .option('--settlement-delay-ms <ms>', 'from a market determined to settled and paid out (default 0)', numberOption)
+    .option('--fee <spec>', 'fees of a series, repeatable: SERIES=quadratic|quadratic_with_maker_fees|...[:MULTIPLIER]', feeOption, {})
+    .option('--no-crowd', 'no simulated participants: empty books, only accounts trade')
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
     });
@@ -98,6 +144,13 @@ async function runSim(options: SimCommandOptions): Promise<number> {
       maxRateTotal: options.maxRate,
       maxSkewMs: options.maxSkewMs,
       faults: options.fault,
+      rateLimit: options.rateLimit,
+      ...(options.startingBalance !== undefined ? { startingBalanceCents: options.startingBalance } : {}),
+      ...(options.orderRetentionMs !== undefined ? { orderRetentionMs: options.orderRetentionMs } : {}),
+      ...(options.fillRetentionMs !== undefined ? { fillRetentionMs: options.fillRetentionMs } : {}),
+      ...(options.settlementDelayMs !== undefined ? { settlementDelayMs: options.settlementDelayMs } : {}),
+      feeSchedules: options.fee,
+      crowd: options.crowd,
     });
     process.stdout.write(`listening ${simulator.url}\n`);
     const signal = nextStopSignal();

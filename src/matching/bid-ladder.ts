@@ -23,11 +23,12 @@ export class BidLadder {
   private readonly queues: RestingOrder[][] = Array.from({ length: PRICES }, () => []);
   private readonly totals: number[] = new Array<number>(PRICES).fill(0);
   private orders = 0;
+  /** the best price holding size (0: none), kept up to date: it is read far more often than the ladder changes */
+  private bestPrice = 0;
 
   /** Best (highest) bid price, 0 when the side is empty. */
   best(): number {
-    for (let price = PRICES - 1; price > 0; price -= 1) if (this.totals[price]! > 0) return price;
-    return 0;
+    return this.bestPrice;
   }
 
   sizeAt(price: number): number {
@@ -53,6 +54,7 @@ export class BidLadder {
     this.queues[order.price]!.push(order);
     this.totals[order.price]! += order.remaining;
     this.orders += 1;
+    if (order.price > this.bestPrice) this.bestPrice = order.price;
   }
 
   /** Takes `amount` off an order (removing it when nothing remains); returns what was taken. */
@@ -62,6 +64,7 @@ export class BidLadder {
     order.remaining -= taken;
     this.totals[order.price]! -= taken;
     if (order.remaining === 0) this.unlink(order);
+    this.settleBest(order.price);
     return taken;
   }
 
@@ -71,7 +74,16 @@ export class BidLadder {
     if (!this.unlink(order)) return 0;
     this.totals[order.price]! -= removed;
     order.remaining = 0;
+    this.settleBest(order.price);
     return removed;
+  }
+
+  /** After size left `price`: when that was the best level and it emptied, the best is the next level down that holds size. */
+  private settleBest(price: number): void {
+    if (price !== this.bestPrice || this.totals[price]! > 0) return;
+    let next = price - 1;
+    while (next > 0 && this.totals[next]! <= 0) next -= 1;
+    this.bestPrice = next;
   }
 
   /** Prices holding size, ascending. */

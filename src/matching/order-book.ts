@@ -77,8 +77,9 @@ export class OrderBook {
     return this.byId.get(orderId);
   }
 
+  /** Resting orders of either side, anonymous ones included. */
   get restingOrders(): number {
-    return this.byId.size;
+    return this.ladders.yes.orderCount + this.ladders.no.orderCount;
   }
 
   /** Whether a bid for `side` at `price` ticks would trade against the other side now. */
@@ -93,21 +94,37 @@ export class OrderBook {
    * bad price or size, or an id already resting.
    */
   rest(order: RestingOrder): LevelChange {
-    if (this.byId.has(order.orderId)) throw new RangeError(`order ${order.orderId} is already on the book`);
+    if (order.owner !== undefined && this.byId.has(order.orderId)) throw new RangeError(`order ${order.orderId} is already on the book`);
     if (this.crosses(order.side, order.price)) {
       throw new RangeError(`a ${order.side} bid at ${order.price} would cross the best ${otherSide(order.side)} bid`);
     }
     this.ladders[order.side].add(order);
-    this.byId.set(order.orderId, order);
+    this.index(order);
     return { side: order.side, price: order.price, delta: order.remaining };
   }
 
-  /** Takes up to `amount` off a resting order (all of it removes it); returns the change, undefined when nothing moved. */
+  /**
+   * Takes up to `amount` off a resting order (all of it removes it); returns the change,
+   * undefined when nothing moved (an order no longer on the book has nothing remaining).
+   */
   reduce(order: RestingOrder, amount: number): LevelChange | undefined {
-    if (this.byId.get(order.orderId) !== order) return undefined;
+    if (order.owner !== undefined && this.byId.get(order.orderId) !== order) return undefined;
     const removed = this.ladders[order.side].reduce(order, amount);
-    if (order.remaining === 0) this.byId.delete(order.orderId);
+    if (order.remaining === 0) this.unindex(order);
     return removed > 0 ? { side: order.side, price: order.price, delta: -removed } : undefined;
+  }
+
+  /**
+   * Orders are found by id only when they have an owner (who cancels, amends or decreases
+   * them by id); anonymous participants hold their orders themselves, which spares the
+   * index the churn of the crowd.
+   */
+  private index(order: RestingOrder): void {
+    if (order.owner !== undefined) this.byId.set(order.orderId, order);
+  }
+
+  private unindex(order: RestingOrder): void {
+    if (order.owner !== undefined) this.byId.delete(order.orderId);
   }
 
   /** Cancels what rests of an order; undefined when it does not rest. */
@@ -246,13 +263,13 @@ export class OrderBook {
             break;
           }
           const count = ladder.remove(maker);
-          this.byId.delete(maker.orderId);
+          this.unindex(maker);
           removed += count;
           makerCancels.push({ orderId: maker.orderId, owner: maker.owner, side: makerSide, price, count, reason: 'SelfTradeCancel' });
           continue;
         }
         const count = ladder.reduce(maker, Math.min(remaining, maker.remaining));
-        if (maker.remaining === 0) this.byId.delete(maker.orderId);
+        if (maker.remaining === 0) this.unindex(maker);
         remaining -= count;
         removed += count;
         executions.push({
@@ -281,7 +298,7 @@ export class OrderBook {
     if (timeInForce !== 'good_till_canceled') return { ...base, status: 'canceled', resting: 0, canceled: cancel(remaining, 'ImmediateOrCancel') };
     const resting: RestingOrder = { orderId, side, price: limit, remaining, ...(owner !== undefined ? { owner } : {}) };
     this.ladders[side].add(resting);
-    this.byId.set(orderId, resting);
+    this.index(resting);
     bookChanges.push({ side, price: limit, delta: remaining });
     return { ...base, status: 'resting', resting: remaining };
   }

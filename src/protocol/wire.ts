@@ -16,6 +16,7 @@ export type Channel =
   | 'fill'
   | 'market_positions'
   | 'user_orders'
+  | 'order_group_updates'
   | 'market_lifecycle_v2';
 
 export const KNOWN_CHANNELS: readonly Channel[] = [
@@ -25,6 +26,7 @@ export const KNOWN_CHANNELS: readonly Channel[] = [
   'fill',
   'market_positions',
   'user_orders',
+  'order_group_updates',
   'market_lifecycle_v2',
 ];
 
@@ -32,6 +34,7 @@ export const KNOWN_CHANNELS: readonly Channel[] = [
 export const SEQUENCED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'orderbook_delta',
   'trade',
+  'order_group_updates',
   'market_lifecycle_v2',
 ]);
 

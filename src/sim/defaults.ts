@@ -10,6 +10,10 @@ export const SIMULATOR_DEFAULTS = {
   ratePerMarket: 5,
   /** cap on market events per second over all markets */
   maxRateTotal: 5000,
+} as const;
+
+/** Defaults of the venue's options (accounts, orders, fees, settlement), which the config schema does not carry. */
+export const VENUE_DEFAULTS = {
   /** each account's balance when it is first seen: $100,000 */
   startingBalanceCents: 10_000_000,
   /** canceled and executed orders (and their client order ids) stay queryable this long, simulator time */

@@ -6,11 +6,11 @@ import { parseFeeMultiplier, parseFeeType, type FeeSchedule, type FeeType } from
 import type { BookSnapshot } from '../protocol/decode.js';
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
 import { realClock, type SimClock, type TimerHandle } from './clock.js';
-import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from './defaults.js';
+import { SIMULATOR_DEFAULTS, VENUE_DEFAULTS, defaultFeeSchedule } from './defaults.js';
 import { Exchange } from './exchange/exchange.js';
 import type { MarketCloseType, MarketResult } from './exchange/market-events.js';
 import { Subscriber } from './exchange/subscriber.js';
-import { FaultController, type FaultKind, type FaultSpec } from './faults.js';
+import { FaultController, type FaultKind, type FaultSpec, type RestFaultKind } from './faults.js';
 import { Random } from './random.js';
 import type { Connection } from './server/connection.js';
 import { KeyRegistry } from './server/key-registry.js';
@@ -70,6 +70,8 @@ export interface SimulatorOptions {
   defaultFees?: FeeOption;
   /** from a market's `determined` to its `settled` and payout, simulator ms; default 0 (at once) */
   settlementDelayMs?: number;
+  /** default true; false: no simulated participants, books start empty and only accounts trade */
+  crowd?: boolean;
 }
 
 export interface SimulatorStats {
@@ -86,13 +88,16 @@ export interface SimulatorStats {
   clientOrderIdsHeld: number;
   fillsHeld: number;
   faultsFired: Record<FaultKind, number>;
+  restFaultsFired: Record<RestFaultKind, number>;
 }
 
 export interface FaultSwitches {
-  trigger(kind: FaultKind, stallMs?: number): void;
+  /** a socket fault now on every connection; a REST fault (rest_error, rest_timeout, rest_lost) on the next write */
+  trigger(kind: FaultKind | RestFaultKind, stallMs?: number): void;
   add(spec: FaultSpec): void;
   clear(): void;
   readonly fired: Readonly<Record<FaultKind, number>>;
+  readonly restFired: Readonly<Record<RestFaultKind, number>>;
 }
 
 export interface Simulator {
@@ -130,10 +135,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const keys = new KeyRegistry();
   for (const [keyId, pem] of Object.entries(options.keys ?? {})) keys.register(keyId, pem);
   const permanent = new Set(configured);
-  const rateLimit = options.rateLimit ?? SIMULATOR_DEFAULTS.rateTier;
+  const rateLimit = options.rateLimit ?? VENUE_DEFAULTS.rateTier;
   if (rateLimit !== 'off' && !isRateTier(rateLimit)) throw new RangeError(`rateLimit must be 'off' or one of ${RATE_TIER_NAMES.join(', ')}, got ${JSON.stringify(rateLimit)}`);
   const feeScheduleOf = feeRule(options.feeSchedules ?? {}, options.defaultFees);
-  const startingBalanceCents = options.startingBalanceCents ?? SIMULATOR_DEFAULTS.startingBalanceCents;
+  const startingBalanceCents = options.startingBalanceCents ?? VENUE_DEFAULTS.startingBalanceCents;
   if (!Number.isSafeInteger(startingBalanceCents) || startingBalanceCents < 0) {
     throw new RangeError(`startingBalanceCents must be a non-negative integer, got ${startingBalanceCents}`);
   }
@@ -149,10 +154,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     closeChancePerStep: nonNegative(options.closeChancePerStep ?? 0.00002, 'closeChancePerStep'),
     feeScheduleOf,
     startingBalanceE4: startingBalanceCents * 100,
-    orderRetentionMs: nonNegative(options.orderRetentionMs ?? SIMULATOR_DEFAULTS.orderRetentionMs, 'orderRetentionMs'),
-    fillRetentionMs: nonNegative(options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
+    orderRetentionMs: nonNegative(options.orderRetentionMs ?? VENUE_DEFAULTS.orderRetentionMs, 'orderRetentionMs'),
+    fillRetentionMs: nonNegative(options.fillRetentionMs ?? VENUE_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
     limiter: rateLimit === 'off' ? undefined : new WriteLimiter(rateLimit),
-    settlementDelayMs: nonNegative(options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
+    settlementDelayMs: nonNegative(options.settlementDelayMs ?? VENUE_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
+    crowd: options.crowd ?? true,
   });
   const faults = new FaultController(clock);
   const totals = { framesSent: 0, bytesSent: 0 };
@@ -166,6 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxSkewMs: nonNegative(options.maxSkewMs ?? 30_000, 'maxSkewMs'),
     pingIntervalMs: nonNegative(options.pingIntervalMs ?? 10_000, 'pingIntervalMs'),
     routes: exchange.paper.routes(REST_PREFIX),
+    restFault: () => faults.restWrite(),
     onConnection: (connection: Connection) => {
       const subscriber = new Subscriber(connection, exchange, faults);
       exchange.attach(subscriber);
@@ -228,6 +235,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         clientOrderIdsHeld: exchange.paper.desk.store.clientOrderIdsHeld,
         fillsHeld: exchange.paper.desk.store.fillsHeld,
         faultsFired: { ...faults.fired },
+        restFaultsFired: { ...faults.restFired },
       };
     },
     close: async () => {

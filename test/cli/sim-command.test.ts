@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KeyFileError, parseRsaPrivateKey } from '../../src/protocol/auth.js';
+import { KeyFileError, authHeaders, parseRsaPrivateKey } from '../../src/protocol/auth.js';
+import { REST_PREFIX } from '../../src/protocol/wire.js';
 import { readKeysFile } from '../../src/sim/index.js';
 import { TestClient } from '../sim/sim-client.js';
 
@@ -81,6 +82,29 @@ describe('sim/cli', () => {
     const badFault = run(['--fault', 'explode:every=3']);
     expect(await badFault.exited).to.equal(1);
     expect(badFault.stderr).to.match(/unknown fault kind/);
+  });
+
+  it('takes the venue options: fees per series, starting balance, no crowd, write budget; refuses bad ones', async () => {
+    const keyId = Object.keys(readKeysFile(join(dir, 'sim-keys.json')))[0]!;
+    const privateKey = parseRsaPrivateKey(readFileSync(join(dir, 'sim-private-key.pem'), 'utf8'));
+    const sim = run(['--markets', '0', '--tickers', 'CLIFEE-26JAN01-T1', '--keys', join(dir, 'sim-keys.json'), '--ping-interval', '0',
+      '--fee', 'CLIFEE=quadratic_with_maker_fees:0.5', '--starting-balance', '250.50', '--no-crowd', '--rate-limit', 'prime']);
+    const line = await sim.waitForLine();
+    const base = `http://${line.slice('listening ws://'.length).split('/')[0]}${REST_PREFIX}`;
+    const series = (await (await fetch(`${base}/series/CLIFEE`)).json()) as { series: Record<string, unknown> };
+    expect(series.series).to.deep.include({ fee_type: 'quadratic_with_maker_fees', fee_multiplier: 0.5 });
+    const path = `${REST_PREFIX}/portfolio/balance`;
+    const balance = await fetch(`${base}/portfolio/balance`, { headers: authHeaders(keyId, privateKey, Date.now(), 'GET', path) });
+    expect(((await balance.json()) as { balance: number }).balance).to.equal(25_050);
+    const market = (await (await fetch(`${base}/markets/CLIFEE-26JAN01-T1`)).json()) as { market: Record<string, unknown> };
+    expect(market.market).to.deep.include({ yes_bid_dollars: '0.0000', yes_ask_dollars: '1.0000' });
+    sim.kill('SIGTERM');
+    expect(await sim.exited).to.equal(0);
+    for (const args of [['--rate-limit', 'gold'], ['--fee', 'X=cubic'], ['--starting-balance', '1.005']]) {
+      const bad = run(args);
+      expect(await bad.exited, args.join(' ')).to.equal(1);
+      expect(bad.stderr).to.match(/invalid/);
+    }
   });
 
   it('readKeysFile checks the contract: a JSON object of key id to RSA public key PEM', () => {

@@ -228,9 +228,9 @@ describe('matching/order-book', () => {
 
     it('rest() refuses a crossing price, a duplicate id and bad sizes; submit() bad prices', () => {
       const book = newBook();
-      book.rest({ orderId: 'a', side: 'no', price: 55, remaining: 100 });
+      book.rest({ orderId: 'a', side: 'no', price: 55, remaining: 100, owner: 'o' });
       expect(() => book.rest({ orderId: 'b', side: 'yes', price: 45, remaining: 100 })).to.throw(RangeError, /cross/);
-      expect(() => book.rest({ orderId: 'a', side: 'yes', price: 10, remaining: 100 })).to.throw(RangeError, /already/);
+      expect(() => book.rest({ orderId: 'a', side: 'yes', price: 10, remaining: 100, owner: 'o' })).to.throw(RangeError, /already/);
       expect(() => book.rest({ orderId: 'c', side: 'yes', price: 10, remaining: 0 })).to.throw(RangeError);
       expect(() => book.submit(gtc('d', 'yes', 100, 100))).to.throw(RangeError, /price/);
       expect(() => book.submit(gtc('e', 'yes', 10, 1.5))).to.throw(RangeError, /count/);

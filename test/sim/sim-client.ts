@@ -188,6 +188,24 @@ export class SimHarness {
     return { status: response.status, body: await response.json() };
   }
 
+  /**
+   * A signed REST call: `path` below /trade-api/v2 (query string allowed, not signed, as
+   * Kalshi signs the path only). Resolves with the status, the JSON answer (undefined when
+   * there is no body) and the headers.
+   */
+  async rest(method: string, path: string, body?: unknown, key: TestKey | null = testKey()): Promise<{ status: number; body: any; headers: Headers }> {
+    const full = `${REST_PREFIX}${path}`;
+    const signedPath = full.split('?')[0]!;
+    const headers: Record<string, string> = key ? authHeaders(key.keyId, key.privateKey, this.clock.now(), method, signedPath) : {};
+    const response = await fetch(`http://127.0.0.1:${this.sim.port}${full}`, {
+      method,
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+  }
+
   async connect(key: TestKey = testKey(), options: { autoPong?: boolean } = {}): Promise<TestClient> {
     const client = await TestClient.connect(this.sim.url, key, this.clock.now(), options);
     this.clients.push(client);

@@ -38,7 +38,7 @@ class CommandError extends Error {
 type Params = Record<string, unknown>;
 
 /** Channels whose subscriptions take no market filter (always every market). */
-const UNFILTERED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['market_lifecycle_v2']);
+const UNFILTERED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['market_lifecycle_v2', 'order_group_updates']);
 
 export class CommandHandler {
   constructor(

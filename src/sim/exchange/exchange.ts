@@ -14,7 +14,7 @@ import type { WriteLimiter } from '../venue/rate-limit.js';
 import { Market, seriesOf } from './market.js';
 import type { ExchangeEvent, MarketCloseType, MarketResult } from './market-events.js';
 import { PaperTrading } from './paper-trading.js';
-import { SIMULATOR_DEFAULTS, defaultFeeSchedule } from '../defaults.js';
+import { VENUE_DEFAULTS, defaultFeeSchedule } from '../defaults.js';
 import { Participants, type ParticipantContext } from './participants.js';
 import type { Subscriber, SubscriberExchange } from './subscriber.js';
 
@@ -33,7 +33,7 @@ export interface ExchangeOptions {
   readonly tickMs: number;
   /** chance per step that a generated market closes */
   readonly closeChancePerStep: number;
-  /** the fee schedule of each series; default SIMULATOR_DEFAULTS' rule (defaultFeeSchedule) */
+  /** the fee schedule of each series; default defaultFeeSchedule's rule */
   readonly feeScheduleOf?: (seriesTicker: string) => FeeSchedule;
   /** each account's cash when it is first seen, e4 */
   readonly startingBalanceE4?: number;
@@ -47,6 +47,8 @@ export interface ExchangeOptions {
   readonly settlementDelayMs?: number;
   /** how long after the start markets are scheduled to close (their close_time) */
   readonly marketLifetimeMs?: number;
+  /** default true; false: no simulated participants (books start empty, only accounts trade) */
+  readonly crowd?: boolean;
 }
 
 const UNKNOWN_MARKET = 'KXSIMNONE-26JAN01-T0';
@@ -71,9 +73,9 @@ export class Exchange implements SubscriberExchange {
 
   constructor(private readonly options: ExchangeOptions) {
     const { random, clock, legacyCents } = options;
-    this.settlementDelayMs = options.settlementDelayMs ?? SIMULATOR_DEFAULTS.settlementDelayMs;
+    this.settlementDelayMs = options.settlementDelayMs ?? VENUE_DEFAULTS.settlementDelayMs;
     const feeScheduleOf = options.feeScheduleOf ?? defaultFeeSchedule;
-    const marketLifetimeMs = options.marketLifetimeMs ?? SIMULATOR_DEFAULTS.marketLifetimeMs;
+    const marketLifetimeMs = options.marketLifetimeMs ?? VENUE_DEFAULTS.marketLifetimeMs;
     this.participants = {
       random,
       wholeContracts: legacyCents,
@@ -88,7 +90,7 @@ export class Exchange implements SubscriberExchange {
       const details = { feeSchedule: this.seriesFees.get(series)!, openTimeMs: startMs, closeTimeMs: startMs + marketLifetimeMs };
       const market = new Market(ticker, random.uuid(), initialFair(random), !options.permanent.has(ticker), random, clock, publish, details);
       const crowd = new Participants(market, activities[index]!, this.participants);
-      crowd.seed();
+      if (options.crowd !== false) crowd.seed();
       this.markets.set(ticker, market);
       this.crowds.set(ticker, crowd);
     });
@@ -98,9 +100,9 @@ export class Exchange implements SubscriberExchange {
       clock,
       publish,
       wholeContracts: legacyCents,
-      startingBalanceE4: options.startingBalanceE4 ?? SIMULATOR_DEFAULTS.startingBalanceCents * 100,
-      orderRetentionMs: options.orderRetentionMs ?? SIMULATOR_DEFAULTS.orderRetentionMs,
-      fillRetentionMs: options.fillRetentionMs ?? SIMULATOR_DEFAULTS.fillRetentionMs,
+      startingBalanceE4: options.startingBalanceE4 ?? VENUE_DEFAULTS.startingBalanceCents * 100,
+      orderRetentionMs: options.orderRetentionMs ?? VENUE_DEFAULTS.orderRetentionMs,
+      fillRetentionMs: options.fillRetentionMs ?? VENUE_DEFAULTS.fillRetentionMs,
       limiter: options.limiter,
       settlementDelayMs: this.settlementDelayMs,
       status: () => ({ exchangeActive: true, tradingActive: !this.paused }),
@@ -231,7 +233,7 @@ export class Exchange implements SubscriberExchange {
       const { market } = crowd;
       crowd.advance(seconds);
       crowd.eventCredit += ratePerMarket * crowd.profile.rateFactor * seconds * (0.5 + random.next());
-      while (crowd.eventCredit >= 1 && this.totalCredit >= 1) {
+      while (this.options.crowd !== false && crowd.eventCredit >= 1 && this.totalCredit >= 1) {
         const events = crowd.act((trade) => this.paper.settleMakers(market, trade));
         crowd.eventCredit -= events;
         this.totalCredit -= events;

@@ -107,6 +107,19 @@ export function encodeEvent(event: ExchangeEvent, legacy: boolean): EncodedEvent
         msg: positionBody(event, legacy),
         accountKeyId: event.keyId,
       };
+    case 'order_group':
+      return {
+        type: 'order_group_updates',
+        channel: 'order_group_updates',
+        ticker: '',
+        msg: JSON.stringify({
+          event_type: event.eventType,
+          order_group_id: event.groupId,
+          ...(event.limit !== undefined ? { contracts_limit_fp: hundredthsToCount(event.limit) } : {}),
+          ts_ms: event.tsMs,
+        }),
+        accountKeyId: event.keyId,
+      };
     case 'order':
       return {
         type: 'user_order',
@@ -198,6 +211,8 @@ function fillBody(event: OrderFilled, legacy: boolean): string {
     ? { ...head, ...direction, yes_price: event.yesPrice, count: event.count / 100, post_position: event.postPosition / 100, purchased_side: direction.side, ts: seconds }
     : {
         ...head,
+        // one exchange shard here (exchange_index, on fills since 20 Aug 2026)
+        exchange_index: 0,
         ...direction,
         yes_price_dollars: ticksToDollars(event.yesPrice),
         count_fp: hundredthsToCount(event.count),
@@ -247,6 +262,7 @@ function userOrderBody(order: OrderSnapshot): string {
     order_id: order.orderId,
     user_id: order.keyId,
     ticker: order.ticker,
+    exchange_index: 0,
     status: order.status,
     side: boughtYes ? 'yes' : 'no',
     is_yes: boughtYes,
@@ -267,5 +283,6 @@ function userOrderBody(order: OrderSnapshot): string {
     created_ts_ms: order.createdMs,
     last_updated_ts_ms: order.lastUpdateMs,
     ...(order.lastUpdateReason !== undefined ? { last_update_reason: order.lastUpdateReason } : {}),
+    subaccount_number: 0,
   });
 }

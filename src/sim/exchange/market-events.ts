@@ -141,6 +141,26 @@ export interface OrderChanged {
   readonly order: OrderSnapshot;
 }
 
-export type ExchangeEvent = BookChanged | TradeExecuted | TickerChanged | LifecycleChanged | OrderFilled | PositionChanged | OrderChanged;
+export type OrderGroupEventType = 'created' | 'triggered' | 'reset' | 'deleted' | 'limit_updated';
+
+export interface OrderGroupChanged {
+  readonly kind: 'order_group';
+  readonly keyId: string;
+  readonly groupId: string;
+  readonly eventType: OrderGroupEventType;
+  /** hundredths; on created and limit_updated */
+  readonly limit?: number;
+  readonly tsMs: number;
+}
+
+export type ExchangeEvent =
+  | BookChanged
+  | TradeExecuted
+  | TickerChanged
+  | LifecycleChanged
+  | OrderFilled
+  | PositionChanged
+  | OrderChanged
+  | OrderGroupChanged;
 
 export type EventSink = (event: ExchangeEvent) => void;

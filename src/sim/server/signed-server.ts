@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AUTH_HEADERS } from '../../protocol/wire.js';
 import type { SimClock, TimerHandle } from '../clock.js';
+import type { RestFault } from '../faults.js';
 import { Connection } from './connection.js';
 import type { KeyRegistry } from './key-registry.js';
 import { findRoute, restError, type RestResponse, type RestRoute } from './rest.js';
@@ -25,6 +26,8 @@ export interface SignedServerOptions {
   pingIntervalMs: number;
   routes: readonly RestRoute[];
   onConnection(connection: Connection): void;
+  /** asked once per REST write (any method but GET) that passed authentication: a fault to play, if any */
+  restFault?: () => RestFault | undefined;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -34,6 +37,8 @@ export class SignedServer {
   readonly connections = new Set<Connection>();
   private nextConnectionId = 1;
   private pingTimer: TimerHandle | undefined;
+  /** REST answers held back by a rest_timeout fault */
+  private readonly heldAnswers = new Set<TimerHandle>();
   private readonly http = createServer((request, response) => this.handleRequest(request, response));
   private readonly sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
 
@@ -68,6 +73,8 @@ export class SignedServer {
   async close(): Promise<void> {
     if (this.pingTimer !== undefined) this.options.clock.clearTimeout(this.pingTimer);
     this.pingTimer = undefined;
+    for (const timer of this.heldAnswers) this.options.clock.clearTimeout(timer);
+    this.heldAnswers.clear();
     for (const connection of [...this.connections]) connection.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
     await new Promise<void>((resolve) => {
@@ -140,6 +147,20 @@ export class SignedServer {
           return;
         }
       }
+      const fault = method === 'GET' ? undefined : this.options.restFault?.();
+      if (fault?.kind === 'rest_error') {
+        respond(response, restError(503, 'service_unavailable', 'the service is unavailable, try again'));
+        return;
+      }
+      if (fault?.kind === 'rest_timeout') {
+        // nothing is done and nothing answered; after a while the connection is closed
+        const timer = clock.setTimeout(() => {
+          this.heldAnswers.delete(timer);
+          request.socket.destroy();
+        }, fault.holdMs);
+        this.heldAnswers.add(timer);
+        return;
+      }
       let result: RestResponse;
       try {
         result = found.route.handle({
@@ -153,7 +174,9 @@ export class SignedServer {
       } catch (err) {
         result = restError(500, 'internal_error', (err as Error).message);
       }
-      respond(response, result);
+      // rest_lost: the request was carried out, its answer never arrives
+      if (fault?.kind === 'rest_lost') request.socket.destroy();
+      else respond(response, result);
     });
   }
 }

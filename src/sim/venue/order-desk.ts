@@ -13,10 +13,11 @@ import type { Side } from '../../protocol/wire.js';
 import type { SimClock } from '../clock.js';
 import type { Random } from '../random.js';
 import type { Market, TakeResult } from '../exchange/market.js';
-import type { EventSink, MarketResult, OrderCause, OrderUpdateReason } from '../exchange/market-events.js';
+import type { EventSink, MarketResult, OrderCause, OrderGroupEventType, OrderUpdateReason } from '../exchange/market-events.js';
 import { Portfolio } from '../exchange/portfolio.js';
 import { Accounts } from './accounts.js';
 import { venueError, type VenueError } from './errors.js';
+import { OrderGroups, type OrderGroup } from './order-groups.js';
 import type { AmendRequest, DecreaseRequest, OrderRequest } from './order-requests.js';
 import { OrderStore, legPrice, snapshotOf, type VenueOrder } from './order-store.js';
 
@@ -81,7 +82,10 @@ export class OrderDesk {
   readonly portfolio = new Portfolio();
   readonly accounts: Accounts;
   readonly store: OrderStore;
+  readonly groups = new OrderGroups();
   ordersPlaced = 0;
+  /** groups that reached their limit during the current request, triggered once its orders are announced */
+  private readonly dueTriggers = new Set<OrderGroup>();
   private readonly settlements = new Map<string, SettlementRecord[]>();
 
   constructor(private readonly options: OrderDeskOptions) {
@@ -103,6 +107,9 @@ export class OrderDesk {
     if (request.clientOrderId !== undefined && this.store.byClientOrderId(keyId, request.clientOrderId)) {
       return venueError(409, 'duplicate_client_order_id', `client_order_id ${request.clientOrderId} was already used`);
     }
+    const group = request.orderGroupId !== undefined ? this.groups.get(keyId, request.orderGroupId) : undefined;
+    if (request.orderGroupId !== undefined && !group) return venueError(404, 'not_found', `no order group ${request.orderGroupId}`);
+    if (group?.triggered) return venueError(400, 'order_group_triggered', `order group ${group.id} was triggered; reset it to place orders in it`);
     const side: Side = request.side === 'bid' ? 'yes' : 'no';
     const leg = side === 'yes' ? request.price : 100 - request.price;
     const position = this.portfolio.position(keyId, request.ticker);
@@ -168,10 +175,85 @@ export class OrderDesk {
       finishedMs: undefined,
     };
     this.store.add(order);
+    if (group) group.members.add(orderId);
     this.applyResult(order, market, result);
     const reason = result.canceled ? reasonFor(result.canceled.reason, result.filled) : result.filled > 0 ? 'Trade' : undefined;
     this.settleOrder(order, market, result, reason);
+    this.triggerDue();
     return { order, filled: result.filled };
+  }
+
+  createGroup(keyId: string, limit: number): OrderGroup | VenueError {
+    const group = this.groups.create(this.options.random.uuid(), keyId, limit, this.options.clock.now());
+    if (!group) return venueError(400, 'order_group_limit_reached', 'at most 25000 order groups per user');
+    this.publishGroup(group, 'created');
+    return group;
+  }
+
+  /** The account's order group, or a 404. */
+  group(keyId: string, groupId: string): OrderGroup | VenueError {
+    return this.groups.get(keyId, groupId) ?? venueError(404, 'not_found', `no order group ${groupId}`);
+  }
+
+  /** Cancels every member and blocks new orders in the group until it is reset. */
+  triggerGroup(group: OrderGroup): void {
+    group.triggered = true;
+    this.cancelMembers(group);
+    this.publishGroup(group, 'triggered');
+  }
+
+  resetGroup(group: OrderGroup): void {
+    this.groups.reset(group);
+    this.publishGroup(group, 'reset');
+  }
+
+  /** Cancels the members and deletes the group. */
+  deleteGroup(group: OrderGroup): void {
+    this.cancelMembers(group);
+    this.groups.delete(group);
+    this.publishGroup(group, 'deleted');
+  }
+
+  setGroupLimit(group: OrderGroup, limit: number): void {
+    group.limit = limit;
+    this.publishGroup(group, 'limit_updated');
+    if (!group.triggered && this.groups.matchedIn(group, this.options.clock.now()) >= limit) this.triggerGroup(group);
+  }
+
+  /** Contracts the group matched in its window, now. */
+  groupMatched(group: OrderGroup): number {
+    return this.groups.matchedIn(group, this.options.clock.now());
+  }
+
+  private triggerDue(): void {
+    for (const group of this.dueTriggers) if (!group.triggered) this.triggerGroup(group);
+    this.dueTriggers.clear();
+  }
+
+  private cancelMembers(group: OrderGroup): void {
+    for (const orderId of [...group.members]) {
+      const order = this.store.get(orderId);
+      if (order && order.status === 'resting') this.cancelForGroup(order);
+      group.members.delete(orderId);
+    }
+  }
+
+  /** A member cancelled by its group (user_order's reasons have no name for it: none is given). */
+  private cancelForGroup(order: VenueOrder): void {
+    const market = this.options.markets.get(order.ticker)!;
+    market.cancel(order.orderId, 'OrderGroupCancel', causeOf(order.keyId, order.clientOrderId));
+    this.finishCanceled(order, market, undefined);
+  }
+
+  private publishGroup(group: OrderGroup, eventType: OrderGroupEventType): void {
+    this.options.publish({
+      kind: 'order_group',
+      keyId: group.keyId,
+      groupId: group.id,
+      eventType,
+      ...(eventType === 'created' || eventType === 'limit_updated' ? { limit: group.limit } : {}),
+      tsMs: this.options.clock.now(),
+    });
   }
 
   cancel(keyId: string, orderId: string): CancelOutcome | VenueError {
@@ -235,6 +317,7 @@ export class OrderDesk {
     order.openingLeft = openingNew;
     this.applyResult(order, market, result);
     this.settleOrder(order, market, result, result.canceled ? reasonFor(result.canceled.reason, result.filled) : 'Amend');
+    this.triggerDue();
     return { order, filled: result.filled };
   }
 
@@ -263,6 +346,7 @@ export class OrderDesk {
   /** Fills for accounts' resting orders that a simulated taker traded through. */
   settleMakers(market: Market, result: TakeResult): void {
     for (const execution of result.matches) this.makerFill(market, execution);
+    this.triggerDue();
   }
 
   /** Cancels every account order resting in the market (it closed or was halted). */
@@ -336,8 +420,14 @@ export class OrderDesk {
     order.openingLeft = Math.min(order.openingLeft, result.resting);
     this.touch(order, reason);
     this.updateHold(order, market);
-    if (order.status !== 'resting') this.store.finish(order, order.lastUpdateMs);
+    if (order.status !== 'resting') this.finish(order);
     this.publishOrder(order);
+  }
+
+  /** The order is done: its retention starts, it leaves its group. */
+  private finish(order: VenueOrder): void {
+    this.store.finish(order, order.lastUpdateMs);
+    if (order.orderGroupId !== undefined) this.groups.get(order.keyId, order.orderGroupId)?.members.delete(order.orderId);
   }
 
   private makerFill(market: Market, execution: Execution): void {
@@ -352,7 +442,7 @@ export class OrderDesk {
     }
     this.touch(maker, 'Trade');
     this.updateHold(maker, market);
-    if (maker.status !== 'resting') this.store.finish(maker, maker.lastUpdateMs);
+    if (maker.status !== 'resting') this.finish(maker);
     this.publishOrder(maker);
   }
 
@@ -413,14 +503,16 @@ export class OrderDesk {
     });
     publish(move.changed);
     this.updateHold(order, market);
+    const group = order.orderGroupId !== undefined ? this.groups.get(order.keyId, order.orderGroupId) : undefined;
+    if (group && this.groups.addMatched(group, fill.count, nowMs)) this.dueTriggers.add(group);
   }
 
-  private finishCanceled(order: VenueOrder, market: Market, reason: OrderUpdateReason): void {
+  private finishCanceled(order: VenueOrder, market: Market, reason: OrderUpdateReason | undefined): void {
     order.remainingCount = 0;
     order.status = 'canceled';
     this.touch(order, reason);
     this.updateHold(order, market);
-    this.store.finish(order, order.lastUpdateMs);
+    this.finish(order);
     this.publishOrder(order);
   }
 

@@ -7,12 +7,14 @@
  * {"error":"too many requests"}` with no Retry-After.
  */
 import type { FeeSchedule } from '../../fees/fee-model.js';
-import { e4ToDollars, hundredthsToCount } from '../../protocol/fixed.js';
+import { ProtocolError, countToHundredths, e4ToDollars, hundredthsToCount } from '../../protocol/fixed.js';
+import { isJsonObject } from '../../protocol/json-object.js';
 import type { SimClock } from '../clock.js';
 import type { Market } from '../exchange/market.js';
 import { restError, type RestRequest, type RestResponse, type RestRoute } from '../server/rest.js';
 import { isVenueError, venueError, type VenueError } from './errors.js';
 import type { OrderDesk, OrderFilter } from './order-desk.js';
+import type { OrderGroup } from './order-groups.js';
 import { parseAmendRequest, parseBatch, parseBatchCancel, parseDecreaseRequest, parseOrderRequest } from './order-requests.js';
 import type { FillRecord, VenueOrder } from './order-store.js';
 import {
@@ -147,6 +149,13 @@ export class VenueApi {
       route('GET', `${base}/portfolio/positions`, (request) => this.listPositions(request)),
       route('GET', `${base}/portfolio/balance`, (request) => this.balance(request)),
       route('GET', `${base}/portfolio/settlements`, (request) => this.listSettlements(request)),
+      route('POST', `${base}/portfolio/order_groups/create`, (request) => this.createGroup(request)),
+      route('GET', `${base}/portfolio/order_groups`, (request) => this.listGroups(request)),
+      route('GET', `${base}/portfolio/order_groups/${id}`, (request) => this.getGroup(request)),
+      route('DELETE', `${base}/portfolio/order_groups/${id}`, (request) => this.groupWrite(request, (group) => this.options.desk.deleteGroup(group))),
+      route('PUT', `${base}/portfolio/order_groups/${id}/reset`, (request) => this.groupWrite(request, (group) => this.options.desk.resetGroup(group))),
+      route('PUT', `${base}/portfolio/order_groups/${id}/trigger`, (request) => this.groupWrite(request, (group) => this.options.desk.triggerGroup(group))),
+      route('PUT', `${base}/portfolio/order_groups/${id}/limit`, (request) => this.setGroupLimit(request)),
       route('GET', `${base}/markets`, (request) => this.listMarkets(request), true),
       route('GET', `${base}/markets/${id}`, (request) => this.getMarket(request), true),
       route('GET', `${base}/series/${id}`, (request) => this.getSeries(request), true),
@@ -275,6 +284,57 @@ export class VenueApi {
       return { order_id: orderId, reduced_by: '0.00', ts_ms: this.now, error: answer.body };
     });
     return { status: 200, body: { orders: answers } };
+  }
+
+  private createGroup(request: RestRequest): RestResponse {
+    const refused = this.spend(request.keyId, WRITE_COSTS.orderGroup);
+    if (refused) return refused;
+    const limit = parseGroupLimit(request.body);
+    if (isVenueError(limit)) return toRest(limit);
+    const group = this.options.desk.createGroup(request.keyId, limit);
+    if (isVenueError(group)) return toRest(group);
+    return { status: 201, body: { order_group_id: group.id } };
+  }
+
+  private listGroups(request: RestRequest): RestResponse {
+    const groups = this.options.desk.groups.list(request.keyId).map((group) => ({
+      order_group_id: group.id,
+      contracts_limit: Math.floor(group.limit / 100),
+      contracts_limit_fp: hundredthsToCount(group.limit),
+      is_auto_cancel_enabled: !group.triggered,
+    }));
+    return { status: 200, body: { order_groups: groups } };
+  }
+
+  private getGroup(request: RestRequest): RestResponse {
+    const group = this.options.desk.group(request.keyId, request.params[0]!);
+    if (isVenueError(group)) return toRest(group);
+    return {
+      status: 200,
+      body: {
+        order_group_id: group.id,
+        is_auto_cancel_enabled: !group.triggered,
+        contracts_limit: Math.floor(group.limit / 100),
+        contracts_limit_fp: hundredthsToCount(group.limit),
+        matched_contracts_fp: hundredthsToCount(this.options.desk.groupMatched(group)),
+        orders: [...group.members],
+      },
+    };
+  }
+
+  private groupWrite(request: RestRequest, act: (group: OrderGroup) => void): RestResponse {
+    const refused = this.spend(request.keyId, WRITE_COSTS.orderGroup);
+    if (refused) return refused;
+    const group = this.options.desk.group(request.keyId, request.params[0]!);
+    if (isVenueError(group)) return toRest(group);
+    act(group);
+    return { status: 200, body: {} };
+  }
+
+  private setGroupLimit(request: RestRequest): RestResponse {
+    const limit = parseGroupLimit(request.body);
+    if (isVenueError(limit)) return this.spend(request.keyId, WRITE_COSTS.orderGroup) ?? toRest(limit);
+    return this.groupWrite(request, (group) => this.options.desk.setGroupLimit(group, limit));
   }
 
   private createdBody(order: VenueOrder): Record<string, unknown> {
@@ -462,4 +522,29 @@ export class VenueApi {
   private marketJson(market: Market): Record<string, unknown> {
     return marketBody(market, Math.round(this.options.settlementDelayMs / 1000), !this.options.wholeContracts);
   }
+}
+
+/** `{contracts_limit: N}` (whole contracts) or `{contracts_limit_fp: "N.NN"}`; both must agree. */
+function parseGroupLimit(body: unknown): number | VenueError {
+  const invalid = (message: string): VenueError => venueError(400, 'invalid_parameters', message);
+  if (!isJsonObject(body)) return invalid('request body must be a JSON object');
+  const { contracts_limit: whole, contracts_limit_fp: fixed } = body;
+  if (whole === undefined && fixed === undefined) return invalid('contracts_limit or contracts_limit_fp is required');
+  let limit: number | undefined;
+  if (whole !== undefined) {
+    if (!Number.isSafeInteger(whole) || (whole as number) < 1) return invalid('contracts_limit must be a positive integer');
+    limit = (whole as number) * 100;
+  }
+  if (fixed !== undefined) {
+    let parsed: number;
+    try {
+      parsed = countToHundredths(fixed, 'contracts_limit_fp');
+    } catch (err) {
+      return invalid((err as ProtocolError).message);
+    }
+    if (parsed < 1) return invalid('contracts_limit_fp must be positive');
+    if (limit !== undefined && limit !== parsed) return invalid('contracts_limit and contracts_limit_fp disagree');
+    limit = parsed;
+  }
+  return limit!;
 }
