@@ -41,6 +41,13 @@ export interface SupervisorOptions {
   readonly restartDelayMs: number;
   /** how long a status or stop call may take before the actor counts as unresponsive */
   readonly controlTimeoutMs: number;
+  /**
+   * An actor that dies this many times within `crashWindowMs` is not restarted again: its
+   * markets are halted (their orders cancelled by the caller) and the others trade on.
+   * Default 5 in 10 minutes.
+   */
+  readonly maxCrashes?: number;
+  readonly crashWindowMs?: number;
 }
 
 export interface SupervisorHandlers {
@@ -50,6 +57,8 @@ export interface SupervisorHandlers {
   actorUp(shardId: number): void;
   /** the actor's thread died */
   actorDown(shardId: number, error: Error): void;
+  /** the actor kept dying and is not restarted: its tickers are halted for good */
+  actorHalted?(shardId: number, tickers: readonly string[]): void;
 }
 
 interface ActorRecord {
@@ -60,6 +69,10 @@ interface ActorRecord {
   launch: number;
   crashesInARow: number;
   runningSinceMs: number;
+  /** when it died, within the crash window */
+  crashTimes: number[];
+  /** it kept dying: not restarted any more */
+  halted: boolean;
   outbox: ActorOutbox | undefined;
   dataPort: MessagePort | undefined;
   controlPort: MessagePort | undefined;
@@ -118,6 +131,8 @@ export class Supervisor {
         launch: 0,
         crashesInARow: 0,
         runningSinceMs: 0,
+        crashTimes: [],
+        halted: false,
         outbox: undefined,
         dataPort: undefined,
         controlPort: undefined,
@@ -142,6 +157,11 @@ export class Supervisor {
 
   phaseOf(shardId: number): ActorPhase | undefined {
     return this.actors.get(shardId)?.phase;
+  }
+
+  /** The tickers of actors that kept dying and are not restarted. */
+  haltedTickers(): string[] {
+    return [...this.actors.values()].filter((record) => record.halted).flatMap((record) => record.tickers);
   }
 
   /** Relaunches after a thread died, over all actors, since the start. */
@@ -268,7 +288,22 @@ export class Supervisor {
       return;
     }
     record.phase = 'faulted';
-    record.crashesInARow = this.clock.now() - record.runningSinceMs >= STABLE_AFTER_MS ? 1 : record.crashesInARow + 1;
+    const now = this.clock.now();
+    const windowMs = this.options.crashWindowMs ?? 600_000;
+    record.crashTimes = [...record.crashTimes.filter((at) => now - at < windowMs), now];
+    if (record.crashTimes.length >= (this.options.maxCrashes ?? 5)) {
+      record.halted = true;
+      this.sink({
+        level: 'error',
+        kind: 'actor_halted',
+        message: `actor ${record.shardId} died ${record.crashTimes.length} times in ${Math.round(windowMs / 60_000)} minutes (${error.message}); not restarted: its ${record.tickers.length} markets are halted, their orders cancelled, the others trade on`,
+        data: { shard: record.shardId, tickers: record.tickers.length },
+      });
+      this.handlers.actorDown(record.shardId, error);
+      this.handlers.actorHalted?.(record.shardId, record.tickers);
+      return;
+    }
+    record.crashesInARow = now - record.runningSinceMs >= STABLE_AFTER_MS ? 1 : record.crashesInARow + 1;
     const delay = Math.min(MAX_RESTART_DELAY_MS, this.options.restartDelayMs * 2 ** (record.crashesInARow - 1));
     this.sink({
       level: 'error',
@@ -289,6 +324,7 @@ export class Supervisor {
       clearTimeout(record.restartTimer);
       record.restartTimer = undefined;
     }
+    if (record.halted) return undefined;
     if (record.phase === 'faulted') await this.launch(record);
     else if (record.phase === 'starting') await record.ready;
     if (record.phase !== 'running' || !record.control) return undefined;

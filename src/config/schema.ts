@@ -114,6 +114,14 @@ export const CONFIG_SCHEMA = {
       doc: 'seconds between status lines',
       format: 'positive-seconds', max: 3_600, default: 5,
     },
+    max_actor_crashes: {
+      doc: 'an actor thread that dies this many times within runtime.crash_window_s is not restarted: its markets are halted and their orders cancelled; the others trade on',
+      format: 'integer-in-range', min: 1, max: 1_000, default: 5,
+    },
+    crash_window_s: {
+      doc: 'the window of runtime.max_actor_crashes, seconds',
+      format: 'integer-in-range', min: 1, max: 86_400, default: 600,
+    },
     clock: {
       doc: 'time the actors decide in: wall = the wall clock (live trading); exchange = the time the frames carry, so replaying a recording gives the same intents file byte for byte (use with mm replay)',
       format: 'one-of', choices: ['wall', 'exchange'], default: 'wall',

@@ -81,6 +81,9 @@ export interface AppConfig {
     workers: number;
     with_private: boolean;
     status_interval_s: number;
+    /** an actor that dies this often within crash_window_s stays down (its markets halted); optional for configs built by hand (5 in 600 s) */
+    max_actor_crashes?: number;
+    crash_window_s?: number;
     /**
      * wall: intents stamped and TTLs timed by the wall clock (live trading); exchange: by the
      * time the frames carry, so a replay gives the same intents file byte for byte. Always set

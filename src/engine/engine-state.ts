@@ -43,6 +43,8 @@ export interface StateInputs {
   readonly connected: boolean;
   readonly actors: readonly ActorStatus[];
   readonly actorRestarts: number;
+  /** markets whose actor kept dying and is not restarted */
+  readonly halted?: readonly string[];
   readonly execution: ExecutionStatus | undefined;
   readonly nowMs: number;
 }
@@ -50,6 +52,7 @@ export interface StateInputs {
 export function engineState(inputs: StateInputs): EngineState {
   const { gateway, actors, execution } = inputs;
   const phases: Record<string, string> = Object.assign({}, ...actors.map((actor) => actor.phases));
+  const haltedTickers = new Set(inputs.halted ?? []);
   const pnl = new Map((execution?.markets ?? []).map((market) => [market.ticker, market]));
   const ordersOf = new Map<string, MarketState['orders']>();
   for (const order of execution?.orders ?? []) {
@@ -63,8 +66,9 @@ export function engineState(inputs: StateInputs): EngineState {
     const market = pnl.get(ticker);
     const phase = phases[ticker] ?? 'starting';
     const risk = marketRisk.get(ticker) ?? riskState;
-    const state: MarketState['state'] =
-      phase === 'closed' || phase === 'stopped' || phase === 'starting' || phase === 'stale'
+    const state: MarketState['state'] = haltedTickers.has(ticker)
+      ? 'halted'
+      : phase === 'closed' || phase === 'stopped' || phase === 'starting' || phase === 'stale'
         ? phase
         : risk === 'halted' || risk === 'paused' || risk === 'reducing'
           ? risk

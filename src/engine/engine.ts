@@ -199,6 +199,10 @@ async function assemble(parts: Parts): Promise<Runtime> {
       actorEvent: onActorEvent,
       actorUp: (shard) => gatewayHolder.gateway?.actorUp(shard),
       actorDown: (shard) => gatewayHolder.gateway?.actorDown(shard),
+      // an actor that keeps dying: its markets' orders are cancelled and nothing more is sent for them
+      actorHalted: (_shard, tickers) => {
+        for (const ticker of tickers) void execution?.control('pause', ticker, 'the supervisor (its actor kept crashing)');
+      },
     },
     sink,
     clock,
@@ -209,6 +213,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
       outbox: { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox },
       restartDelayMs: options.restartDelayMs ?? 200,
       controlTimeoutMs: 10_000,
+      maxCrashes: config.runtime.max_actor_crashes ?? 5,
+      crashWindowMs: (config.runtime.crash_window_s ?? 600) * 1000,
       ...(execution
         ? {
             // one id prefix per run: client order ids never repeat across restarts of the engine
@@ -295,6 +301,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
         connected: gateway.statistics().tickersLive > 0,
         actors: await supervisor.status(),
         actorRestarts: supervisor.restarts,
+        halted: supervisor.haltedTickers(),
         execution: await execution?.status().catch(() => undefined),
         nowMs: clock.now(),
       });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCredentials } from '../../src/config/credentials.js';
@@ -37,7 +37,11 @@ describe('config/credentials', () => {
   it('accepts an RSA private key and reports its size, never its content', () => {
     const { config, env } = prodConfig(rsaKey);
     const summary = checkCredentials(config, file, env);
-    expect(summary).to.deep.equal({ keyId: 'key-123', privateKeyPath: rsaKey, modulusBits: 2048 });
+    expect(summary).to.deep.equal({ keyId: 'key-123', privateKeyPath: rsaKey, modulusBits: 2048, readableByOthers: (statSync(rsaKey).mode & 0o077) !== 0 });
+    chmodSync(rsaKey, 0o600);
+    expect(checkCredentials(config, file, env)?.readableByOthers).to.equal(false);
+    chmodSync(rsaKey, 0o644);
+    expect(checkCredentials(config, file, env)?.readableByOthers).to.equal(true);
   });
 
   it('has nothing to check in sim without credentials (an ephemeral key is minted)', () => {

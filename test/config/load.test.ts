@@ -41,7 +41,7 @@ describe('config/load', () => {
         improve: true,
         thin_queue: 50,
       });
-      expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, clock: 'wall' });
+      expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, max_actor_crashes: 5, crash_window_s: 600, clock: 'wall' });
       expect(config.execution).to.deep.equal({ mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1000, on_start: 'cancel', request_timeout_ms: 5000 });
       expect(config.log).to.deep.equal({
         level: 'info',

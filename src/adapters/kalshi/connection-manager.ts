@@ -169,7 +169,7 @@ export class ConnectionManager {
         () => {
           const now = this.clock.now();
           if (now - lastFrameAt > this.settings.livenessTimeoutMs) {
-            end('no frame, ping or pong within the liveness timeout', true);
+            end('no frame or ping within the liveness timeout', true);
             return;
           }
           if (socket.ping && now - lastPingAt >= pingIntervalMs) {
