@@ -100,6 +100,7 @@ export class LogWriter {
    */
   readonly #files: { intent: winston.Logger; event: winston.Logger; fill: winston.Logger | undefined };
   readonly #fileTransports: winston.transport[];
+  readonly #eventsTransport: RotatingStreamTransport;
   /** the console (unless off): one winston log call per record, for its level and format */
   readonly #console: winston.Logger | undefined;
   /** records handed to #files and not yet written by their transport */
@@ -120,6 +121,7 @@ export class LogWriter {
     // the fills journal is an audit trail like the intents: written synchronously
     const fills = options.fillsFile === undefined ? undefined : new SyncFileTransport({ filename: options.fillsFile, format: line, rotation });
     this.#fileTransports = fills === undefined ? [intents, events] : [intents, events, fills];
+    this.#eventsTransport = events;
     for (const transport of this.#fileTransports) {
       transport.on('logged', (info: FileChunk) => {
         this.#fileBacklog -= info.records;
@@ -145,6 +147,11 @@ export class LogWriter {
     this.failed.catch(() => undefined); // observed by the task; never an unhandled rejection
     this.#threshold = LEVEL_SEVERITY[options.level];
     this.#highWaterMark = options.highWaterMark;
+  }
+
+  /** Resolves once every file is open; rejects when one cannot be opened. */
+  async opened(): Promise<void> {
+    await Promise.race([this.#eventsTransport.whenOpen(), this.failed]);
   }
 
   /** Records queued inside winston (loggers and transports), not yet handed to the files or the console. */

@@ -20,6 +20,7 @@ const RESUME_CHECK_MS = 20;
 
 export default async function runLogger({ options, control }: LoggerTask): Promise<LogCounts> {
   const writer = new LogWriter(options);
+  await writer.opened();
   const producers = new Set<MessagePort>();
   let resumeCheck: NodeJS.Timeout | undefined;
 

@@ -22,7 +22,7 @@ import { finished } from 'node:stream/promises';
 import { createStream, type Options as StreamOptions } from 'rotating-file-stream';
 import TransportStream from 'winston-transport';
 import type winston from 'winston';
-import { pruneRotated, rotatedBaseName, rotates, utcDay, type RotationOptions } from './rotation.js';
+import { nextRotatedIndex, pruneRotated, rotatedBaseName, rotates, utcDay, type RotationOptions } from './rotation.js';
 import { isReopen } from './sync-file-transport.js';
 
 const MESSAGE = Symbol.for('message');
@@ -41,6 +41,14 @@ function rotatable(path: string): boolean {
   }
 }
 
+function nonEmpty(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
 export class RotatingStreamTransport extends TransportStream {
   readonly filename: string;
   readonly #rotation: RotationOptions;
@@ -50,6 +58,8 @@ export class RotatingStreamTransport extends TransportStream {
   /** while the file is reopened: the messages that came after the reopen message, in order */
   #held: Array<[winston.Logform.TransformableInfo, () => void]> | undefined;
   #reopening: Promise<void> | undefined;
+  /** settles when the current stream has opened its file, or could not */
+  #opened: Promise<void> = Promise.resolve();
 
   constructor(options: RotatingStreamTransportOptions) {
     super(options);
@@ -72,8 +82,9 @@ export class RotatingStreamTransport extends TransportStream {
           this.#held = undefined;
           this.#reopening = undefined;
           this.emit('reopened');
-          next();
+          // the held messages first: those winston passes on once next is called come after them
           for (const [heldInfo, heldNext] of held) this.log(heldInfo, heldNext);
+          next();
         },
         (error: unknown) => this.#fail(error),
       );
@@ -88,6 +99,11 @@ export class RotatingStreamTransport extends TransportStream {
     }
     this.#waiting.push(next);
     if (this.#waiting.length === 1) this.#stream.once('drain', () => this.#release());
+  }
+
+  /** Resolves once the file is open (a rotation at start done); rejects when it cannot be. */
+  whenOpen(): Promise<void> {
+    return this.#opened;
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -112,6 +128,7 @@ export class RotatingStreamTransport extends TransportStream {
     await finished(old);
     this.#release();
     this.#stream = this.#open();
+    await this.#opened;
   }
 
   #release(): void {
@@ -127,6 +144,11 @@ export class RotatingStreamTransport extends TransportStream {
   #open(): Writable {
     const stream = rotates(this.#rotation) && rotatable(this.filename) ? this.#rotatingStream() : createWriteStream(this.filename, { flags: 'a' });
     stream.on('error', (error: Error) => this.#fail(error));
+    this.#opened = new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    this.#opened.catch(() => undefined); // the error is the transport's too
     return stream;
   }
 
@@ -136,10 +158,17 @@ export class RotatingStreamTransport extends TransportStream {
     const options: StreamOptions = {
       path: dirname(this.filename),
       ...(maxBytes > 0 ? { size: `${maxBytes}B` } : {}),
-      ...(daily ? { interval: '1d', intervalBoundary: true, intervalUTC: true, initialRotation: true } : {}),
+      // at start, a file of an earlier day is rotated first (not an empty one, as the other logs)
+      ...(daily ? { interval: '1d', intervalBoundary: true, intervalUTC: true, initialRotation: nonEmpty(this.filename) } : {}),
     };
-    // time is the start of the UTC day of the lines (daily), else the time of the rotation; index counts from 1
-    const stream = createStream((time: number | Date | null, index?: number) => (time === null ? name : rotatedBaseName(name, utcDay(new Date(time).getTime()), index ?? 1)), options);
+    // time is the start of the UTC day of the lines (daily), else the time of the rotation; the
+    // stream asks again with index + 1 while a name is taken
+    const generator = (time: number | Date | null, index?: number): string => {
+      if (time === null) return name;
+      const day = utcDay(new Date(time).getTime());
+      return rotatedBaseName(name, day, nextRotatedIndex(this.filename, day) + (index ?? 1) - 1);
+    };
+    const stream = createStream(generator, options);
     stream.on('rotated', () => {
       try {
         pruneRotated(this.filename, keep);

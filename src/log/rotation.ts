@@ -7,7 +7,8 @@
  * The file being written keeps its configured path; a rotated file is renamed beside it to
  * `<name>.<YYYY-MM-DD>.<n><ext>`: `logs/intents.jsonl` becomes `logs/intents.2026-11-25.1.jsonl`,
  * then `.2`, ... The day is a UTC day: with daily rotation the day the file's lines were written,
- * otherwise the day of the rotation. `n` is the first number from 1 whose name is free.
+ * otherwise the day of the rotation. `n` is one more than the highest of that day (1 for the
+ * first), never a gap left by a removed file: the newest file always sorts last.
  */
 import { readdirSync, existsSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -52,14 +53,6 @@ export function rotatedBaseName(file: string, day: string, index: number): strin
   return `${stem}.${day}.${index}${extension}`;
 }
 
-/** The first free rotated name of `file` for `day`, beside it. */
-export function freeRotatedPath(file: string, day: string): string {
-  for (let index = 1; ; index += 1) {
-    const candidate = join(dirname(file), rotatedBaseName(file, day, index));
-    if (!existsSync(candidate)) return candidate;
-  }
-}
-
 export interface RotatedFile {
   readonly path: string;
   readonly day: string;
@@ -83,21 +76,38 @@ export function listRotated(file: string): RotatedFile[] {
   return rotated.sort((a, b) => (a.day === b.day ? a.index - b.index : a.day < b.day ? -1 : 1));
 }
 
+/** The number of the next file rotated on `day`: one more than the highest of that day. */
+export function nextRotatedIndex(file: string, day: string): number {
+  return listRotated(file).reduce((highest, rotated) => (rotated.day === day ? Math.max(highest, rotated.index) : highest), 0) + 1;
+}
+
+/** The path of the next rotated file of `file` for `day`, beside it (a name in use is never given). */
+export function nextRotatedPath(file: string, day: string): string {
+  for (let index = nextRotatedIndex(file, day); ; index += 1) {
+    const candidate = join(dirname(file), rotatedBaseName(file, day, index));
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
 /**
  * Removes the oldest rotated files of `file` beyond the `keep` newest (none when keep is 0).
- * Returns the paths removed; throws on the first file that cannot be removed.
+ * Returns the paths removed; a file that cannot be removed does not stop the others, and
+ * the error (thrown after them) names every one.
  */
 export function pruneRotated(file: string, keep: number): string[] {
   if (keep <= 0) return [];
   const rotated = listRotated(file);
   const removed: string[] = [];
+  const problems: string[] = [];
   for (const old of rotated.slice(0, Math.max(0, rotated.length - keep))) {
     try {
       unlinkSync(old.path);
+      removed.push(old.path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot remove the old log file ${old.path}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') removed.push(old.path);
+      else problems.push(`${old.path}: ${(error as Error).message}`);
     }
-    removed.push(old.path);
   }
+  if (problems.length > 0) throw new Error(`cannot remove the old log file ${problems.join('; ')}`);
   return removed;
 }

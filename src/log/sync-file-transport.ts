@@ -21,7 +21,7 @@
 import { closeSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import TransportStream from 'winston-transport';
 import type winston from 'winston';
-import { freeRotatedPath, NO_ROTATION, pruneRotated, rotates, utcDay, type RotationOptions } from './rotation.js';
+import { nextRotatedPath, NO_ROTATION, pruneRotated, rotates, utcDay, type RotationOptions } from './rotation.js';
 
 const MESSAGE = Symbol.for('message');
 
@@ -136,11 +136,11 @@ export class SyncFileTransport extends TransportStream {
     else if (maxBytes > 0 && this.#size + bytes > maxBytes) this.#rotate(daily ? this.#day : today);
   }
 
-  /** Renames the file to its first free rotated name of `day`, starts a new one, drops the oldest beyond `keep`. */
+  /** Renames the file to the next rotated name of `day`, starts a new one, drops the oldest beyond `keep`. */
   #rotate(day: string): void {
     this.close();
     try {
-      renameSync(this.filename, freeRotatedPath(this.filename, day));
+      renameSync(this.filename, nextRotatedPath(this.filename, day));
     } catch (error) {
       // already moved away (an external rotation whose signal has not come yet): its lines are there
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
