@@ -167,11 +167,11 @@ export const CONFIG_SCHEMA = {
       format: 'one-of', choices: ['pretty', 'json', 'off'], default: 'pretty',
     },
     rotate_max_bytes: {
-      doc: 'rotate the intents, events and fills files by size: a file is renamed to <name>.<UTC day>.<n><ext> beside it once it reaches this many bytes (0 = never by size)',
+      doc: 'rotate the intents, events and fills files by size, at this many bytes (0 = never by size); a rotated file is renamed beside it with the UTC day and a number: intents.2026-11-25.1.jsonl',
       format: 'integer-in-range', min: 0, max: 1_099_511_627_776, default: 0,
     },
     rotate_daily: {
-      doc: 'rotate the intents, events and fills files when a new UTC day begins (the rotated name carries the day of its lines); set it and rotate_max_bytes off when an external logrotate renames the files (then send SIGUSR2)',
+      doc: 'rotate the intents, events and fills files when a new UTC day begins (the rotated name carries the day of its lines); turn it and rotate_max_bytes off when an external logrotate renames the files, then send SIGUSR2',
       format: 'true-or-false', default: true,
     },
     rotate_keep: {

@@ -32,6 +32,7 @@ import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from '../actors/actor-outb
 import { startExecution, type ExecutionHandle } from '../execution/execution-actor.js';
 import type { ExecutionStopReport } from '../execution/execution-protocol.js';
 import { startLogger, type LoggerHandle } from '../log/logger-actor.js';
+import { rotationFromConfig } from '../log/rotation.js';
 import type { LogCounts } from '../log/log-writer.js';
 import { LogProducer } from '../log/producer.js';
 import type { EventSink, RuntimeEvent } from '../log/runtime-event.js';
@@ -76,6 +77,8 @@ export interface Runtime {
   /** settles with the reason when the engine must not go on: the audit trail failed, or the execution actor died */
   readonly failed: Promise<Error>;
   stop(): Promise<RuntimeReport>;
+  /** closes the log files and opens them again at their paths (after an external logrotate renamed them) */
+  reopenLogs(): Promise<void>;
 }
 
 /** What the builder has made so far: each part is built from the config and the parts before it. */
@@ -105,6 +108,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
     ...(orders && config.log.fills_file !== undefined ? { fillsFile: config.log.fills_file } : {}),
     level: config.log.level,
     console: config.log.console,
+    rotation: rotationFromConfig(config.log),
   });
   const mainProducer = new LogProducer(logger.connectProducer());
   let logging = true;
@@ -302,5 +306,5 @@ async function assemble(parts: Parts): Promise<Runtime> {
     })();
     return stopping;
   };
-  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, stop };
+  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, stop, reopenLogs: () => logger.reopen() };
 }
