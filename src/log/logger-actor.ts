@@ -1,7 +1,9 @@
 /**
  * The logger actor: a one-thread piscina pool running the never-ending logger task, which
  * owns winston. Producers (ticker actors, the main thread) get a MessagePort each and wrap
- * it in a LogProducer; the logger keeps the other end.
+ * it in a LogProducer; the logger keeps the other end. `reopen()` has the logger close its
+ * files and open them again at their paths, for an external logrotate (`mm start` calls it on
+ * SIGUSR2).
  */
 import { once } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
