@@ -5,6 +5,8 @@
  * (the audit trail could not be written). With `--record FILE` every frame received is
  * recorded while trading (one line per recorded session at the end). When intents became
  * orders, the PnL table goes to the console and the summary to `log.summary_file`.
+ * SIGUSR2 reopens the log files (for an external logrotate that renamed them; SIGHUP is
+ * left to config reload).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -41,6 +43,10 @@ function reportTrading(config: AppConfig, report: RuntimeReport): void {
 export async function runStart(config: AppConfig, options: StartOptions): Promise<number> {
   const signal = nextStopSignal();
   let runtime: Runtime | undefined;
+  const reopenLogs = (): void => {
+    runtime?.reopenLogs().catch((error: Error) => process.stderr.write(`mm start: SIGUSR2: ${error.message}\n`));
+  };
+  process.on('SIGUSR2', reopenLogs);
   try {
     runtime = await startRuntime(config, options.record === undefined ? {} : { recordPath: options.record });
     if (runtime.control) process.stderr.write(`mm start: status page and control API at ${runtime.control.url}${runtime.control.tokenFile ? ` (bearer token in ${runtime.control.tokenFile})` : ''}\n`);
@@ -72,6 +78,7 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
     process.stderr.write(`mm start: ${(error as Error).message}\n`);
     return 1;
   } finally {
+    process.off('SIGUSR2', reopenLogs);
     signal.release();
   }
 }

@@ -230,6 +230,18 @@ export const CONFIG_SCHEMA = {
       doc: 'console output: pretty = one readable line per record, json = the JSON line, off = nothing',
       format: 'one-of', choices: ['pretty', 'json', 'off'], default: 'pretty',
     },
+    rotate_max_bytes: {
+      doc: 'rotate the intents, events and fills files by size, at this many bytes (0 = never by size); a rotated file is renamed beside it with the UTC day and a number: intents.2026-11-25.1.jsonl',
+      format: 'integer-in-range', min: 0, max: 1_099_511_627_776, default: 0,
+    },
+    rotate_daily: {
+      doc: 'rotate the intents, events and fills files when a new UTC day begins (the rotated name carries the day of its lines); turn it and rotate_max_bytes off when an external logrotate renames the files, then send SIGUSR2',
+      format: 'true-or-false', default: true,
+    },
+    rotate_keep: {
+      doc: 'rotated files kept per log file, the newest; older ones are removed at each rotation (0 = keep every one)',
+      format: 'integer-in-range', min: 0, max: 100_000, default: 0,
+    },
   },
   sim: {
     seed: {

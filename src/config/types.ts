@@ -104,6 +104,13 @@ export interface AppConfig {
     fills_file?: string;
     summary_file?: string;
     console: ConsoleMode;
+    /**
+     * Rotation of the intents, events and fills files (src/log/rotation.ts). Always set in a
+     * loaded config; optional for configs built by hand, where nothing is rotated.
+     */
+    rotate_max_bytes?: number;
+    rotate_daily?: boolean;
+    rotate_keep?: number;
   };
   /** options of the embedded simulator (exchange.env = sim) */
   sim: {

@@ -33,6 +33,7 @@ import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from '../actors/actor-outb
 import { startExecution, type ExecutionHandle } from '../execution/execution-actor.js';
 import type { ExecutionStopReport } from '../execution/execution-protocol.js';
 import { startLogger, type LoggerHandle } from '../log/logger-actor.js';
+import { rotationFromConfig } from '../log/rotation.js';
 import type { LogCounts } from '../log/log-writer.js';
 import { LogProducer } from '../log/producer.js';
 import type { EventSink, RuntimeEvent } from '../log/runtime-event.js';
@@ -81,6 +82,8 @@ export interface Runtime {
   /** the control server, when control.enabled */
   readonly control: ControlServer | undefined;
   stop(): Promise<RuntimeReport>;
+  /** closes the log files and opens them again at their paths (after an external logrotate renamed them) */
+  reopenLogs(): Promise<void>;
 }
 
 /** What the builder has made so far: each part is built from the config and the parts before it. */
@@ -110,6 +113,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
     ...(orders && config.log.fills_file !== undefined ? { fillsFile: config.log.fills_file } : {}),
     level: config.log.level,
     console: config.log.console,
+    rotation: rotationFromConfig(config.log),
   });
   const mainProducer = new LogProducer(logger.connectProducer());
   let logging = true;
@@ -374,5 +378,5 @@ async function assemble(parts: Parts): Promise<Runtime> {
     })();
     return stopping;
   };
-  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, control, stop };
+  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, control, stop, reopenLogs: () => logger.reopen() };
 }

@@ -2,14 +2,19 @@
  * The winston side of the logger actor: one winston logger with three transports.
  *
  * - intents file: every intent line, whatever the level, written synchronously in the
- *   logger's thread (SyncFileTransport: in the file when the batch is handled);
- * - events file: event lines at or above the level;
+ *   logger's thread (SyncFileTransport: in the file when the batch is handled); the fills
+ *   journal likewise;
+ * - events file: event lines at or above the level (RotatingStreamTransport: asynchronous);
  * - console (unless off): a short line per intent (at info) and per event at or above the
  *   level; `pretty` formats the record like the seed's prints, `json` shows the line.
  *
  * winston applies no backpressure, so the writer measures its own backlog (records queued
  * in the logger and transports) and drops info/debug events above the high-water mark.
  * Intents, warnings and errors are never dropped.
+ *
+ * The three files rotate by size and by UTC day as `rotation` says (./rotation.ts), and
+ * `reopen()` closes each and opens the file at its path again, for an external logrotate
+ * that renamed them.
  */
 import { mkdirSync, closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
@@ -18,9 +23,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import winston from 'winston';
 import type { ConsoleMode, LogLevel } from '../config/types.js';
 import { formatIntentLine, type IntentRecord } from './intent-record.js';
-import { formatEventLine, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
+import { formatEventJson, formatEventLine, LEVEL_SEVERITY, type LogEvent } from './log-event.js';
 import type { LogRecord } from './messages.js';
-import { SyncFileTransport } from './sync-file-transport.js';
+import { RotatingStreamTransport } from './rotating-stream-transport.js';
+import { NO_ROTATION, type RotationOptions } from './rotation.js';
+import { SyncFileTransport, type ReopenMessage } from './sync-file-transport.js';
 import type { FillRecord } from '../portfolio/fill-record.js';
 
 /** A fill on the console: "2026-… KX… FILL buy YES 5.00 @ 0.4300 fee 0.000000 (maker)". */
@@ -37,6 +44,8 @@ export interface LogWriterOptions {
   readonly console: ConsoleMode;
   /** backlog (records) above which info/debug events are dropped */
   readonly highWaterMark: number;
+  /** rotation of the three files; none when left out */
+  readonly rotation?: RotationOptions;
 }
 
 export interface LogCounts {
@@ -91,12 +100,14 @@ export class LogWriter {
    */
   readonly #files: { intent: winston.Logger; event: winston.Logger; fill: winston.Logger | undefined };
   readonly #fileTransports: winston.transport[];
+  readonly #eventsTransport: RotatingStreamTransport;
   /** the console (unless off): one winston log call per record, for its level and format */
   readonly #console: winston.Logger | undefined;
   /** records handed to #files and not yet written by their transport */
   #fileBacklog = 0;
   readonly #threshold: number;
   readonly #highWaterMark: number;
+  #reopening: Promise<void> | undefined;
   readonly failed: Promise<never>;
 
   constructor(options: LogWriterOptions) {
@@ -104,15 +115,19 @@ export class LogWriter {
     prepareFile(options.eventsFile);
     if (options.fillsFile !== undefined) prepareFile(options.fillsFile);
     const line = winston.format.printf((info) => (info as WinstonRecord).message);
-    const intents = new SyncFileTransport({ filename: options.intentsFile, format: line });
-    const events = new winston.transports.File({ filename: options.eventsFile, format: line });
+    const rotation = options.rotation ?? NO_ROTATION;
+    const intents = new SyncFileTransport({ filename: options.intentsFile, format: line, rotation });
+    const events = new RotatingStreamTransport({ filename: options.eventsFile, format: line, rotation });
     // the fills journal is an audit trail like the intents: written synchronously
-    const fills = options.fillsFile === undefined ? undefined : new SyncFileTransport({ filename: options.fillsFile, format: line });
+    const fills = options.fillsFile === undefined ? undefined : new SyncFileTransport({ filename: options.fillsFile, format: line, rotation });
     this.#fileTransports = fills === undefined ? [intents, events] : [intents, events, fills];
+    this.#eventsTransport = events;
     for (const transport of this.#fileTransports) {
       transport.on('logged', (info: FileChunk) => {
         this.#fileBacklog -= info.records;
       });
+      // old rotated files that could not be removed: said in the events file, not fatal
+      transport.on('warn', (error: Error) => this.#warn(error.message));
     }
     this.#files = { intent: createLogger([intents]), event: createLogger([events]), fill: fills === undefined ? undefined : createLogger([fills]) };
     this.#console =
@@ -132,6 +147,11 @@ export class LogWriter {
     this.failed.catch(() => undefined); // observed by the task; never an unhandled rejection
     this.#threshold = LEVEL_SEVERITY[options.level];
     this.#highWaterMark = options.highWaterMark;
+  }
+
+  /** Resolves once every file is open; rejects when one cannot be opened. */
+  async opened(): Promise<void> {
+    await Promise.race([this.#eventsTransport.whenOpen(), this.failed]);
   }
 
   /** Records queued inside winston (loggers and transports), not yet handed to the files or the console. */
@@ -190,8 +210,35 @@ export class LogWriter {
     return true;
   }
 
+  /**
+   * Closes each file and opens the one at its path again (a new file when it was renamed
+   * away): the lines of the batches written before the call are in the old file, those after
+   * it in the new one. Resolves once every file is open again; rejects when one cannot be
+   * opened (then the writer has failed).
+   */
+  reopen(): Promise<void> {
+    const previous = this.#reopening ?? Promise.resolve();
+    const reopening = previous.catch(() => undefined).then(() => this.#reopenFiles());
+    this.#reopening = reopening;
+    return reopening;
+  }
+
+  async #reopenFiles(): Promise<void> {
+    const reopened = this.#fileTransports.map((transport) => once(transport, 'reopened'));
+    // a message of its own through each file's logger, so that it comes after every line handed to it before
+    const message: ReopenMessage & FileChunk = { level: 'info', message: '', stream: 'event', records: 0, control: 'reopen' };
+    for (const file of [this.#files.intent, this.#files.event, this.#files.fill]) file?.log({ ...message });
+    await Promise.race([Promise.all(reopened), this.failed]);
+  }
+
+  #warn(message: string): void {
+    const event: LogEvent = { ts: new Date().toISOString(), level: 'warn', kind: 'log_rotation', message };
+    this.writeBatch([{ stream: 'event', level: 'warn', line: formatEventJson(event) }]);
+  }
+
   /** Waits until winston has handed everything to the files and the console, then ends the files. */
   async close(): Promise<void> {
+    await this.#reopening?.catch(() => undefined);
     while (this.backlog() > 0) await delay(DRAIN_POLL_MS);
     const finished = this.#fileTransports.map((transport) => once(transport, 'finish'));
     this.#files.intent.end();

@@ -2,11 +2,13 @@
  * The logger actor's thread: a never-ending piscina task that owns the LogWriter. It
  * takes producer ports from the control port, writes what they post, tells them to slow
  * down above the high-water mark, and on Stop drains every port before flushing: Stop
- * travels on another port and can overtake records still queued (piscina #133).
+ * travels on another port and can overtake records still queued (piscina #133). Reopen
+ * drains every port the same way before the files are reopened, so that whatever was posted
+ * before it lands in the files open until then.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { LogWriter, type LogCounts, type LogWriterOptions } from './log-writer.js';
-import type { LoggerCommand, LoggerNotice, LoggerReady, ProducerMessage } from './messages.js';
+import type { LoggerCommand, LoggerNotice, LoggerReady, LoggerReopened, ProducerMessage } from './messages.js';
 
 export interface LoggerTask {
   readonly options: LogWriterOptions;
@@ -18,6 +20,7 @@ const RESUME_CHECK_MS = 20;
 
 export default async function runLogger({ options, control }: LoggerTask): Promise<LogCounts> {
   const writer = new LogWriter(options);
+  await writer.opened();
   const producers = new Set<MessagePort>();
   let resumeCheck: NodeJS.Timeout | undefined;
 
@@ -54,9 +57,18 @@ export default async function runLogger({ options, control }: LoggerTask): Promi
     if (resumeCheck !== undefined) port.postMessage({ type: 'slow_down' } satisfies LoggerNotice);
   };
 
+  const reopen = (): void => {
+    for (const port of producers) drain(port);
+    writer.reopen().then(
+      () => control.postMessage({ type: 'logger_reopened' } satisfies LoggerReopened),
+      (error: Error) => control.postMessage({ type: 'logger_reopened', error: error.message } satisfies LoggerReopened),
+    );
+  };
+
   const stopped = new Promise<void>((resolve) => {
     control.on('message', (command: LoggerCommand) => {
       if (command.type === 'add_producer') addProducer(command.port);
+      else if (command.type === 'reopen') reopen();
       else resolve();
     });
   });

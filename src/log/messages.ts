@@ -3,8 +3,8 @@
  *
  *   producer -> logger (one producer port)  RecordsPosted
  *   logger -> producer                      SetLevel | SlowDown | Resume
- *   main -> logger (control port)           AddProducer | Stop
- *   logger -> main (control port)           LoggerReady
+ *   main -> logger (control port)           AddProducer | Reopen | Stop
+ *   logger -> main (control port)           LoggerReady | LoggerReopened
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { LogLevel } from '../config/types.js';
@@ -46,13 +46,27 @@ export interface AddProducer {
   readonly type: 'add_producer';
   readonly port: MessagePort;
 }
+/**
+ * Drain every producer port, then close every file and open it again at its path (after an
+ * external rotation renamed it); answered with LoggerReopened.
+ */
+export interface Reopen {
+  readonly type: 'reopen';
+}
 /** Drain every producer port, flush the files, end the task. */
 export interface Stop {
   readonly type: 'stop';
 }
 
-export type LoggerCommand = AddProducer | Stop;
+export type LoggerCommand = AddProducer | Reopen | Stop;
 
 export interface LoggerReady {
   readonly type: 'logger_ready';
 }
+/** The files of a Reopen are open again, or `error` says why one is not (the logger has then failed). */
+export interface LoggerReopened {
+  readonly type: 'logger_reopened';
+  readonly error?: string;
+}
+
+export type LoggerReply = LoggerReady | LoggerReopened;

@@ -50,6 +50,9 @@ describe('config/load', () => {
         fills_file: 'logs/fills.jsonl',
         summary_file: 'logs/summary.json',
         console: 'pretty',
+        rotate_max_bytes: 0,
+        rotate_daily: true,
+        rotate_keep: 0,
       });
       expect(config.sim.seed).to.equal(1);
       expect(config.exchange).to.deep.equal({ env: 'sim', ws_url: '', rest_url: '' });

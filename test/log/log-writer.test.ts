@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import winston from 'winston';
 import type { ConsoleMode, LogLevel } from '../../src/config/types.js';
 import { formatIntentLine, toIntentRecord } from '../../src/log/intent-record.js';
 import { formatEventLine } from '../../src/log/log-event.js';
 import { LogWriter } from '../../src/log/log-writer.js';
 import type { LogRecord } from '../../src/log/messages.js';
+import { RotatingStreamTransport } from '../../src/log/rotating-stream-transport.js';
 import { SyncFileTransport } from '../../src/log/sync-file-transport.js';
 import { jsonLines } from './files.js';
 import { eventFor, intentFor } from './records.js';
@@ -105,7 +105,7 @@ describe('log/log-writer', () => {
     rmSync(join(directory, 'logs'), { recursive: true });
 
     const batched = writer('info', 'off');
-    const eventWrites = sinon.spy(winston.transports.File.prototype, 'log');
+    const eventWrites = sinon.spy(RotatingStreamTransport.prototype, 'log');
     const intentWrites = sinon.spy(SyncFileTransport.prototype, 'log');
     batched.writeBatch(records);
     await batched.close();
