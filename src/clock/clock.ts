@@ -67,3 +67,8 @@ export const wallClock: Clock = new WallClock();
 export function sharedNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** A timer `delayMs` from now on any clock, in setTimeout's argument order. */
+export function after(clock: Clock, callback: () => void, delayMs: number): TimerHandle {
+  return setTimerAfter(clock, delayMs, callback);
+}

@@ -30,17 +30,8 @@ export class ManualClock implements Clock {
     return timer.id;
   }
 
-  /** A timer `delayMs` from now. */
-  setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    return this.setTimer(this.#nowMs + Math.max(0, delayMs), callback);
-  }
-
   clearTimer(handle: TimerHandle): void {
     this.#timers = this.#timers.filter((timer) => timer.id !== handle);
-  }
-
-  clearTimeout(handle: TimerHandle): void {
-    this.clearTimer(handle);
   }
 
   /** Frames carry no time for a manual clock: the step runs at once. */

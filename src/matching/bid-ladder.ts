@@ -5,7 +5,7 @@
 import type { Level } from '../protocol/decode.js';
 import type { Side } from '../protocol/wire.js';
 
-export interface RestingOrder {
+export interface BookOrder {
   readonly orderId: string;
   /** the leg the order buys: a YES bid, or a NO bid (a YES ask at 100 - price) */
   readonly side: Side;
@@ -20,7 +20,7 @@ export interface RestingOrder {
 const PRICES = 101;
 
 export class BidLadder {
-  private readonly queues: RestingOrder[][] = Array.from({ length: PRICES }, () => []);
+  private readonly queues: BookOrder[][] = Array.from({ length: PRICES }, () => []);
   private readonly totals: number[] = new Array<number>(PRICES).fill(0);
   private orders = 0;
   /** the best price holding size (0: none), kept up to date: it is read far more often than the ladder changes */
@@ -39,12 +39,12 @@ export class BidLadder {
     return this.orders;
   }
 
-  queueAt(price: number): readonly RestingOrder[] {
+  queueAt(price: number): readonly BookOrder[] {
     return this.queues[price] ?? [];
   }
 
   /** Puts an order at the back of its price's queue. */
-  add(order: RestingOrder): void {
+  add(order: BookOrder): void {
     if (!Number.isInteger(order.price) || order.price < 1 || order.price > 99) {
       throw new RangeError(`bid price must be 1..99 ticks, got ${order.price}`);
     }
@@ -58,7 +58,7 @@ export class BidLadder {
   }
 
   /** Takes `amount` off an order (removing it when nothing remains); returns what was taken. */
-  reduce(order: RestingOrder, amount: number): number {
+  reduce(order: BookOrder, amount: number): number {
     const taken = Math.min(amount, order.remaining);
     if (!(taken > 0)) return 0;
     order.remaining -= taken;
@@ -69,7 +69,7 @@ export class BidLadder {
   }
 
   /** Takes an order out of its queue whatever remains on it; returns the size removed. */
-  remove(order: RestingOrder): number {
+  remove(order: BookOrder): number {
     const removed = order.remaining;
     if (!this.unlink(order)) return 0;
     this.totals[order.price]! -= removed;
@@ -98,7 +98,7 @@ export class BidLadder {
     return this.activePrices().map((price) => [price, this.totals[price]!] as const);
   }
 
-  private unlink(order: RestingOrder): boolean {
+  private unlink(order: BookOrder): boolean {
     const queue = this.queues[order.price]!;
     const index = queue.indexOf(order);
     if (index < 0) return false;

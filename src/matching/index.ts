@@ -1,5 +1,5 @@
 /** The matching engine's public API. */
-export { BidLadder, type RestingOrder } from './bid-ladder.js';
+export { BidLadder, type BookOrder } from './bid-ladder.js';
 export { OrderBook, otherSide, type AmendChange, type AmendResult, type DecreaseResult, type OrderBookOptions } from './order-book.js';
 export type {
   CancelReason,

@@ -10,7 +10,7 @@
  */
 import { DEFAULT_FEE_SCHEDULE, fillFeeMicros, type FeeSchedule } from '../fees/fee-model.js';
 import type { Side } from '../protocol/wire.js';
-import { BidLadder, type RestingOrder } from './bid-ladder.js';
+import { BidLadder, type BookOrder } from './bid-ladder.js';
 import type {
   CancelReason,
   Cancellation,
@@ -66,14 +66,14 @@ interface MatchRequest {
 export class OrderBook {
   readonly ladders: Readonly<Record<Side, BidLadder>> = { yes: new BidLadder(), no: new BidLadder() };
   feeSchedule: FeeSchedule;
-  private readonly byId = new Map<string, RestingOrder>();
+  private readonly byId = new Map<string, BookOrder>();
 
   constructor(private readonly options: OrderBookOptions) {
     this.feeSchedule = options.feeSchedule ?? DEFAULT_FEE_SCHEDULE;
   }
 
   /** The resting order with this id, if it still rests. */
-  order(orderId: string): RestingOrder | undefined {
+  order(orderId: string): BookOrder | undefined {
     return this.byId.get(orderId);
   }
 
@@ -93,7 +93,7 @@ export class OrderBook {
    * keeps the object: its `remaining` is what rests. Throws on a price that would cross, a
    * bad price or size, or an id already resting.
    */
-  rest(order: RestingOrder): LevelChange {
+  rest(order: BookOrder): LevelChange {
     if (order.owner !== undefined && this.byId.has(order.orderId)) throw new RangeError(`order ${order.orderId} is already on the book`);
     if (this.crosses(order.side, order.price)) {
       throw new RangeError(`a ${order.side} bid at ${order.price} would cross the best ${otherSide(order.side)} bid`);
@@ -107,7 +107,7 @@ export class OrderBook {
    * Takes up to `amount` off a resting order (all of it removes it); returns the change,
    * undefined when nothing moved (an order no longer on the book has nothing remaining).
    */
-  reduce(order: RestingOrder, amount: number): LevelChange | undefined {
+  reduce(order: BookOrder, amount: number): LevelChange | undefined {
     if (order.owner !== undefined && this.byId.get(order.orderId) !== order) return undefined;
     const removed = this.ladders[order.side].reduce(order, amount);
     if (order.remaining === 0) this.unindex(order);
@@ -119,11 +119,11 @@ export class OrderBook {
    * them by id); anonymous participants hold their orders themselves, which spares the
    * index the churn of the crowd.
    */
-  private index(order: RestingOrder): void {
+  private index(order: BookOrder): void {
     if (order.owner !== undefined) this.byId.set(order.orderId, order);
   }
 
-  private unindex(order: RestingOrder): void {
+  private unindex(order: BookOrder): void {
     if (order.owner !== undefined) this.byId.delete(order.orderId);
   }
 
@@ -296,7 +296,7 @@ export class OrderBook {
     if (remaining === 0) return { ...base, status: 'executed', resting: 0 };
     if (stopped) return { ...base, status: 'canceled', resting: 0, canceled: cancel(remaining, 'SelfTradeCancel') };
     if (timeInForce !== 'good_till_canceled') return { ...base, status: 'canceled', resting: 0, canceled: cancel(remaining, 'ImmediateOrCancel') };
-    const resting: RestingOrder = { orderId, side, price: limit, remaining, ...(owner !== undefined ? { owner } : {}) };
+    const resting: BookOrder = { orderId, side, price: limit, remaining, ...(owner !== undefined ? { owner } : {}) };
     this.ladders[side].add(resting);
     this.index(resting);
     bookChanges.push({ side, price: limit, delta: remaining });

@@ -13,7 +13,8 @@
  * second copy.
  */
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
-import { KeyRegistry, realClock, startSignedServer, type Connection } from '../sim/index.js';
+import { KeyRegistry, startSignedServer, type Connection } from '../sim/index.js';
+import { wallClock } from '../clock/clock.js';
 import { textFrameLength, writeTextFrame } from '../sim/server/connection.js';
 import type { RecordingEntry, RecordingHeader } from './recording-format.js';
 import { loadRecording, openRecording, type RecordingReader } from './recording-reader.js';
@@ -154,7 +155,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     port: options.port ?? 0,
     wsPath: WS_PATH,
     restPrefix: REST_PREFIX,
-    clock: realClock,
+    clock: wallClock,
     keys,
     maxSkewMs: options.maxSkewMs ?? 30_000,
     pingIntervalMs: options.pingIntervalMs ?? 10_000,

@@ -10,7 +10,8 @@ import type { WebSocket } from 'ws';
 import { openSocket } from '../adapters/kalshi/handshake.js';
 import { SUBSCRIBE_BATCH_SIZE, Subscriptions } from '../adapters/kalshi/subscriptions.js';
 import { authHeaders, parseRsaPrivateKey } from '../protocol/auth.js';
-import { generateKeyPair, ManualClock, startSimulator } from '../sim/index.js';
+import { generateKeyPair, startSimulator } from '../sim/index.js';
+import { ManualClock } from '../clock/manual-clock.js';
 import { RecordingWriter, type RecordingSummary } from './recording-writer.js';
 
 export interface SimulatorRecordingOptions {

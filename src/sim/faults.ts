@@ -8,7 +8,7 @@
  * answer (rest_lost: the order was placed, the client cannot know); each fires on every
  * K-th write, on the first write after given times, or on the next write when triggered.
  */
-import type { SimClock, TimerHandle } from './clock.js';
+import { after, type Clock, type TimerHandle } from '../clock/clock.js';
 
 export const FAULT_KINDS = ['drop', 'skip_seq', 'malformed', 'unknown_market', 'stall'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -58,7 +58,7 @@ export class FaultController {
   private readonly armed: RestFault[] = [];
   private restWrites = 0;
 
-  constructor(private readonly clock: SimClock) {}
+  constructor(private readonly clock: Clock) {}
 
   /** Starts the timed faults; times count from this call. */
   start(specs: readonly FaultSpec[]): void {
@@ -72,14 +72,14 @@ export class FaultController {
     if (spec.atMs && this.startMs !== undefined) {
       const elapsed = this.clock.now() - this.startMs;
       for (const atMs of spec.atMs) {
-        this.timers.push(this.clock.setTimeout(() => this.trigger(spec.kind, spec.stallMs), Math.max(0, atMs - elapsed)));
+        this.timers.push(after(this.clock, () => this.trigger(spec.kind, spec.stallMs), Math.max(0, atMs - elapsed)));
       }
     }
   }
 
   /** Removes every fault spec and pending timed fault. */
   clear(): void {
-    for (const timer of this.timers.splice(0)) this.clock.clearTimeout(timer);
+    for (const timer of this.timers.splice(0)) this.clock.clearTimer(timer);
     this.specs.length = 0;
     this.armed.length = 0;
   }

@@ -2,7 +2,6 @@
 export { startSimulator, type FaultSwitches, type FeeOption, type Simulator, type SimulatorOptions, type SimulatorStats } from './simulator.js';
 export { RATE_TIERS, RATE_TIER_NAMES, WRITE_COSTS, type RateTier } from './venue/rate-limit.js';
 export { generateKeyPair, makeDevKey, readKeysFile, type DevKeyFiles, type GeneratedKeyPair } from './keys.js';
-export { ManualClock, realClock, type SimClock, type TimerHandle } from './clock.js';
 export { FAULT_KINDS, REST_FAULT_KINDS, parseFaultSpec, type FaultKind, type FaultSpec, type RestFaultKind } from './faults.js';
 export { MALFORMED_FRAME } from './exchange/subscriber.js';
 export type { MarketCloseType, MarketResult } from './exchange/market-events.js';

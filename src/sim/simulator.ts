@@ -5,7 +5,7 @@
 import { parseFeeMultiplier, parseFeeType, type FeeSchedule, type FeeType } from '../fees/fee-model.js';
 import type { BookSnapshot } from '../protocol/decode.js';
 import { REST_PREFIX, WS_PATH } from '../protocol/wire.js';
-import { realClock, type SimClock, type TimerHandle } from './clock.js';
+import { after, type Clock, type TimerHandle, wallClock } from '../clock/clock.js';
 import { SIMULATOR_DEFAULTS, VENUE_DEFAULTS, defaultFeeSchedule } from './defaults.js';
 import { Exchange } from './exchange/exchange.js';
 import type { MarketCloseType, MarketResult } from './exchange/market-events.js';
@@ -36,7 +36,7 @@ export interface SimulatorOptions {
   /** seeds the one RNG behind everything; default 1 */
   seed?: number;
   /** default: the real clock */
-  clock?: SimClock;
+  clock?: Clock;
   /** key id -> public key PEM (the --keys file format) */
   keys?: Record<string, string>;
   /** how far the handshake timestamp may be from the simulator's now; default 30000 */
@@ -131,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const generatedCount = options.markets ?? (configured.length === 0 ? 10 : 0);
   if (!Number.isInteger(generatedCount) || generatedCount < 0) throw new RangeError(`markets must be a non-negative integer, got ${generatedCount}`);
   const tickMs = positive(options.tickMs ?? 100, 'tickMs');
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? wallClock;
   const keys = new KeyRegistry();
   for (const [keyId, pem] of Object.entries(options.keys ?? {})) keys.register(keyId, pem);
   const permanent = new Set(configured);
@@ -189,7 +189,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   let loopTimer: TimerHandle | undefined;
   const runLoop = (): void => {
-    loopTimer = clock.setTimeout(() => {
+    loopTimer = after(clock, () => {
       exchange.step(1);
       runLoop();
     }, tickMs);
@@ -239,7 +239,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       };
     },
     close: async () => {
-      if (loopTimer !== undefined) clock.clearTimeout(loopTimer);
+      if (loopTimer !== undefined) clock.clearTimer(loopTimer);
       loopTimer = undefined;
       exchange.dispose();
       faults.clear();

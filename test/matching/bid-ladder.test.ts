@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { BidLadder, type RestingOrder } from '../../src/matching/index.js';
+import { BidLadder, type BookOrder } from '../../src/matching/index.js';
 
 describe('matching/bid-ladder', () => {
   it('queues first in, first out per price and keeps level totals', () => {
     const ladder = new BidLadder();
-    const first: RestingOrder = { orderId: 'a', side: 'yes', price: 40, remaining: 300 };
-    const second: RestingOrder = { orderId: 'b', side: 'yes', price: 40, remaining: 200 };
+    const first: BookOrder = { orderId: 'a', side: 'yes', price: 40, remaining: 300 };
+    const second: BookOrder = { orderId: 'b', side: 'yes', price: 40, remaining: 200 };
     ladder.add(first);
     ladder.add(second);
     ladder.add({ orderId: 'c', side: 'yes', price: 42, remaining: 50 });
@@ -23,10 +23,10 @@ describe('matching/bid-ladder', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ add: fc.boolean(), price: fc.integer({ min: 1, max: 99 }), size: fc.integer({ min: 1, max: 300 }), pick: fc.nat() }), { maxLength: 200 }), (steps) => {
         const ladder = new BidLadder();
-        const live: RestingOrder[] = [];
+        const live: BookOrder[] = [];
         steps.forEach((step, index) => {
           if (step.add || live.length === 0) {
-            const order: RestingOrder = { orderId: `o${index}`, side: 'no', price: step.price, remaining: step.size };
+            const order: BookOrder = { orderId: `o${index}`, side: 'no', price: step.price, remaining: step.size };
             ladder.add(order);
             live.push(order);
           } else {

@@ -1,5 +1,6 @@
+import { after } from '../../src/clock/clock.js';
 import { expect } from 'chai';
-import { ManualClock } from '../../src/sim/clock.js';
+import { ManualClock } from '../../src/clock/manual-clock.js';
 import { Random } from '../../src/sim/random.js';
 import { generatedTicker, generatedTickers } from '../../src/sim/tickers.js';
 
@@ -28,13 +29,13 @@ describe('sim/random, clock and tickers', () => {
   it('ManualClock runs timers in due order when advanced, never on its own', () => {
     const clock = new ManualClock(1000);
     const fired: string[] = [];
-    clock.setTimeout(() => fired.push(`b@${clock.now()}`), 20);
-    const cancelled = clock.setTimeout(() => fired.push('x'), 5);
-    clock.setTimeout(() => {
+    after(clock, () => fired.push(`b@${clock.now()}`), 20);
+    const cancelled = after(clock, () => fired.push('x'), 5);
+    after(clock, () => {
       fired.push(`a@${clock.now()}`);
-      clock.setTimeout(() => fired.push(`c@${clock.now()}`), 15);
+      after(clock, () => fired.push(`c@${clock.now()}`), 15);
     }, 10);
-    clock.clearTimeout(cancelled);
+    clock.clearTimer(cancelled);
     clock.advance(24);
     expect(fired).to.deep.equal(['a@1010', 'b@1020']);
     clock.advance(1);

@@ -6,7 +6,8 @@ import type { KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { authHeaders, parseRsaPrivateKey } from '../../src/protocol/auth.js';
 import { REST_PREFIX, type ServerFrame } from '../../src/protocol/wire.js';
-import { ManualClock, generateKeyPair, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { generateKeyPair, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { ManualClock } from '../../src/clock/manual-clock.js';
 
 export interface TestKey {
   keyId: string;

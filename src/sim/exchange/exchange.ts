@@ -5,7 +5,7 @@
  */
 import type { FeeSchedule } from '../../fees/fee-model.js';
 import type { BookSnapshot } from '../../protocol/decode.js';
-import type { SimClock, TimerHandle } from '../clock.js';
+import { after, type Clock, type TimerHandle } from '../../clock/clock.js';
 import type { Random } from '../random.js';
 import { encodeEvent, snapshotBody, tickerBody } from './frame-encoder.js';
 import { dealActivities, type MarketActivity } from './activity.js';
@@ -24,7 +24,7 @@ export interface ExchangeOptions {
   /** markets that never close on their own (the configured ones) */
   readonly permanent: ReadonlySet<string>;
   readonly random: Random;
-  readonly clock: SimClock;
+  readonly clock: Clock;
   readonly legacyCents: boolean;
   /** market events per second in a normal market (quiet ones have less, busy ones more) */
   readonly ratePerMarket: number;
@@ -177,7 +177,7 @@ export class Exchange implements SubscriberExchange {
       const { clock } = this.options;
       if (settlementDelayMs <= 0) this.closeMarket(ticker, 'settled');
       else {
-        const timer = clock.setTimeout(() => {
+        const timer = after(clock, () => {
           this.timers.delete(timer);
           this.closeMarket(ticker, 'settled');
         }, settlementDelayMs);
@@ -199,7 +199,7 @@ export class Exchange implements SubscriberExchange {
 
   /** Stops the settlement timers. */
   dispose(): void {
-    for (const timer of this.timers) this.options.clock.clearTimeout(timer);
+    for (const timer of this.timers) this.options.clock.clearTimer(timer);
     this.timers.clear();
   }
 

@@ -7,7 +7,7 @@
  * They never bid at or through the opposite side's best bid.
  */
 import type { Side } from '../../protocol/wire.js';
-import type { RestingOrder } from '../../matching/index.js';
+import type { BookOrder } from '../../matching/index.js';
 import { otherSide, type Market } from './market.js';
 import { cancelAmount, orderSize, type SizeContext } from './order-sizes.js';
 
@@ -157,10 +157,10 @@ function perform(market: Market, action: Action, context: ProviderContext): void
   }
 }
 
-function hasParticipantOrder(queue: readonly RestingOrder[]): boolean {
+function hasParticipantOrder(queue: readonly BookOrder[]): boolean {
   return queue.some((order) => order.owner === undefined);
 }
 
-function participantOrders(queue: readonly RestingOrder[]): RestingOrder[] {
+function participantOrders(queue: readonly BookOrder[]): BookOrder[] {
   return queue.filter((order) => order.owner === undefined);
 }

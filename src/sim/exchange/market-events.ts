@@ -163,4 +163,4 @@ export type ExchangeEvent =
   | OrderChanged
   | OrderGroupChanged;
 
-export type EventSink = (event: ExchangeEvent) => void;
+export type ExchangeEventSink = (event: ExchangeEvent) => void;

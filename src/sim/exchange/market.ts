@@ -5,13 +5,13 @@
  * share the one book.
  */
 import { DEFAULT_FEE_SCHEDULE, type FeeSchedule } from '../../fees/fee-model.js';
-import type { AmendChange, AmendResult, BidLadder, CancelReason, Cancellation, DecreaseResult, Execution, LevelChange, NewOrder, RestingOrder, SubmitResult } from '../../matching/index.js';
+import type { AmendChange, AmendResult, BidLadder, CancelReason, Cancellation, DecreaseResult, Execution, LevelChange, NewOrder, BookOrder, SubmitResult } from '../../matching/index.js';
 import { OrderBook, otherSide } from '../../matching/index.js';
 import type { BookSnapshot } from '../../protocol/decode.js';
 import type { Side } from '../../protocol/wire.js';
-import type { SimClock } from '../clock.js';
+import { type Clock } from '../../clock/clock.js';
 import type { Random } from '../random.js';
-import type { EventSink, MarketCloseType, MarketResult, OrderCause, TickerChanged } from './market-events.js';
+import type { ExchangeEventSink, MarketCloseType, MarketResult, OrderCause, TickerChanged } from './market-events.js';
 
 export { otherSide };
 
@@ -78,8 +78,8 @@ export class Market {
     /** generated markets may close on their own; configured ones never do */
     readonly closable: boolean,
     private readonly random: Random,
-    private readonly clock: SimClock,
-    private readonly sink: EventSink,
+    private readonly clock: Clock,
+    private readonly sink: ExchangeEventSink,
     details: MarketDetails = {},
   ) {
     this.fair = fair;
@@ -111,13 +111,13 @@ export class Market {
   }
 
   /** Puts a participant's order on its ladder (behind the size already at that price), without matching. */
-  rest(order: RestingOrder, cause?: OrderCause): void {
+  rest(order: BookOrder, cause?: OrderCause): void {
     this.emitBook(this.book.rest(order), cause);
     this.publishTicker();
   }
 
   /** Takes up to `amount` off a resting order; returns what was removed. */
-  reduce(order: RestingOrder, amount: number, cause?: OrderCause): number {
+  reduce(order: BookOrder, amount: number, cause?: OrderCause): number {
     const change = this.book.reduce(order, amount);
     if (!change) return 0;
     this.emitBook(change, cause);

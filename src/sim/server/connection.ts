@@ -11,7 +11,7 @@
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { SimClock, TimerHandle } from '../clock.js';
+import { after, type Clock, type TimerHandle } from '../../clock/clock.js';
 
 const FIN_TEXT = 0x81;
 /** WebSocket.OPEN */
@@ -77,7 +77,7 @@ export class Connection {
     readonly keyId: string,
     private readonly socket: WebSocket,
     private readonly rawSocket: Socket,
-    private readonly clock: SimClock,
+    private readonly clock: Clock,
   ) {
     socket.on('pong', () => {
       this.awaitingPong = false;
@@ -132,8 +132,8 @@ export class Connection {
   /** Holds every outgoing frame (and ping) for durationMs, then flushes them in order. */
   stall(durationMs: number): void {
     if (this.closed) return;
-    if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
-    this.stallTimer = this.clock.setTimeout(() => {
+    if (this.stallTimer !== undefined) this.clock.clearTimer(this.stallTimer);
+    this.stallTimer = after(this.clock, () => {
       this.stallTimer = undefined;
       const held = this.held;
       this.held = [];
@@ -173,7 +173,7 @@ export class Connection {
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
+    if (this.stallTimer !== undefined) this.clock.clearTimer(this.stallTimer);
     this.stallTimer = undefined;
     this.held = [];
     this.heldLength = 0;

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AUTH_HEADERS } from '../../protocol/wire.js';
-import type { SimClock, TimerHandle } from '../clock.js';
+import { after, type Clock, type TimerHandle } from '../../clock/clock.js';
 import type { RestFault } from '../faults.js';
 import { Connection } from './connection.js';
 import type { KeyRegistry } from './key-registry.js';
@@ -20,7 +20,7 @@ export interface SignedServerOptions {
   port: number;
   wsPath: string;
   restPrefix: string;
-  clock: SimClock;
+  clock: Clock;
   keys: KeyRegistry;
   maxSkewMs: number;
   pingIntervalMs: number;
@@ -71,9 +71,9 @@ export class SignedServer {
   }
 
   async close(): Promise<void> {
-    if (this.pingTimer !== undefined) this.options.clock.clearTimeout(this.pingTimer);
+    if (this.pingTimer !== undefined) this.options.clock.clearTimer(this.pingTimer);
     this.pingTimer = undefined;
-    for (const timer of this.heldAnswers) this.options.clock.clearTimeout(timer);
+    for (const timer of this.heldAnswers) this.options.clock.clearTimer(timer);
     this.heldAnswers.clear();
     for (const connection of [...this.connections]) connection.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
@@ -107,7 +107,7 @@ export class SignedServer {
   private schedulePing(): void {
     const { clock, pingIntervalMs } = this.options;
     if (pingIntervalMs <= 0) return;
-    this.pingTimer = clock.setTimeout(() => {
+    this.pingTimer = after(clock, () => {
       for (const connection of [...this.connections]) {
         if (connection.awaitingPong) connection.terminate();
         else connection.ping('heartbeat');
@@ -154,7 +154,7 @@ export class SignedServer {
       }
       if (fault?.kind === 'rest_timeout') {
         // nothing is done and nothing answered; after a while the connection is closed
-        const timer = clock.setTimeout(() => {
+        const timer = after(clock, () => {
           this.heldAnswers.delete(timer);
           request.socket.destroy();
         }, fault.holdMs);

@@ -10,10 +10,10 @@ import { fillFeeMicros } from '../../fees/fee-model.js';
 import type { CancelReason, Cancellation, Execution, Fill, SubmitResult } from '../../matching/index.js';
 import { e4ToDollars, hundredthsToCount } from '../../protocol/fixed.js';
 import type { Side } from '../../protocol/wire.js';
-import type { SimClock } from '../clock.js';
+import { type Clock } from '../../clock/clock.js';
 import type { Random } from '../random.js';
 import type { Market, TakeResult } from '../exchange/market.js';
-import type { EventSink, MarketResult, OrderCause, OrderGroupEventType, OrderUpdateReason } from '../exchange/market-events.js';
+import type { ExchangeEventSink, MarketResult, OrderCause, OrderGroupEventType, OrderUpdateReason } from '../exchange/market-events.js';
 import { Portfolio } from '../exchange/portfolio.js';
 import { Accounts } from './accounts.js';
 import { venueError, type VenueError } from './errors.js';
@@ -24,8 +24,8 @@ import { OrderStore, legPrice, snapshotOf, type VenueOrder } from './order-store
 export interface OrderDeskOptions {
   readonly markets: ReadonlyMap<string, Market>;
   readonly random: Random;
-  readonly clock: SimClock;
-  readonly publish: EventSink;
+  readonly clock: Clock;
+  readonly publish: ExchangeEventSink;
   readonly startingBalanceE4: number;
   readonly orderRetentionMs: number;
   readonly fillRetentionMs: number;

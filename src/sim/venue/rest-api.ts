@@ -9,7 +9,7 @@
 import type { FeeSchedule } from '../../fees/fee-model.js';
 import { ProtocolError, countToHundredths, e4ToDollars, hundredthsToCount } from '../../protocol/fixed.js';
 import { isJsonObject } from '../../protocol/json-object.js';
-import type { SimClock } from '../clock.js';
+import { type Clock } from '../../clock/clock.js';
 import type { Market } from '../exchange/market.js';
 import { restError, type RestRequest, type RestResponse, type RestRoute } from '../server/rest.js';
 import { isVenueError, venueError, type VenueError } from './errors.js';
@@ -39,7 +39,7 @@ export interface ExchangeStatus {
 export interface VenueApiOptions {
   readonly desk: OrderDesk;
   readonly markets: ReadonlyMap<string, Market>;
-  readonly clock: SimClock;
+  readonly clock: Clock;
   readonly wholeContracts: boolean;
   /** undefined: no write budget */
   readonly limiter: WriteLimiter | undefined;

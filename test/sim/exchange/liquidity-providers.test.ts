@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/sim/clock.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { ladderPlan, provideLiquidity, seedLadder, wantedSize, type ProviderContext } from '../../../src/sim/exchange/liquidity-providers.js';
 import { Market } from '../../../src/sim/exchange/market.js';
 import { Random } from '../../../src/sim/random.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/sim/clock.js';
-import type { RestingOrder } from '../../../src/matching/index.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
+import type { BookOrder } from '../../../src/matching/index.js';
 import { Market } from '../../../src/sim/exchange/market.js';
 import type { ExchangeEvent } from '../../../src/sim/exchange/market-events.js';
 import { Random } from '../../../src/sim/random.js';
@@ -14,7 +14,7 @@ describe('sim/exchange/market', () => {
     market = new Market('TEST-26JAN01-T1', 'market-id', 50, false, new Random(1), new ManualClock(1000), (event) => events.push(event));
   });
 
-  const order = (orderId: string, side: 'yes' | 'no', price: number, remaining: number, keyId?: string): RestingOrder => ({
+  const order = (orderId: string, side: 'yes' | 'no', price: number, remaining: number, keyId?: string): BookOrder => ({
     orderId,
     side,
     price,

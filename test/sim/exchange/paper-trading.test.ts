@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ticksToDollars } from '../../../src/protocol/fixed.js';
-import { ManualClock } from '../../../src/sim/clock.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { Exchange } from '../../../src/sim/exchange/exchange.js';
 import type { Market } from '../../../src/sim/exchange/market.js';
 import { Random } from '../../../src/sim/random.js';

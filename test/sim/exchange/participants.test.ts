@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/sim/clock.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { ACTIVITY_PROFILES, activityCounts, type MarketActivity } from '../../../src/sim/exchange/activity.js';
 import { Exchange } from '../../../src/sim/exchange/exchange.js';
 import type { EncodedEvent } from '../../../src/sim/exchange/frame-encoder.js';

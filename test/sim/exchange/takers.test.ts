@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/sim/clock.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { Market } from '../../../src/sim/exchange/market.js';
 import type { SizeContext } from '../../../src/sim/exchange/order-sizes.js';
 import { MAX_BURST, informedBurst, mispricedLeg, noiseBurst } from '../../../src/sim/exchange/takers.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ManualClock, type SimulatorOptions } from '../../../src/sim/index.js';
+import { type SimulatorOptions } from '../../../src/sim/index.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { SimHarness, testKey, type Frame, type TestClient, type TestKey } from '../sim-client.js';
 
 const TICKER = 'VENUE-26JAN01-T50';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/sim/index.js';
+import { ManualClock } from '../../../src/clock/manual-clock.js';
 import { SimHarness, testKey, type TestClient } from '../sim-client.js';
 
 const TICKER = 'GROUP-26JAN01-T50';
