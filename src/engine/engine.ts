@@ -253,6 +253,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
       opened: (generation) => {
         recorder?.sessionOpened();
         if (!halted) gateway.connectionOpened(generation);
+        // the private channel was down too: catch up on what it missed
+        if (generation > 1 && execution && !halted) void execution.resync().catch((error: Error) => sink({ level: 'error', kind: 'resync_failed', message: error.message }));
       },
       frame: (text) => {
         if (halted) return;

@@ -885,6 +885,48 @@ export class ExecutionCore {
     return { cancelled, adopted, positions, balanceCents };
   }
 
+  /**
+   * After the feed was down (a reconnect): what the private channel may have missed. Every
+   * order the core believes live is checked against the venue's list: fills it missed are
+   * fetched by order id and booked (once: trade ids are deduplicated), an order the venue no
+   * longer lists ends, and an order resting that the core does not know is cancelled.
+   */
+  async resync(tickers: readonly string[]): Promise<{ missedFills: number; ended: number; strangers: number }> {
+    await this.settled();
+    const listed = new Map((await this.#options.venue.listResting(tickers)).map((order) => [order.orderId, order]));
+    const fillsBefore = this.#counts.fills;
+    let ended = 0;
+    for (const slot of [...this.#slots.values()]) {
+      const live = slot.live;
+      if (!live || live.orderId === undefined || slot.busy || !isWorking(live.status)) continue;
+      const venueOrder = listed.get(live.orderId);
+      listed.delete(live.orderId);
+      if (venueOrder && venueOrder.filled <= knownFilled(live)) continue;
+      for (const fill of await this.#options.venue.fills(live.orderId)) this.#onFill({ ...fill, clientOrderId: fill.clientOrderId ?? live.clientOrderId, ticker: fill.ticker || live.ticker });
+      const current = this.#current(live.clientOrderId);
+      if (!venueOrder && current && !isTerminal(current.status)) {
+        const after = this.#apply(slot, current.clientOrderId, { type: 'canceled', reason: 'gone while disconnected', orderId: live.orderId });
+        this.#emit(slot, 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId: live.orderId, price: after.price, remaining: 0, reason: 'gone while disconnected' });
+        ended += 1;
+      }
+    }
+    // what rests and is not ours to know of: an order placed by a request whose answer was lost, or another run's
+    const known = new Set([...this.#byOrderId.keys()]);
+    let strangers = 0;
+    for (const order of listed.values()) {
+      if (known.has(order.orderId)) continue;
+      strangers += 1;
+      try {
+        await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
+        this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
+      } catch (error) {
+        this.#options.log({ level: 'warn', kind: 'resync_cancel_failed', ticker: order.ticker, message: `${order.orderId}: ${(error as Error).message}` });
+      }
+    }
+    this.pump();
+    return { missedFills: this.#counts.fills - fillsBefore, ended, strangers };
+  }
+
   /** Resolves when no request is in flight. */
   async settled(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);

@@ -73,6 +73,8 @@ export interface ExecutionControl {
   cancelAll(reason: string): void;
   /** reconciles with the venue before quoting (see ExecutionCore.reconcile) */
   reconcile(policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
+  /** after a reconnect: catches up on fills and orders the private channel missed */
+  resync(): Promise<{ missedFills: number; ended: number; strangers: number }>;
   /** manual control (ticker undefined: every market); a refusal says why */
   control(action: 'pause' | 'resume' | 'flatten' | 'kill', ticker: string | undefined, who: string): { ok: boolean; message: string };
   /** cancels everything, confirms with the venue that nothing rests, and ends the thread */

@@ -139,6 +139,12 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
       recentRejects: [...recentRejects],
     }),
     cancelAll: (reason) => core.cancelAll(reason),
+    resync: async () => {
+      const report = await core.resync(settings.tickers);
+      log({ level: report.missedFills + report.ended + report.strangers > 0 ? 'warn' : 'info', kind: 'resynced', message: `after the reconnect: ${report.missedFills} missed fills booked, ${report.ended} orders gone meanwhile, ${report.strangers} unknown resting orders cancelled` });
+      producer.flush();
+      return report;
+    },
     reconcile: async (policy) => {
       const report = await core.reconcile(settings.tickers, policy);
       producer.flush();

@@ -18,6 +18,7 @@ import {
   type Venue,
   type VenueHandlers,
   type VenueOrder,
+  type VenueFill,
   type VenueHolding,
   type VenueOrderAck,
 } from './venue.js';
@@ -123,6 +124,21 @@ export class KalshiVenue implements Venue {
     const wanted = new Set(tickers);
     const orders = await call(() => this.client.listAllOrders({ status: 'resting', limit: 1000 }));
     return orders.filter((order) => wanted.has(order.ticker)).map(venueOrderOf);
+  }
+
+  async fills(orderId: string): Promise<VenueFill[]> {
+    const rows = await call(() => this.client.listAllFills({ order_id: orderId, limit: 1000 }));
+    return rows.map((row) => ({
+      tradeId: row.trade_id,
+      orderId: row.order_id,
+      clientOrderId: undefined,
+      ticker: row.market_ticker ?? row.ticker ?? '',
+      yesPrice: dollarsToTicks(row.yes_price_dollars, 'yes_price_dollars'),
+      count: countToHundredths(row.count_fp, 'count_fp'),
+      feeMicros: dollarsToMicros(row.fee_cost, 'fee_cost'),
+      isTaker: row.is_taker === true,
+      tsMs: typeof row.ts === 'number' ? row.ts * 1000 : row.created_time ? Date.parse(row.created_time) : 0,
+    }));
   }
 
   async positions(tickers: readonly string[]): Promise<{ positions: VenueHolding[]; balanceCents: number | undefined }> {

@@ -107,6 +107,8 @@ export interface Venue {
   findOrder(ticker: string, clientOrderId: string): Promise<VenueOrder | undefined>;
   /** every order resting in these markets under this account */
   listResting(tickers: readonly string[]): Promise<VenueOrder[]>;
+  /** the fills of one order, as the venue lists them (to catch up on what the private channel missed) */
+  fills(orderId: string): Promise<VenueFill[]>;
   /** the account's positions in these markets (cost in micro-dollars), and its balance in cents when the venue tells */
   positions(tickers: readonly string[]): Promise<{ readonly positions: readonly VenueHolding[]; readonly balanceCents: number | undefined }>;
   close(): Promise<void>;

@@ -373,3 +373,26 @@ describe('execution/execution-core: reconciliation before quoting', () => {
     expect(h.venue.resting().map((order) => [order.orderId, order.price])).to.deep.equal([['old1', 44]]);
   });
 });
+
+describe('execution/execution-core: resync after a reconnect', () => {
+  it('books the fills the private channel missed, ends orders gone meanwhile, and cancels unknown resting orders', async () => {
+    const h = harness();
+    h.core.submit([intent('quote', 'yes', 40, 500), intent('quote', 'no', 50, 500)]);
+    await h.flush();
+    const [yesOrder, noOrder] = [...h.venue.orders.values()];
+    // while disconnected: the YES bid filled 2 (the fill frame never came), the NO bid filled completely and left the list
+    h.venue.orders.set(yesOrder!.orderId, { ...yesOrder!, filled: 200, remaining: 300 });
+    h.venue.orders.set(noOrder!.orderId, { ...noOrder!, filled: 500, remaining: 0, status: 'executed' });
+    const missed = (orderId: string, count: number, trade: string) => ({ tradeId: trade, orderId, clientOrderId: undefined, ticker: T, yesPrice: orderId === yesOrder!.orderId ? 40 : 50, count, feeMicros: 0, isTaker: false, tsMs: 5 });
+    h.venue.listedFills.set(yesOrder!.orderId, [missed(yesOrder!.orderId, 200, 'm1')]);
+    h.venue.listedFills.set(noOrder!.orderId, [missed(noOrder!.orderId, 500, 'm2')]);
+    h.venue.orders.set('stranger', { orderId: 'stranger', clientOrderId: 'lost-answer', ticker: T, leg: 'yes', action: 'buy', price: 30, remaining: 100, filled: 0, status: 'resting' });
+    const report = await h.core.resync([T]);
+    expect(report).to.deep.equal({ missedFills: 2, ended: 0, strangers: 1 });
+    expect(h.core.portfolio.market(T).position).to.equal(200 - 500);
+    expect(h.venue.orders.get('stranger')!.status).to.equal('canceled');
+    expect(h.core.openOrders().map((order) => order.orderId)).to.deep.equal([yesOrder!.orderId]);
+    // a second resync finds nothing new (the fills are not booked twice)
+    expect(await h.core.resync([T])).to.deep.equal({ missedFills: 0, ended: 0, strangers: 0 });
+  });
+});

@@ -162,6 +162,13 @@ export class FakeVenue implements Venue {
     return this.#answer('listResting', tickers, () => this.resting().filter((order) => tickers.includes(order.ticker)));
   }
 
+  /** fills the private channel missed, by order id, for fills() */
+  listedFills = new Map<string, Array<Parameters<VenueHandlers['fill']>[0]>>();
+
+  fills(orderId: string): Promise<Array<Parameters<VenueHandlers['fill']>[0]>> {
+    return Promise.resolve(this.listedFills.get(orderId) ?? []);
+  }
+
   holdings: Array<{ ticker: string; position: number; costMicros: number }> = [];
 
   positions(tickers: readonly string[]): Promise<{ positions: Array<{ ticker: string; position: number; costMicros: number }>; balanceCents: number | undefined }> {
