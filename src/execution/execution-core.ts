@@ -132,6 +132,12 @@ export class ExecutionCore {
   readonly #earlyFills = new Map<string, VenueFill[]>();
   #seq = 0;
   #holdUntilMs = 0;
+  /**
+   * The share of the budget's rate the venue has shown it grants: halved by a 429 (once per
+   * hold), regained a little with every write that goes through. A budget configured above
+   * the account's real tier converges to the venue's rate instead of meeting 429s forever.
+   */
+  #rateScale = 1;
   #timer: { handle: TimerHandle; atMs: number } | undefined;
   #pumping = false;
   #pumpAgain = false;
@@ -227,6 +233,8 @@ export class ExecutionCore {
   #pumpOnce(): void {
     const now = this.#options.clock.now();
     if (now < this.#holdUntilMs) {
+      // writes wait; lookups (reads) of orders of unknown outcome do not
+      for (const slot of this.#slots.values()) if (!slot.busy && slot.live?.status === 'unknown') this.#lookup(slot, slot.live);
       this.#wakeAt(this.#holdUntilMs);
       return;
     }
@@ -326,7 +334,7 @@ export class ExecutionCore {
   }
 
   #take(kind: WriteKind, slot: Slot, now: number): boolean {
-    const cost = writeCost(kind);
+    const cost = Math.ceil(writeCost(kind) / this.#rateScale);
     if (!this.#options.budget.tryTake(cost, now)) return false;
     this.#requests[kind] = (this.#requests[kind] ?? 0) + 1;
     this.portfolio.orderSent(slot.ticker, kind);
@@ -390,7 +398,7 @@ export class ExecutionCore {
     this.#request(slot, async () => {
       try {
         const ack = await this.#options.venue.create(intent);
-        this.#backoff.onSuccess();
+        this.#succeeded();
         order = this.#apply(slot, order.clientOrderId, { type: 'accepted', orderId: ack.orderId, remaining: ack.remaining, filled: ack.filled });
         this.#options.risk?.orderAccepted(order.clientOrderId, ack.orderId);
         this.#replayEarlyFills(ack.orderId);
@@ -410,7 +418,7 @@ export class ExecutionCore {
     this.#request(slot, async () => {
       try {
         await this.#options.venue.cancel({ orderId, ticker: slot.ticker });
-        this.#backoff.onSuccess();
+        this.#succeeded();
         const after = this.#apply(slot, live.clientOrderId, { type: 'canceled', reason, orderId });
         if (after.status === 'canceled') this.#emit(slot, 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: 0, reason });
       } catch (error) {
@@ -457,7 +465,7 @@ export class ExecutionCore {
           clientOrderId: live.clientOrderId,
           newClientOrderId: target.clientOrderId,
         });
-        this.#backoff.onSuccess();
+        this.#succeeded();
         const after = this.#apply(slot, live.clientOrderId, { type: 'amended', price: target.price, size: answer.filled + answer.remaining, filled: answer.filled });
         slot.placedMs = now;
         slot.makerId = target.clientOrderId;
@@ -477,7 +485,7 @@ export class ExecutionCore {
     this.#request(slot, async () => {
       try {
         const answer = await this.#options.venue.decrease({ orderId, ticker: slot.ticker, reduceTo: target.size });
-        this.#backoff.onSuccess();
+        this.#succeeded();
         const current = this.#current(live.clientOrderId)!;
         const after = this.#apply(slot, live.clientOrderId, { type: 'amended', price: live.price, size: knownFilled(current) + answer.remaining });
         if (!isTerminal(after.status)) this.#emit(slot, 'OrderAccepted', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: remainingSize(after) });
@@ -575,11 +583,23 @@ export class ExecutionCore {
 
   #rateLimited(slot: Slot): void {
     const now = this.#options.clock.now();
+    this.portfolio.rateLimited(slot.ticker);
+    if (now < this.#holdUntilMs) {
+      // more answers of the same burst: counted, but the hold and the rate change once per burst
+      this.#backoff.onRateLimited();
+      return;
+    }
     const wait = this.#backoff.onRateLimited();
+    this.#rateScale = Math.max(0.1, this.#rateScale / 2);
     this.#options.budget.exhaust(now);
     this.#holdUntilMs = Math.max(this.#holdUntilMs, now + Math.max(wait, this.#options.budget.msUntil(writeCost('cancel'), now)));
-    this.portfolio.rateLimited(slot.ticker);
-    this.#options.log({ level: 'warn', kind: 'rate_limited', ticker: slot.ticker, message: `429 from the venue; writes held for ${this.#holdUntilMs - now} ms` });
+    this.#options.log({ level: 'warn', kind: 'rate_limited', ticker: slot.ticker, message: `429 from the venue; writes held for ${this.#holdUntilMs - now} ms, at ${Math.round(this.#rateScale * 100)} % of the budget's rate until writes go through again` });
+  }
+
+  /** A write went through: the backoff starts again from its base, and the rate is regained step by step. */
+  #succeeded(): void {
+    this.#backoff.onSuccess();
+    this.#rateScale = Math.min(1, this.#rateScale + 0.02);
   }
 
   #countReject(reason: string): void {
