@@ -83,6 +83,8 @@ export interface QuoteTime {
   /** first and last feed time seen */
   readonly firstMs: number | undefined;
   readonly lastMs: number | undefined;
+  /** public trades seen */
+  readonly trades: number;
 }
 
 interface Pending {
@@ -241,7 +243,7 @@ export class SandboxVenue implements Venue {
       .map((market) => {
         const open = market.sinceMs !== undefined ? Math.max(0, nowMs - market.sinceMs) : 0;
         const twoSided = market.restingBySide.yes > 0 && market.restingBySide.no > 0 && market.sinceMs !== undefined ? open : 0;
-        return { ticker: market.ticker, quotedMs: market.quotedMs + (market.restingBySide.yes + market.restingBySide.no > 0 ? open : 0), twoSidedMs: market.twoSidedMs + twoSided, firstMs: market.firstMs, lastMs: market.lastMs };
+        return { ticker: market.ticker, quotedMs: market.quotedMs + (market.restingBySide.yes + market.restingBySide.no > 0 ? open : 0), twoSidedMs: market.twoSidedMs + twoSided, firstMs: market.firstMs, lastMs: market.lastMs, trades: market.trades };
       });
   }
 

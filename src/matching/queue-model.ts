@@ -472,10 +472,12 @@ export class QueueModel {
 
   // ---- queue mechanics ----------------------------------------------------------------
 
-  /** Whether a bid on `side` at `price` would trade against the visible other side. */
+  /** Whether a bid on `side` at `price` would trade against the visible other side or one of our own orders there. */
   #crosses(side: Side, price: number): boolean {
     const best = this.bestBid(other(side));
-    return best > 0 && 100 - best <= price;
+    if (best > 0 && 100 - best <= price) return true;
+    for (const order of this.#orders.values()) if (order.status === 'resting' && order.side !== side && 100 - order.price <= price) return true;
+    return false;
   }
 
   /**

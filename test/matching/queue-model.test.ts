@@ -208,6 +208,18 @@ describe('matching/queue-model', () => {
       expect(events).to.deep.equal([{ kind: 'rejected', request: 1, id: 'o1', tsMs: 0, reason: 'post_only_cross' }]);
     });
 
+    it('a post-only order that would cross one of our own resting orders is refused too', () => {
+      const { queue, events } = model();
+      queue.snapshot([[40, 100]], [[50, 100]], 0);
+      queue.submit(bid('own', 'no', 56, 100), 0); // our YES ask at 44, better than the public 50
+      queue.submit(bid('o1', 'yes', 45, 100), 1);
+      expect(events.at(-1)).to.include({ kind: 'rejected', id: 'o1', reason: 'post_only_cross' });
+      queue.submit(bid('o2', 'yes', 45, 100, { postOnly: false }), 2);
+      // not post-only: it stops at our own order (self-trade prevention, taker at cross)
+      expect(events.slice(-2)).to.deep.include({ kind: 'canceled', request: undefined, id: 'o2', tsMs: 2, removed: 100, reason: 'self_trade' });
+      expect(queue.order('own')).to.include({ remaining: 100 });
+    });
+
     it('an order that crosses takes the visible size at the best prices, then rests; an IOC cancels the rest', () => {
       const { queue, events } = model();
       queue.snapshot([[40, 100]], [[50, 300], [47, 200]], 0);
