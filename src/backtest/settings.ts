@@ -219,7 +219,8 @@ export function resolveSettings(source: SettingsSource, assignments: readonly As
     }
   }
   const checkedStrategy = check('strategy', STRATEGY_SCHEMA, strategy, problems) as unknown as StrategyParams;
-  const checkedExecution = check('execution', CONFIG_SCHEMA.execution, execution, problems) as unknown as ExecutionConfig;
+  // a backtest always runs against the sandbox, whatever mode the file names
+  const checkedExecution = { ...(check('execution', CONFIG_SCHEMA.execution, execution, problems) as unknown as ExecutionConfig), mode: 'sandbox' as const };
   const checkedSandbox = checkSandbox(backtest, problems);
   let marketList: MarketConfig[] | undefined;
   if (markets !== undefined) {
