@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toFillRecord } from '../portfolio/fill-record.js';
+import { formatFillRecord } from '../portfolio/fill-record.js';
 import { renderReport } from './report.js';
 import { buildSummary, type SetResult, type SummaryJson } from './summary.js';
 
@@ -27,7 +27,7 @@ export function defaultOutDir(nowMs: number): string {
 
 /** The fills journal of one set: its jobs' fills in recording order. */
 export function fillsJournal(set: SetResult): string {
-  return set.jobs.flatMap((job) => job.fills.map((fill) => `${JSON.stringify(toFillRecord(fill))}\n`)).join('');
+  return set.jobs.flatMap((job) => job.fills.map((fill) => `${formatFillRecord(fill)}\n`)).join('');
 }
 
 export function writeBacktest(directory: string, sets: readonly SetResult[], swept: readonly string[]): WrittenBacktest {
