@@ -20,7 +20,7 @@ import { Shard } from '../actors/shard.js';
 import { ExchangeClock } from '../clock/exchange-clock.js';
 import { ExecutionCore } from '../execution/execution-core.js';
 import type { ExecutionEvent } from '../execution/messages.js';
-import { SandboxVenue } from '../execution/sandbox-venue.js';
+import { feedEvent, SandboxVenue } from '../execution/sandbox-venue.js';
 import { WriteBudget } from '../execution/write-budget.js';
 import type { RuntimeEvent } from '../log/runtime-event.js';
 import type { Fill } from '../portfolio/fill.js';
@@ -232,7 +232,16 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
       const timeMs = frameTimeMs(parsed.msg);
       if (timeMs !== undefined && clock.started) await catchUp(timeMs);
       const answers = venue.answers;
-      clock.atFrame(timeMs, () => venue.ingestFrame(entry.text));
+      const msg = parsed.msg;
+      const type = parsed.type;
+      clock.atFrame(timeMs, () => {
+        try {
+          const event = feedEvent(type, msg);
+          if (event !== undefined) venue.ingest(event);
+        } catch (error) {
+          note(`frame ${frames} skipped by the sandbox: ${(error as Error).message}`);
+        }
+      });
       if (parsed.type !== 'trade') shard.handle({ kind: 'DeliverFrames', frames: [entry.text], receivedAt: 0 });
       mark();
       if (venue.answers !== answers || pending.length > 0 || fillsSinceSample > 0) await drain();

@@ -62,6 +62,20 @@ export function decodeTrade(msg: Record<string, unknown>): PublicTrade {
   return { ticker, takerSide, yesPrice, count, ...(tsMs !== undefined ? { tsMs } : {}) };
 }
 
+/** A feed message of the type given as a SandboxFeedEvent; undefined for types the sandbox does not read. Throws ProtocolError. */
+export function feedEvent(type: unknown, msg: Record<string, unknown>): SandboxFeedEvent | undefined {
+  switch (type) {
+    case 'orderbook_snapshot':
+      return { kind: 'snapshot', snapshot: decodeSnapshot(msg as unknown as OrderbookSnapshotMsg) };
+    case 'orderbook_delta':
+      return { kind: 'delta', delta: decodeDelta(msg as unknown as OrderbookDeltaMsg) };
+    case 'trade':
+      return { kind: 'trade', trade: decodeTrade(msg) };
+    default:
+      return undefined;
+  }
+}
+
 export interface SandboxVenueOptions {
   readonly clock: Clock;
   /** the queue model and latencies (default: risk averse, no latency) */
@@ -168,21 +182,9 @@ export class SandboxVenue implements Venue {
       return false;
     }
     if (!isJsonObject(parsed) || !isJsonObject(parsed.msg)) return true;
-    const msg = parsed.msg;
     try {
-      switch (parsed.type) {
-        case 'orderbook_snapshot':
-          this.ingest({ kind: 'snapshot', snapshot: decodeSnapshot(msg as unknown as OrderbookSnapshotMsg) });
-          break;
-        case 'orderbook_delta':
-          this.ingest({ kind: 'delta', delta: decodeDelta(msg as unknown as OrderbookDeltaMsg) });
-          break;
-        case 'trade':
-          this.ingest({ kind: 'trade', trade: decodeTrade(msg) });
-          break;
-        default:
-          break;
-      }
+      const event = feedEvent(parsed.type, parsed.msg);
+      if (event !== undefined) this.ingest(event);
     } catch (error) {
       this.#options.onProblem?.(`feed frame skipped (${(error as Error).message}): ${text.slice(0, 120)}`);
       return false;

@@ -25,9 +25,10 @@
  * seen first leaves a credit that the next decrease of its level uses up without moving
  * the queue again. So a trade moves the queue once, whatever the order of the two.
  *
- * Our own orders do not deplete the replayed book: a public size we take as a taker stays
- * visible to later orders. Several of our orders at one level share each trade in time
- * priority.
+ * What we take as a taker is gone from its level for our later orders (they neither take it
+ * again nor count it ahead of them) until the recorded level has fallen by as much (those
+ * makers left in the recording too) or a snapshot comes. Several of our orders at one level
+ * share each trade in time priority.
  *
  * Latency: a new order or an amend arrives `entryLatencyMs` after it was sent (it cannot
  * rest, take or fill before); a cancel or a decrease takes effect `cancelLatencyMs` after it
@@ -163,6 +164,8 @@ export class QueueModel {
   readonly #sink: QueueSink;
   /** public size per side and price (a held decrease still counted) */
   readonly #size: Record<Side, number[]> = { yes: new Array<number>(100).fill(0), no: new Array<number>(100).fill(0) };
+  /** public size we took as a taker and the recording does not know is gone */
+  readonly #taken: Record<Side, number[]> = { yes: new Array<number>(100).fill(0), no: new Array<number>(100).fill(0) };
   readonly #held: Record<Side, Map<number, Held>> = { yes: new Map(), no: new Map() };
   readonly #credit: Record<Side, Map<number, Held>> = { yes: new Map(), no: new Map() };
   readonly #orders = new Map<string, Order>();
@@ -187,9 +190,9 @@ export class QueueModel {
     return this.#position;
   }
 
-  /** The size the feed shows at a level (a held decrease already taken off). */
+  /** The size at a level as our orders find it: what the feed shows, less what we took there. */
   visibleSize(side: Side, price: number): number {
-    return this.#size[side][price]! - (this.#held[side].get(price)?.qty ?? 0);
+    return Math.max(0, this.#size[side][price]! - (this.#held[side].get(price)?.qty ?? 0) - this.#taken[side][price]!);
   }
 
   /** The best visible bid of a side, 0 when it has none. */
@@ -221,6 +224,7 @@ export class QueueModel {
     this.#seq++;
     for (const side of SIDES) {
       this.#size[side].fill(0);
+      this.#taken[side].fill(0);
       this.#held[side].clear();
       this.#credit[side].clear();
       for (const [price, size] of side === 'yes' ? yes : no) {
@@ -246,6 +250,7 @@ export class QueueModel {
       return;
     }
     let decrease = Math.min(-delta, this.#size[side][price]!);
+    this.#taken[side][price] = Math.max(0, this.#taken[side][price]! - decrease);
     const credit = this.#credit[side].get(price);
     if (credit) {
       // the trade already moved the queue: its decrease only shrinks the level
@@ -492,7 +497,10 @@ export class QueueModel {
       const own = [...this.#orders.values()].filter((o) => o.status === 'resting' && o.side === opposite && o.price === makerPrice);
       const available = own.length > 0 ? Math.min(visible, ...own.map((o) => o.ahead)) : visible;
       const count = Math.min(order.remaining, available);
-      if (count > 0) this.#fill(order, count, true, 100 - makerPrice);
+      if (count > 0) {
+        this.#taken[opposite][makerPrice]! += count;
+        this.#fill(order, count, true, 100 - makerPrice);
+      }
       if (own.length > 0 && order.remaining > 0) return true;
     }
     return false;

@@ -230,9 +230,17 @@ describe('matching/queue-model', () => {
         [53, 200, true],
       ]);
       expect(events.at(-1)).to.include({ kind: 'accepted', filled: 500, resting: 200 });
+      expect(queue.visibleSize('no', 50), 'what we took is gone for our later orders').to.equal(0);
       queue.submit(bid('t2', 'yes', 51, 700, { postOnly: false, immediateOrCancel: true }), 1);
       expect(events.slice(-2).map((event) => event.kind)).to.deep.equal(['accepted', 'canceled']);
-      expect(events.at(-1)).to.include({ removed: 400, reason: 'immediate_or_cancel' });
+      expect(events.at(-1)).to.include({ removed: 700, reason: 'immediate_or_cancel' });
+      queue.delta('no', 50, 500, false, 2); // new makers arrive
+      queue.submit(bid('t3', 'yes', 51, 700, { postOnly: false, immediateOrCancel: true }), 3);
+      expect(fills(events, 't3')).to.deep.equal([[500, true]]);
+      queue.delta('no', 50, -800, false, 4); // the recorded level empties: what we took is forgotten
+      expect(queue.visibleSize('no', 50)).to.equal(0);
+      queue.delta('no', 50, 200, false, 5);
+      expect(queue.visibleSize('no', 50)).to.equal(200);
     });
 
     it('reduce-only is refused without a position and capped at it', () => {
