@@ -94,6 +94,7 @@ async function runBacktestCommand(recordings: string[], flags: BacktestFlags): P
       const parameters = Object.entries(set.parameters).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
       const t = set.total;
       process.stdout.write(`set ${set.index}${parameters ? ` (${parameters})` : ''}: net ${t.net} (realized ${t.realized}, fees ${t.fees}), ${t.fills} fills, volume ${t.volume}, max drawdown ${t.max_drawdown}\n`);
+      if (set.counts.warnings > 0) process.stderr.write(`mm backtest: set ${set.index}: ${set.counts.warnings} warnings, the first: ${set.problems[0] ?? '?'} (the first 20 are in summary.json)\n`);
     }
     process.stdout.write(`wrote ${written.files.join(', ')}\n`);
     process.stderr.write(`mm backtest: ${plan.sets.length * plan.recordings.length} jobs in ${((Date.now() - startedMs) / 1000).toFixed(1)} s; the PnL is a sandbox estimate (see report.html)\n`);

@@ -398,6 +398,8 @@ export class SandboxVenue implements Venue {
         if (record.order.status !== 'resting') return resolve(0);
         return pending.reject(new VenueRefusedError('not_found', `order ${pending.orderId} is not at the venue yet`, 404));
       }
+      // an order that ended while the request was on its way is known, just not resting (as the simulator answers)
+      if (event.reason === 'not_found' && record.order.status !== 'resting') return pending.reject(refusal('not_resting', pending.kind));
       return pending.reject(refusal(event.reason, pending.kind));
     }
     switch (pending.kind) {

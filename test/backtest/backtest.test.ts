@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fillsJournal, writeBacktest } from '../../src/backtest/output.js';
 import { runRecording } from '../../src/backtest/run.js';
@@ -159,6 +159,28 @@ describe('backtest', function () {
       const summary = JSON.parse(readFileSync(temp.file('cli/summary.json'), 'utf8'));
       expect(summary.sets[0].settings.strategy.bid_size).to.equal(3);
       expect(lines.join('')).to.match(/^set 0: net -?\d+\.\d{6} \(realized/m);
+      process.exitCode = undefined;
+    });
+
+    it('--config reads the strategy, markets, execution and backtest sections of a config file', async () => {
+      const config = temp.file('config.json');
+      writeFileSync(config, JSON.stringify({ exchange: { env: 'sim' }, strategy: { bid_size: 2 }, markets: [{ ticker: 'KXRPLC-26SEP30-T62', take_profit: 3 }], execution: { min_order_life_ms: 0 }, backtest: { queue_model: 'probabilistic', queue_exponent: 2 } }));
+      const { output, captured } = captureOutput();
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = (() => true) as typeof process.stdout.write;
+      const stderr = process.stderr.write.bind(process.stderr);
+      process.stderr.write = (() => true) as typeof process.stderr.write;
+      try {
+        await run(buildProgram(output), captured, ['backtest', FIXTURE, '--config', config, '--out', temp.file('cfg')]);
+      } finally {
+        process.stdout.write = write;
+        process.stderr.write = stderr;
+      }
+      expect(captured.error).to.equal(undefined);
+      const summary = JSON.parse(readFileSync(temp.file('cfg/summary.json'), 'utf8'));
+      expect(summary.sets[0].settings.markets).to.deep.equal([{ ticker: 'KXRPLC-26SEP30-T62', take_profit: 3 }]);
+      expect(summary.sets[0].settings.backtest).to.include({ queue_model: 'probabilistic', queue_exponent: 2 });
+      expect(summary.sets[0].markets.map((market: { ticker: string }) => market.ticker)).to.deep.equal(['KXRPLC-26SEP30-T62']);
       process.exitCode = undefined;
     });
 
