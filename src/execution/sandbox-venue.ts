@@ -85,6 +85,12 @@ export interface SandboxVenueOptions {
   readonly label?: string;
   /** a feed frame that could not be read (the frame is skipped) */
   readonly onProblem?: (problem: string) => void;
+  /**
+   * The time a feed event happens at: `frame` (default) the exchange time it carries, for
+   * replays on an exchange clock; `clock` the venue's clock when it is ingested, for a live
+   * feed beside wall-clock requests (so the host's clock offset does not move fills).
+   */
+  readonly feedTime?: 'frame' | 'clock';
 }
 
 /** Time each market had orders resting, ms. */
@@ -195,21 +201,22 @@ export class SandboxVenue implements Venue {
   /** A decoded feed event. Throws RangeError on a level or trade out of range. */
   ingest(event: SandboxFeedEvent): void {
     const now = this.#options.clock.now();
+    const byClock = this.#options.feedTime === 'clock';
     if (event.kind === 'snapshot') {
       const market = this.#market(event.snapshot.ticker);
-      const at = event.tsMs ?? now;
+      const at = byClock ? now : (event.tsMs ?? now);
       this.#seen(market, at);
       market.model.snapshot(event.snapshot.yes, event.snapshot.no, at);
     } else if (event.kind === 'delta') {
       const { delta } = event;
       const market = this.#market(delta.ticker);
-      const at = delta.tsMs ?? now;
+      const at = byClock ? now : (delta.tsMs ?? now);
       this.#seen(market, at);
       market.model.delta(delta.side, delta.price, delta.delta, delta.own === true, at);
     } else {
       const { trade } = event;
       const market = this.#market(trade.ticker);
-      const at = trade.tsMs ?? now;
+      const at = byClock ? now : (trade.tsMs ?? now);
       this.#seen(market, at);
       market.trades += 1;
       const makerSide: Side = trade.takerSide === 'yes' ? 'no' : 'yes';

@@ -249,6 +249,21 @@ describe('execution/sandbox-venue', () => {
       expect(() => decodeTrade({ market_ticker: T, yes_price_dollars: '0.2200', count_fp: '1.00' })).to.throw(/taker/);
     });
 
+    it('times the feed by its frames, or by the venue clock for a live feed', () => {
+      for (const feedTime of ['frame', 'clock'] as const) {
+        const clock = new ManualClock(10_000);
+        const fills: number[] = [];
+        const sandbox = new SandboxVenue({ clock, feedTime, queue: { entryLatencyMs: 100 } });
+        sandbox.listen({ fill: (fill) => fills.push(fill.tsMs), orderEnded: () => undefined, position: () => undefined });
+        sandbox.ingest({ kind: 'snapshot', snapshot: { ticker: T, yes: [[40, 100]], no: [] } });
+        void sandbox.create({ ticker: T, clientOrderId: `f-${feedTime}`, leg: 'yes', action: 'buy', price: 40, size: 100, timeInForce: 'good_till_canceled', postOnly: true, reduceOnly: false });
+        clock.advance(50); // the order arrives at 10 100
+        // a trade through its price, stamped 10 150 by an exchange whose clock is ahead of the host's
+        sandbox.ingest({ kind: 'trade', trade: { ticker: T, takerSide: 'no', yesPrice: 39, count: 100, tsMs: 10_150 } });
+        expect(fills, feedTime).to.deep.equal(feedTime === 'frame' ? [10_150] : []);
+      }
+    });
+
     it('counts the time each market had orders resting, and on both sides', async () => {
       const h = harness();
       const base = { ticker: T, leg: 'yes' as const, action: 'buy' as const, size: 100, timeInForce: 'good_till_canceled' as const, postOnly: true, reduceOnly: false };
