@@ -20,6 +20,7 @@ const LAYERS = [
   'gateway', // routing frames to actors
   'sim', // the exchange simulator (a venue)
   'replay', // recording and serving recordings
+  'backtest', // recordings run through the makers and a sandbox venue
   'control', // metrics, status page, control API
   'engine', // the composition root
   'cli', // the command line

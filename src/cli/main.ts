@@ -11,6 +11,7 @@ import { registerRecordCommand, registerReplayCommand } from './replay-command.j
 import { registerSimCommand } from './sim-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerBacktestCommand } from './backtest-command.js';
 
 /**
  * The program with every subcommand. It never exits the process itself (exitOverride):
@@ -29,6 +30,7 @@ export function buildProgram(output?: OutputConfiguration): Command {
   registerConfigCommand(program);
   registerRecordCommand(program);
   registerReplayCommand(program);
+  registerBacktestCommand(program);
   return program;
 }
 
