@@ -14,9 +14,6 @@ export function environmentProblems(config: AppConfig): ConfigProblem[] {
   const env = config.exchange.env;
   const problems: ConfigProblem[] = [];
   const mode = config.execution.mode;
-  if (mode === 'sandbox') {
-    problems.push({ key: 'execution.mode', message: `${mode} is reserved and not available yet; use announce, paper or live` });
-  }
   if (mode === 'paper' && env !== 'sim' && config.exchange.rest_url === '') {
     problems.push({
       key: 'execution.mode',

@@ -129,7 +129,7 @@ export const CONFIG_SCHEMA = {
   },
   execution: {
     mode: {
-      doc: "what becomes of intents: announce = logged only, nothing sent; paper = orders to the simulator's REST API (the embedded one, or exchange.rest_url); live = real orders to the venue's REST API (Kalshi's for demo and prod, or exchange.rest_url), only with mm start --live; sandbox is reserved; empty = paper with exchange.env sim, announce with demo and prod",
+      doc: "what becomes of intents: announce = logged only, nothing sent; paper = orders to the simulator's REST API (the embedded one, or exchange.rest_url); live = real orders to the venue's REST API (Kalshi's for demo and prod, or exchange.rest_url), only with mm start --live; sandbox = orders to a local matching engine on the real feed (a queue-position model: nothing is sent, fills are an estimate); empty = paper with exchange.env sim, announce with demo and prod",
       format: 'one-of', choices: ['', 'announce', 'paper', 'sandbox', 'live'], default: '',
     },
     write_tier: {

@@ -138,7 +138,8 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
 }
 
 function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logger: LoggerHandle): Promise<ExecutionHandle> {
-  const restUrl = config.exchange.rest_url !== '' ? config.exchange.rest_url : (endpoint.restUrl ?? (config.execution.mode === 'live' ? defaultRestUrl(config.exchange.env) : undefined));
+  const sandbox = config.execution.mode === 'sandbox';
+  const restUrl = sandbox ? '' : config.exchange.rest_url !== '' ? config.exchange.rest_url : (endpoint.restUrl ?? (config.execution.mode === 'live' ? defaultRestUrl(config.exchange.env) : undefined));
   if (restUrl === undefined) throw new Error(`execution.mode ${config.execution.mode} needs a REST URL: set exchange.rest_url`);
   return startExecution(
     {
@@ -222,7 +223,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
       ...(execution
         ? {
             // one id prefix per run: client order ids never repeat across restarts of the engine
-            orders: { sessionId: randomBytes(4).toString('hex'), ownOrdersInBook: true },
+            // a sandbox's orders rest in its own engine, not in the book the feed shows
+            orders: { sessionId: randomBytes(4).toString('hex'), ownOrdersInBook: config.execution.mode !== 'sandbox' },
             connectExecutionPort: () => execution.connectShard(),
             positions,
           }
@@ -240,10 +242,13 @@ async function assemble(parts: Parts): Promise<Runtime> {
           onError: (error) => sink({ level: 'error', kind: 'recording_failed', message: `${error.message}; trading goes on without the recording` }),
         });
   const connectionHolder: { connection: ConnectionManager | undefined } = { connection: undefined };
+  // sandbox: the feed goes to the local matching engine too; the account's private frames are the real account's, not the sandbox's
+  const sandbox = config.execution.mode === 'sandbox';
   const gateway = new Gateway(owners, supervisor, (command) => connectionHolder.connection?.send(command) ?? false, sink, clock, {
     ...DEFAULT_GATEWAY_OPTIONS,
-    withPrivate: config.runtime.with_private || execution !== undefined,
-    ...(execution ? { privateRoute: (text: string) => execution.forward(text) } : {}),
+    withPrivate: sandbox ? false : config.runtime.with_private || execution !== undefined,
+    ...(execution && !sandbox ? { privateRoute: (text: string) => execution.forward(text) } : {}),
+    ...(execution && sandbox ? { feedRoute: (text: string) => execution.forward(text) } : {}),
   });
   gatewayHolder.gateway = gateway;
   let halted = false;

@@ -11,7 +11,7 @@ import type { ExecutionCounters } from './execution-core.js';
 import type { RiskSnapshot } from '../risk/risk-engine.js';
 
 export interface ExecutionSettings {
-  /** what the summary calls the venue: paper, live */
+  /** what the summary calls the venue: paper, live, sandbox (sandbox: the local matching engine, no REST) */
   readonly label: string;
   readonly restUrl: string;
   readonly keyId: string;

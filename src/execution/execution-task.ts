@@ -15,6 +15,7 @@ import { buildSummary, formatSummaryTable, summaryLine } from '../portfolio/summ
 import { toFillRecord, type FillRecord } from '../portfolio/fill-record.js';
 import { ExecutionCore } from './execution-core.js';
 import { KalshiVenue } from './kalshi-venue.js';
+import { SandboxVenue } from './sandbox-venue.js';
 import type { ExecutionControl, ExecutionSettings, PrivateFramesPosted } from './execution-protocol.js';
 import type { ExecutionEvent, ExecutionPortMessage } from './messages.js';
 import { WRITE_TOKENS_PER_SECOND, WriteBudget } from './write-budget.js';
@@ -42,14 +43,22 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
   const { settings } = task;
   const producer = new LogProducer(task.logPort);
   const log = (event: RuntimeEvent): void => producer.event({ ts: new Date(wallClock.now()).toISOString(), ...event });
-  const client = new KalshiRestClient({
-    baseUrl: settings.restUrl,
-    keyId: settings.keyId,
-    privateKey: parseRsaPrivateKey(settings.privateKeyPem, 'execution key'),
-    clock: wallClock,
-    timeoutMs: settings.requestTimeoutMs,
-  });
-  const venue = new KalshiVenue(settings.label, client, (problem) => log({ level: 'warn', kind: 'private_frame_unreadable', message: problem }));
+  const report = (problem: string): void => log({ level: 'warn', kind: 'feed_frame_unreadable', message: problem });
+  // sandbox: orders rest in a local queue model fed the public frames; nothing is sent anywhere
+  const sandbox = settings.label === 'sandbox' ? new SandboxVenue({ clock: wallClock, feedTime: 'clock', label: 'sandbox', onProblem: report }) : undefined;
+  const venue =
+    sandbox ??
+    new KalshiVenue(
+      settings.label,
+      new KalshiRestClient({
+        baseUrl: settings.restUrl,
+        keyId: settings.keyId,
+        privateKey: parseRsaPrivateKey(settings.privateKeyPem, 'execution key'),
+        clock: wallClock,
+        timeoutMs: settings.requestTimeoutMs,
+      }),
+      report,
+    );
 
   /** each ticker's events go to the shard port its intents came from */
   const portOfTicker = new Map<string, MessagePort>();
@@ -101,7 +110,8 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
   });
 
   task.privatePort.on('message', (message: PrivateFramesPosted) => {
-    for (const frame of message.frames) venue.ingest(frame);
+    if (sandbox) for (const frame of message.frames) sandbox.ingestFrame(frame);
+    else for (const frame of message.frames) (venue as KalshiVenue).ingest(frame);
     producer.flush();
   });
 

@@ -29,7 +29,7 @@ import { frameTimeMs } from '../protocol/frame-time.js';
 import { isJsonObject } from '../protocol/json-object.js';
 import type { OrderbookDeltaMsg, OrderbookSnapshotMsg, Side } from '../protocol/wire.js';
 import { checkOrderIntent, toVenueQuote, type Leg, type OrderAction, type OrderIntent } from './order-request.js';
-import { VenueRefusedError, type AmendRequest, type Venue, type VenueHandlers, type VenueOrder, type VenueOrderAck } from './venue.js';
+import { VenueRefusedError, type AmendRequest, type Venue, type VenueFill, type VenueHandlers, type VenueHolding, type VenueOrder, type VenueOrderAck } from './venue.js';
 
 /** A public trade: the leg the taker bought, the YES-leg price, the size. */
 export interface PublicTrade {
@@ -140,7 +140,7 @@ interface MarketState {
   trades: number;
 }
 
-const NO_HANDLERS: VenueHandlers = { fill: () => undefined, orderEnded: () => undefined, position: () => undefined };
+const NO_HANDLERS: VenueHandlers = { fill: () => undefined, orderEnded: () => undefined, position: () => undefined, settled: () => undefined };
 
 /** The book side and price on that side's leg an order rests at. */
 function queuePlace(leg: Leg, action: OrderAction, price: number): { side: Side; price: number } {
@@ -155,6 +155,8 @@ export class SandboxVenue implements Venue {
   readonly #markets = new Map<string, MarketState>();
   readonly #records = new Map<string, Record_>();
   readonly #byClientId = new Map<string, string>();
+  /** every fill given, by order id (fills()) */
+  readonly #fillsOf = new Map<string, VenueFill[]>();
   #nextOrder = 1;
   #nextTrade = 1;
   /** answers given (promises settled), so a driver knows when to let them run */
@@ -334,6 +336,17 @@ export class SandboxVenue implements Venue {
     return this.#answered([...this.#records.values()].filter((record) => record.arrived && record.order.status === 'resting' && wanted.has(record.order.ticker)).map((record) => record.order));
   }
 
+  /** The sandbox's own fills of one order (its answers are never lost, so nothing is missed: the list is for the contract). */
+  fills(orderId: string): Promise<VenueFill[]> {
+    return this.#answered(this.#fillsOf.get(orderId) ?? []);
+  }
+
+  /** A sandbox starts flat: positions come only from its own fills. */
+  positions(tickers: readonly string[]): Promise<{ positions: VenueHolding[]; balanceCents: number | undefined }> {
+    void tickers;
+    return this.#answered({ positions: [], balanceCents: undefined });
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
   }
@@ -445,7 +458,7 @@ export class SandboxVenue implements Venue {
     const schedule = this.#options.feeSchedule?.(order.ticker) ?? DEFAULT_FEE_SCHEDULE;
     const done = event.remaining === 0 && record.arrived;
     this.#update(market, order.orderId, { remaining: event.remaining, filled: order.filled + event.count, ...(done ? { status: 'executed' as const } : {}) }, event.tsMs);
-    this.#handlers.fill({
+    const fill: VenueFill = {
       tradeId: `sbt-${(this.#nextTrade++).toString(36)}`,
       orderId: order.orderId,
       clientOrderId: record.order.clientOrderId,
@@ -455,7 +468,11 @@ export class SandboxVenue implements Venue {
       feeMicros: fillFeeMicros(event.price, event.count, event.isTaker, schedule),
       isTaker: event.isTaker,
       tsMs: event.tsMs,
-    });
+    };
+    const listed = this.#fillsOf.get(order.orderId);
+    if (listed) listed.push(fill);
+    else this.#fillsOf.set(order.orderId, [fill]);
+    this.#handlers.fill(fill);
     this.#handlers.position({ ticker: order.ticker, position: market.model.position });
   }
 

@@ -39,6 +39,11 @@ export interface GatewayOptions {
    * shard actors. Subscribes to user_orders as well.
    */
   readonly privateRoute?: (text: string) => void;
+  /**
+   * Sandbox mode: a copy of every book and trade frame of an owned market also goes here (the
+   * local matching engine's feed), after the frame went to its actor.
+   */
+  readonly feedRoute?: (text: string) => void;
 }
 
 /** Frame types of the account's private channels. */
@@ -265,8 +270,12 @@ export class Gateway {
         this.lastPositionFrame.set(header.ticker, text);
         this.routeOwned(header.ticker, text);
         return;
-      case 'ticker':
       case 'trade':
+        if (header.ticker === undefined) break;
+        this.routeOwned(header.ticker, text);
+        if (this.feed.has(header.ticker)) this.options.feedRoute?.(text);
+        return;
+      case 'ticker':
       case 'fill':
         if (header.ticker === undefined) break;
         this.routeOwned(header.ticker, text);
@@ -294,6 +303,7 @@ export class Gateway {
       return;
     }
     if (this.route(state.shard, ticker, text)) state.phase = 'live';
+    this.options.feedRoute?.(text);
   }
 
   private delta(text: string, header: FrameHeader): void {
@@ -312,6 +322,7 @@ export class Gateway {
       return;
     }
     this.route(state.shard, ticker, text);
+    this.options.feedRoute?.(text);
   }
 
   /** Sequence check; false when the frame must be dropped. */

@@ -250,16 +250,13 @@ describe('config/load', () => {
       }
     });
 
-    it('execution.mode sandbox is refused until built; live is a mode; paper with prod needs a simulator URL', () => {
+    it('execution.mode sandbox and live are modes; paper with prod needs a simulator URL', () => {
       const env = { KALSHI_API_KEY_ID: 'key-123', KALSHI_PRIVATE_KEY_PATH: '/secure/kalshi.pem' };
       const dir = mkdtempSync(join(tmpdir(), 'mode-'));
       try {
-        for (const mode of ['sandbox']) {
-          const file = join(dir, `${mode}.json`);
-          writeFileSync(file, JSON.stringify({ markets: [{ ticker: 'KXFOO-26' }], execution: { mode } }));
-          const error = configErrorFrom(() => loadConfig({ file, env: NO_ENV }));
-          expect(problemFor(error, 'execution.mode')).to.match(new RegExp(`${mode} is reserved`));
-        }
+        const sandbox = join(dir, 'sandbox.json');
+        writeFileSync(sandbox, JSON.stringify({ exchange: { env: 'prod' }, markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'sandbox' } }));
+        expect(loadConfig({ file: sandbox, env }).execution.mode).to.equal('sandbox');
         const live = join(dir, 'live.json');
         writeFileSync(live, JSON.stringify({ markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'live' } }));
         expect(loadConfig({ file: live, env: NO_ENV }).execution.mode).to.equal('live');

@@ -28,6 +28,8 @@ class Recorded {
       decrease: (order) => (calls.push('decrease'), sandbox.decrease(order)),
       findOrder: (ticker, id) => (calls.push('findOrder'), sandbox.findOrder(ticker, id)),
       listResting: (tickers) => (calls.push('listResting'), sandbox.listResting(tickers)),
+      fills: (orderId) => sandbox.fills(orderId),
+      positions: (tickers) => sandbox.positions(tickers),
       close: () => sandbox.close(),
     };
   }
@@ -254,7 +256,7 @@ describe('execution/sandbox-venue', () => {
         const clock = new ManualClock(10_000);
         const fills: number[] = [];
         const sandbox = new SandboxVenue({ clock, feedTime, queue: { entryLatencyMs: 100 } });
-        sandbox.listen({ fill: (fill) => fills.push(fill.tsMs), orderEnded: () => undefined, position: () => undefined });
+        sandbox.listen({ fill: (fill) => fills.push(fill.tsMs), orderEnded: () => undefined, position: () => undefined, settled: () => undefined });
         sandbox.ingest({ kind: 'snapshot', snapshot: { ticker: T, yes: [[40, 100]], no: [] } });
         void sandbox.create({ ticker: T, clientOrderId: `f-${feedTime}`, leg: 'yes', action: 'buy', price: 40, size: 100, timeInForce: 'good_till_canceled', postOnly: true, reduceOnly: false });
         clock.advance(50); // the order arrives at 10 100
