@@ -28,11 +28,9 @@ export interface OutboxOptions {
 }
 
 /**
- * maxBatch 300 (measured with bench/focus.ts, 1,000 tickers): at 245,000 frames/s a cap of
- * 300 was sustained in 9 of 10 runs against 5 of 10 with 100; at 255,000, 300 in 8 of 10,
- * 200 and 500 in 2 of 4 each, 1,000 in 0 of 6. Under load a turn brings many frames, and
- * fewer, larger posts cost less on both sides. At low rates a batch is whatever one turn
- * brought (a few frames), whatever the cap.
+ * maxBatch 300: chosen by measurement (docs/benchmarks.md, the outbox cap): under load a turn
+ * brings many frames, and fewer, larger posts cost less on both sides. At low rates a batch
+ * is whatever one turn brought (a few frames), whatever the cap.
  */
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { maxBatch: 300, maxOutstanding: 20_000, resumeBelow: 2_000 };
 

@@ -94,7 +94,8 @@ export function registerStartCommand(program: Command, run: StartRunner = runSta
     const warning = keyPermissionProblem(config, credentials, flags.config);
     if (warning !== undefined) process.stderr.write(`mm start: ${warning}\n`);
     if (config.execution.mode === 'live') process.stderr.write(livePlan(config));
-    const options: StartOptions = flags.record === undefined ? { configPath: flags.config } : { configPath: flags.config, record: flags.record };
+    const reload = (): AppConfig => loadConfig({ file: flags.config, overrides });
+    const options: StartOptions = flags.record === undefined ? { configPath: flags.config, reload } : { configPath: flags.config, record: flags.record, reload };
     process.exitCode = await run(config, options);
   });
 }
