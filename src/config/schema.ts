@@ -178,6 +178,10 @@ export const CONFIG_SCHEMA = {
       doc: 'hard: total PnL (realized plus marked, net of fees) this far below its peak trips the kill switch (cancel everything, halt until resumed)',
       format: 'limit-or-off', default: '50',
     },
+    order_group_contracts: {
+      doc: 'live mode: each market\'s orders belong to a Kalshi order group that the exchange itself stops after this many matched contracts in a rolling 15 s (a triggered market pauses until its position is checked); "off" for none',
+      format: 'limit-or-off', default: 50,
+    },
     daily_loss_dollars: {
       doc: 'hard: total PnL this far below where the UTC day began trips the kill switch',
       format: 'limit-or-off', default: '20',

@@ -42,6 +42,7 @@ export interface RiskConfig {
   orders_per_second: number | string;
   max_drawdown_dollars: number | string;
   daily_loss_dollars: number | string;
+  order_group_contracts: number | string;
 }
 
 /** Strategy parameters, same names and defaults as the seed bot. Sizes in whole contracts. */

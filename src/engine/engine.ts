@@ -137,6 +137,21 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
   return assemble({ config, options, clock, logger, mainProducer, sink, silence, endpoint, execution });
 }
 
+/** The risk.* keys the risk engine reads (order groups are the exchange's, not the engine's limit). */
+function riskLimitsOf(config: AppConfig): unknown {
+  if (config.risk === undefined) return undefined;
+  const { order_group_contracts: _groups, ...limits } = config.risk;
+  return limits;
+}
+
+/** The order group limit in hundredths, or undefined when off. */
+function orderGroupContracts(config: AppConfig): number | undefined {
+  const value = config.risk?.order_group_contracts ?? 50;
+  if (value === 'off') return undefined;
+  const contracts = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(contracts) && contracts > 0 ? Math.round(contracts * 100) : undefined;
+}
+
 function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logger: LoggerHandle): Promise<ExecutionHandle> {
   const sandbox = config.execution.mode === 'sandbox';
   const restUrl = sandbox ? '' : config.exchange.rest_url !== '' ? config.exchange.rest_url : (endpoint.restUrl ?? (config.execution.mode === 'live' ? defaultRestUrl(config.exchange.env) : undefined));
@@ -153,7 +168,8 @@ function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logg
       requestTimeoutMs: config.execution.request_timeout_ms,
       tickers: config.markets.map((market) => market.ticker),
       cancelOnPause: config.execution.mode === 'live',
-      risk: config.risk,
+      risk: riskLimitsOf(config),
+      ...(config.execution.mode === 'live' && orderGroupContracts(config) !== undefined ? { orderGroupContracts: orderGroupContracts(config)! } : {}),
     },
     logger.connectProducer(),
   );
@@ -293,7 +309,10 @@ async function assemble(parts: Parts): Promise<Runtime> {
       void Promise.all([supervisor.status(), execution?.status().catch(() => undefined)]).then(([actors, trading]) => {
         if (halted) return;
         const current = sampleOf(clock.now(), gateway.statistics(), actors);
-        const orders = trading === undefined ? undefined : `orders ${trading.counters.openOrders} open, ${Object.values(trading.counters.requests).reduce((a, b) => a + b, 0)} sent, ${trading.counters.fills} fills, 429s ${trading.counters.rateLimited}; ${summaryLine(trading.total)}`;
+        const orders =
+          trading === undefined
+            ? undefined
+            : `risk ${trading.risk.state}${trading.risk.trippedBecause ? ` (${trading.risk.trippedBecause.reason})` : ''}; orders ${trading.counters.openOrders} open, ${Object.values(trading.counters.requests).reduce((a, b) => a + b, 0)} sent, ${trading.counters.fills} fills, 429s ${trading.counters.rateLimited}; ${summaryLine(trading.total)}`;
         sink(statusEvent(statusFigures(previous, current, actors, owners.size, assignment.size), orders));
         previous = current;
       });

@@ -110,6 +110,8 @@ export interface ExecutionCoreOptions {
   readonly cancelOnPause?: boolean;
   /** the gate every order passes before it is sent, and the kill switch (src/risk/) */
   readonly risk?: RiskEngine;
+  /** every market's orders in an order group of this many matched contracts (hundredths) per rolling 15 s (live) */
+  readonly orderGroupContracts?: number;
 }
 
 /** Trade ids remembered for deduplication. */
@@ -130,6 +132,9 @@ export class ExecutionCore {
   readonly #tradeOrder: string[] = [];
   /** fills that arrived before the create's answer named their order */
   readonly #earlyFills = new Map<string, VenueFill[]>();
+  /** each market's order group (live), and back */
+  readonly #groups = new Map<string, string>();
+  readonly #groupMarkets = new Map<string, string>();
   #seq = 0;
   #holdUntilMs = 0;
   /**
@@ -154,6 +159,7 @@ export class ExecutionCore {
       fill: (fill) => this.#onFill(fill),
       orderEnded: (ended) => this.#onOrderEnded(ended),
       settled: (ticker, result) => this.#onSettled(ticker, result),
+      groupTriggered: (groupId) => void this.#onGroupTriggered(groupId),
       position: (position) => {
         const ours = this.portfolio.market(position.ticker).position;
         if (ours !== position.position) {
@@ -381,6 +387,7 @@ export class ExecutionCore {
       postOnly: target.postOnly,
       reduceOnly: target.reduceOnly,
       ...(this.#options.cancelOnPause ? { cancelOnPause: true } : {}),
+      ...(this.#groups.has(slot.ticker) ? { orderGroupId: this.#groups.get(slot.ticker)! } : {}),
     };
     const created = newOrder(intent, now);
     if (!created.ok) {
@@ -719,6 +726,29 @@ export class ExecutionCore {
     this.pump();
   }
 
+  /**
+   * An order group reached its limit: the exchange cancelled the market's orders and refuses
+   * new ones. The market is paused, its position is checked against the venue's, and only then
+   * is the group reset and the market resumed.
+   */
+  async #onGroupTriggered(groupId: string): Promise<void> {
+    const ticker = this.#groupMarkets.get(groupId);
+    if (ticker === undefined) return;
+    this.#options.log({ level: 'error', kind: 'order_group_triggered', ticker, message: `order group ${groupId} reached its limit of ${(this.#options.orderGroupContracts ?? 0) / 100} contracts in 15 s: the market is paused until its position is checked and the group reset` });
+    this.pause(ticker);
+    try {
+      const { positions } = await this.#options.venue.positions([ticker]);
+      const venuePosition = positions.find((holding) => holding.ticker === ticker)?.position ?? 0;
+      const ours = this.portfolio.market(ticker).position;
+      if (venuePosition !== ours) this.#options.log({ level: 'warn', kind: 'position_differs', ticker, message: `after the trigger: venue ${venuePosition / 100}, ours ${ours / 100}; fills may still be on their way` });
+      await this.#options.venue.resetOrderGroup?.(groupId);
+      this.#options.risk?.activate(ticker);
+      this.#options.log({ level: 'warn', kind: 'order_group_reset', ticker, message: `position checked (${venuePosition / 100}); order group ${groupId} reset; the market quotes again` });
+    } catch (error) {
+      this.#options.log({ level: 'error', kind: 'order_group_reset_failed', ticker, message: `${(error as Error).message}; the market stays paused` });
+    }
+  }
+
   /** The hard limits are judged on total net PnL after every fill and mark; a trip cancels everything. */
   #judgePnl(): void {
     const risk = this.#options.risk;
@@ -891,6 +921,19 @@ export class ExecutionCore {
         cancelled += 1;
       } catch (error) {
         this.#options.log({ level: 'warn', kind: 'reconcile_cancel_failed', ticker: order.ticker, message: `${order.orderId}: ${(error as Error).message}` });
+      }
+    }
+    // one order group per market: the exchange stops a market whose fills run away, even if this process cannot
+    const limit = this.#options.orderGroupContracts;
+    const venue = this.#options.venue;
+    if (limit !== undefined && limit > 0 && venue.createOrderGroup) {
+      for (const ticker of tickers) {
+        if (this.#groups.has(ticker)) continue;
+        const cost = writeCost('create');
+        while (!this.#options.budget.tryTake(cost, this.#options.clock.now())) await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
+        const id = await venue.createOrderGroup(limit);
+        this.#groups.set(ticker, id);
+        this.#groupMarkets.set(id, ticker);
       }
     }
     const { positions, balanceCents } = await this.#options.venue.positions(tickers);

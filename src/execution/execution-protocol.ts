@@ -27,6 +27,8 @@ export interface ExecutionSettings {
   readonly cancelOnPause: boolean;
   /** the risk.* config (src/risk/limits.ts reads it); undefined: the defaults */
   readonly risk: unknown;
+  /** live: a Kalshi order group per market, of this many matched contracts (hundredths) per 15 s */
+  readonly orderGroupContracts?: number;
 }
 
 /** Raw frames of the account's private channels (fill, user_order, market_position), in arrival order. */

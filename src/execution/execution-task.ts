@@ -107,6 +107,7 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     log: (event) => log(event),
     cancelOnPause: settings.cancelOnPause,
     risk,
+    ...(settings.orderGroupContracts !== undefined ? { orderGroupContracts: settings.orderGroupContracts } : {}),
   });
 
   task.privatePort.on('message', (message: PrivateFramesPosted) => {

@@ -6,7 +6,7 @@
  */
 import type { KalshiOrder, KalshiRestClient } from '../adapters/kalshi/rest-client.js';
 import { KalshiRequestError, RateLimitedError, RestError } from '../adapters/kalshi/rest-client.js';
-import { countToHundredths, dollarsToMicros, dollarsToTicks } from '../protocol/fixed.js';
+import { countToHundredths, dollarsToMicros, dollarsToTicks, hundredthsToCount } from '../protocol/fixed.js';
 import { isJsonObject } from '../protocol/json-object.js';
 import { amendOrderBody, createOrderBody, decreaseOrderBody, fromVenueQuote } from './order-request.js';
 import type { OrderIntent } from './order-request.js';
@@ -152,6 +152,14 @@ export class KalshiVenue implements Venue {
     return { positions, balanceCents: typeof balance?.balance === 'number' ? balance.balance : undefined };
   }
 
+  async createOrderGroup(contractsLimit: number): Promise<string> {
+    return (await call(() => this.client.createOrderGroup(hundredthsToCount(contractsLimit)))).order_group_id;
+  }
+
+  async resetOrderGroup(orderGroupId: string): Promise<void> {
+    await call(() => this.client.resetOrderGroup(orderGroupId));
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }
@@ -213,6 +221,9 @@ export class KalshiVenue implements Venue {
           else this.report(`${ticker} settled with result ${String(result)}, which the portfolio cannot book`);
           return;
         }
+        case 'order_group_updates':
+          if (msg.event_type === 'triggered' && typeof msg.order_group_id === 'string') handlers.groupTriggered?.(msg.order_group_id);
+          return;
         case 'market_position':
           handlers.position({ ticker: String(msg.market_ticker), position: countToHundredths(msg.position_fp, 'position_fp') });
           return;

@@ -79,6 +79,8 @@ export interface VenueHandlers {
   position(position: VenuePosition): void;
   /** the market settled: its position pays 1 or 0 per contract, or (void) its cost back */
   settled(ticker: string, result: 'yes' | 'no' | 'void'): void;
+  /** an order group reached its limit: the exchange cancelled its members and refuses new ones until a reset */
+  groupTriggered?(orderGroupId: string): void;
 }
 
 export interface AmendRequest {
@@ -112,6 +114,9 @@ export interface Venue {
   /** the account's positions in these markets (cost in micro-dollars), and its balance in cents when the venue tells */
   positions(tickers: readonly string[]): Promise<{ readonly positions: readonly VenueHolding[]; readonly balanceCents: number | undefined }>;
   close(): Promise<void>;
+  /** Kalshi's order groups (live): a group per market, whose members the exchange cancels at the limit */
+  createOrderGroup?(contractsLimit: number): Promise<string>;
+  resetOrderGroup?(orderGroupId: string): Promise<void>;
 }
 
 /** The venue refused the request: nothing happened. */

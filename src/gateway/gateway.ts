@@ -47,7 +47,7 @@ export interface GatewayOptions {
 }
 
 /** Frame types of the account's private channels. */
-const PRIVATE_TYPES = new Set(['fill', 'market_position', 'user_order']);
+const PRIVATE_TYPES = new Set(['fill', 'market_position', 'user_order', 'order_group_updates']);
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { withPrivate: false, batchSize: SUBSCRIBE_BATCH_SIZE, resnapshotAfterMs: 5_000 };
 

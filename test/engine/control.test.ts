@@ -104,7 +104,7 @@ describe('engine: metrics, control API and status page', function () {
 
       page.once('dialog', (dialog) => void dialog.accept());
       await page.click('#global-actions button[data-action=kill]');
-      await until(async () => (await resting(runtime!)) === 0, 5_000, 'no resting order after the kill');
+      await until(async () => (await resting(runtime!)) === 0, 2_000, 'no resting order within 2 s of the kill');
       // it latches: nothing is placed again while halted
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(await resting(runtime!)).to.equal(0);

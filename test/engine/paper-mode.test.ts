@@ -212,3 +212,30 @@ describe('engine: an actor that keeps crashing', function () {
     }
   });
 });
+
+describe('engine: live mode\'s order groups, against the simulator', function () {
+  this.timeout(120_000);
+
+  it('every order belongs to its market\'s group; a triggered group pauses the market, which resumes once its position is checked and the group reset', async () => {
+    const tickers = tickerList(3);
+    const s = await setup(tickers, { ratePerMarket: 60 });
+    const base = s.config();
+    // a limit of 5 contracts in 15 s: the first complete fill of a bid triggers its group
+    const runtime = await startRuntime({ ...base, execution: { ...base.execution, mode: 'live' }, risk: { order_group_contracts: 5 } });
+    try {
+      await until(async () => (await s.client.listAllOrders({ status: 'resting' })).length > 0, 30_000, 'orders resting');
+      const orders = await s.client.listAllOrders({ status: 'resting' });
+      expect(orders.every((order) => typeof order.order_group_id === 'string' && order.order_group_id !== '')).to.equal(true);
+      expect(new Set(orders.map((order) => order.order_group_id)).size).to.equal(new Set(orders.map((order) => order.ticker)).size);
+      const events = (): Array<{ kind: string; ticker?: string }> => readJsonLines(base.log.events_file);
+      await until(() => events().some((event) => event.kind === 'order_group_triggered'), 90_000, 'a group triggered by fills');
+      await until(() => events().some((event) => event.kind === 'order_group_reset'), 20_000, 'the group reset after the position check');
+      const triggered = events().find((event) => event.kind === 'order_group_triggered')!.ticker!;
+      await until(async () => (await s.client.listAllOrders({ status: 'resting' })).some((order) => order.ticker === triggered), 30_000, 'the market quoting again');
+    } finally {
+      const report = await runtime.stop();
+      expect(report.execution!.remaining).to.equal(0);
+      await s.close();
+    }
+  });
+});

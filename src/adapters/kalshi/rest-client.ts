@@ -440,7 +440,7 @@ type QueryValue = string | number | boolean | readonly string[] | undefined;
 const ORDERS = '/portfolio/events/orders';
 
 interface Call {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** below the API prefix, already encoded */
   readonly endpoint: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
@@ -527,6 +527,21 @@ export class KalshiRestClient {
    */
   async cancelAllOrders(): Promise<void> {
     await this.send({ method: 'DELETE', endpoint: ORDERS }, () => undefined);
+  }
+
+  // ---- order groups ----
+
+  /** `POST /portfolio/order_groups/create`: a group whose members are cancelled once `contractsLimit` (hundredths) match within 15 s. */
+  async createOrderGroup(contractsLimitFp: string): Promise<{ readonly order_group_id: string }> {
+    return this.send({ method: 'POST', endpoint: '/portfolio/order_groups/create', body: { contracts_limit_fp: contractsLimitFp } }, (b) => {
+      if (!isJsonObject(b) || typeof b.order_group_id !== 'string') throw new Problem('the body has no order_group_id');
+      return b as { order_group_id: string };
+    });
+  }
+
+  /** `PUT /portfolio/order_groups/{id}/reset`: the matched count back to 0, new orders allowed again. */
+  async resetOrderGroup(orderGroupId: string): Promise<void> {
+    await this.send({ method: 'PUT', endpoint: `/portfolio/order_groups/${encodeURIComponent(orderGroupId)}/reset` }, () => undefined);
   }
 
   // ---- orders (reads) ----

@@ -17,6 +17,8 @@ export const MARKET_CHANNELS: readonly Channel[] = ['orderbook_delta', 'ticker',
 export const PRIVATE_CHANNELS: readonly Channel[] = ['fill', 'market_positions'];
 export const LIFECYCLE_CHANNEL: Channel = 'market_lifecycle_v2';
 export const ORDERS_CHANNEL: Channel = 'user_orders';
+/** order group triggers and resets (account-wide, like the lifecycle channel) */
+export const GROUPS_CHANNEL: Channel = 'order_group_updates';
 export const BOOK_CHANNEL: Channel = 'orderbook_delta';
 
 export interface SubscriptionOptions {
@@ -63,7 +65,7 @@ export class Subscriptions {
   initialCommands(): ClientCommand[] {
     const channels = this.options.withPrivate ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS, ...(this.options.withOrders ? [ORDERS_CHANNEL] : [])] : [...MARKET_CHANNELS];
     const commands = batches(this.options.tickers, this.options.batchSize).map((tickers) => this.subscribe(channels, tickers));
-    commands.push(this.subscribe([LIFECYCLE_CHANNEL], []));
+    commands.push(this.subscribe(this.options.withOrders ? [LIFECYCLE_CHANNEL, GROUPS_CHANNEL] : [LIFECYCLE_CHANNEL], []));
     return commands;
   }
 
