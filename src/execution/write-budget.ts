@@ -10,32 +10,11 @@
  * fraction ever accumulates. Time is an argument; nothing here reads a clock.
  */
 
-export type UsageTier = 'basic' | 'advanced' | 'expert' | 'premier' | 'paragon' | 'prime' | 'prestige';
+import { BUCKET_SECONDS, RATE_TIER_NAMES, WRITE_COST, WRITE_TOKENS_PER_SECOND, type RateTier } from '../protocol/rate-limits.js';
 
-/** Write tokens per second of each usage tier (Sep 2026 rate-limit page). */
-export const WRITE_TOKENS_PER_SECOND: Readonly<Record<UsageTier, number>> = {
-  basic: 100,
-  advanced: 300,
-  expert: 600,
-  premier: 1000,
-  paragon: 2000,
-  prime: 4000,
-  prestige: 8000,
-};
-
-export const USAGE_TIERS = Object.keys(WRITE_TOKENS_PER_SECOND) as readonly UsageTier[];
-
-/** The bucket holds this many seconds of its rate. */
-export const BUCKET_SECONDS = 2;
-
-/** Token cost of each V2 write (decrease inferred from the legacy = 10 x V2 notice). */
-export const WRITE_COST = {
-  create: 10,
-  amend: 10,
-  decrease: 10,
-  cancel: 2,
-  cancelAll: 2,
-} as const;
+export { BUCKET_SECONDS, WRITE_COST, WRITE_TOKENS_PER_SECOND };
+export type UsageTier = RateTier;
+export const USAGE_TIERS = RATE_TIER_NAMES;
 
 export type WriteKind = keyof typeof WRITE_COST;
 

@@ -12,7 +12,7 @@ import {
 describe('execution/write-budget', () => {
   describe('costs and tiers', () => {
     it("uses Kalshi's V2 write costs, batch items billed each", () => {
-      expect(WRITE_COST).to.deep.equal({ create: 10, amend: 10, decrease: 10, cancel: 2, cancelAll: 2 });
+      expect(WRITE_COST).to.deep.equal({ create: 10, amend: 10, decrease: 10, cancel: 2, cancelAll: 2, orderGroup: 10 });
       expect(writeCost('create')).to.equal(10);
       expect(writeCost('create', 5)).to.equal(50);
       expect(writeCost('cancel', 20)).to.equal(40);

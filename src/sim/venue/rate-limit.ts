@@ -5,32 +5,13 @@
  * all of it fits at once. Pure: time is passed in. Kept in milli-tokens, so that a refill
  * over any whole number of milliseconds is exact.
  */
-export const RATE_TIERS = {
-  basic: 100,
-  advanced: 300,
-  expert: 600,
-  premier: 1000,
-  paragon: 2000,
-  prime: 4000,
-  prestige: 8000,
-} as const;
+import { BUCKET_SECONDS, RATE_TIER_NAMES, WRITE_COST, WRITE_TOKENS_PER_SECOND, type RateTier } from '../../protocol/rate-limits.js';
 
-export type RateTier = keyof typeof RATE_TIERS;
-
-export const RATE_TIER_NAMES = Object.keys(RATE_TIERS) as RateTier[];
-
+export { RATE_TIER_NAMES, type RateTier };
+export const RATE_TIERS = WRITE_TOKENS_PER_SECOND;
 /** Write tokens per request. */
-export const WRITE_COSTS = {
-  create: 10,
-  amend: 10,
-  decrease: 10,
-  cancel: 2,
-  cancelAll: 2,
-  orderGroup: 10,
-} as const;
+export const WRITE_COSTS = WRITE_COST;
 
-/** Seconds of the rate a bucket holds. */
-const CAPACITY_SECONDS = 2;
 
 export function isRateTier(value: unknown): value is RateTier {
   return typeof value === 'string' && Object.hasOwn(RATE_TIERS, value);
@@ -86,7 +67,7 @@ export class WriteLimiter {
 
   constructor(readonly tier: RateTier) {
     this.ratePerSecond = RATE_TIERS[tier];
-    this.capacity = this.ratePerSecond * CAPACITY_SECONDS;
+    this.capacity = this.ratePerSecond * BUCKET_SECONDS;
   }
 
   /** Whether a request of `cost` tokens from `keyId` is admitted at nowMs (and charges it if so). */
