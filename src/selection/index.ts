@@ -22,6 +22,7 @@ export {
 } from './rules.js';
 export {
   DEFAULT_MAX_MARKETS,
+  explicitSelection,
   marketInfoFrom,
   planQueries,
   resolveSelection,
@@ -31,4 +32,4 @@ export {
   type ResolveOptions,
   type SelectionSettings,
 } from './resolver.js';
-export { SelectionRefresher, SelectionTimeoutError, type SelectionChange, type SelectionRefresherOptions } from './refresher.js';
+export { SelectionRefresher, SelectionTimeoutError, refresherFor, type SelectionChange, type SelectionRefresherOptions } from './refresher.js';

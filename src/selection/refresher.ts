@@ -9,7 +9,8 @@
  * that timed out is dropped.
  */
 import { setTimerAfter, type Clock, type TimerHandle } from '../clock/clock.js';
-import type { ResolvedSelection } from './resolver.js';
+import type { AppConfig } from '../config/types.js';
+import { explicitSelection, resolveSelection, selectionSettings, type MarketDataSource, type ResolvedSelection, type ResolveOptions } from './resolver.js';
 import { diffSelections, type SelectionDiff } from './rules.js';
 
 export interface SelectionChange extends SelectionDiff {
@@ -152,4 +153,30 @@ export class SelectionRefresher {
       // a failing error handler must not stop the refreshes
     }
   }
+}
+
+/** Defaults of a config built by hand without `selection` (the schema's). */
+const DEFAULT_REFRESH_S = 300;
+
+/**
+ * The refresher of a config's selection: resolves `selection.rules` with the explicit
+ * `markets` against `source` every `selection.refresh_s`, starting from the explicit markets
+ * alone (so a venue that fails at start still leaves them selected). Call start() on it.
+ */
+export function refresherFor(
+  config: AppConfig,
+  source: MarketDataSource,
+  clock: Clock,
+  handlers: Pick<SelectionRefresherOptions, 'onChange' | 'onError'> & { readonly timeoutMs?: number; readonly resolve?: ResolveOptions },
+): SelectionRefresher {
+  const settings = selectionSettings(config);
+  return new SelectionRefresher({
+    resolve: () => resolveSelection(source, settings, clock, handlers.resolve),
+    clock,
+    refreshMs: (config.selection?.refresh_s ?? DEFAULT_REFRESH_S) * 1000,
+    ...(handlers.timeoutMs !== undefined ? { timeoutMs: handlers.timeoutMs } : {}),
+    onChange: handlers.onChange,
+    onError: handlers.onError,
+    initial: explicitSelection(settings, clock.now()),
+  });
 }

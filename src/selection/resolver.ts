@@ -65,6 +65,11 @@ export interface ResolvedSelection {
   readonly warnings: readonly string[];
 }
 
+/** The explicit markets alone, unresolved: a selection to start from before the venue has answered. */
+export function explicitSelection(settings: SelectionSettings, nowMs: number): ResolvedSelection {
+  return { markets: selectMarkets([], [], nowMs, { explicit: settings.explicit }), resolvedAtMs: nowMs, listed: 0, queries: [], warnings: [] };
+}
+
 export interface ResolveOptions {
   /** markets per page, 1..1000 (Kalshi's largest); default 1000 */
   readonly pageLimit?: number;

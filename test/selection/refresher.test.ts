@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { RateLimitedError, RequestTimeoutError, RestError } from '../../src/adapters/kalshi/rest-client.js';
 import { WallClock } from '../../src/clock/clock.js';
-import { SelectionRefresher, SelectionTimeoutError, type SelectionChange } from '../../src/selection/refresher.js';
-import type { ResolvedSelection } from '../../src/selection/resolver.js';
+import type { GetMarketsQuery, KalshiMarket } from '../../src/adapters/kalshi/rest-client.js';
+import type { AppConfig } from '../../src/config/types.js';
+import { SelectionRefresher, SelectionTimeoutError, refresherFor, type SelectionChange } from '../../src/selection/refresher.js';
+import type { MarketDataSource, ResolvedSelection } from '../../src/selection/resolver.js';
 import type { SelectedMarket } from '../../src/selection/rules.js';
 
 const REFRESH_MS = 300_000;
@@ -226,6 +228,47 @@ describe('selection/refresher', () => {
     expect(seen).to.equal(2);
     expect(errors.map((error) => error.message)).to.deep.equal(['engine busy', 'engine busy']);
     expect(tickers(subject.current!.markets)).to.deep.equal(['B']);
+    subject.stop();
+  });
+
+  it('refresherFor: the rules of the config every selection.refresh_s, starting from the explicit markets alone', async () => {
+    const volumes = new Map([
+      ['KXA-1-T1', '50.00'],
+      ['KXA-1-T2', '70.00'],
+      ['KXB-1-T1', '90.00'],
+    ]);
+    const queries: GetMarketsQuery[] = [];
+    const source: MarketDataSource = {
+      async *markets(query) {
+        queries.push(query);
+        for (const [ticker, volume] of volumes) {
+          if (query.tickers !== undefined && !(query.tickers as string[]).includes(ticker)) continue;
+          const market: KalshiMarket = { ticker, event_ticker: ticker.slice(0, -3), status: 'active', yes_bid_dollars: '0.4000', yes_ask_dollars: '0.4400', volume_24h_fp: volume, fee_type: 'quadratic', fee_multiplier: 1 };
+          yield market;
+        }
+      },
+      getSeries: () => Promise.reject(new Error('not needed: the listing carries fees')),
+    };
+    const config = {
+      markets: [{ ticker: 'KXB-1-T1', bid_size: 1 }],
+      selection: { rules: [{ series: ['KXA'], max_markets: 1, strategy: { min_spread: 4 } }], refresh_s: 60, max_markets: 10, on_remove: 'flatten' },
+    } as unknown as AppConfig;
+    const subject = refresherFor(config, source, new WallClock(), { onChange: (change) => changes.push(change), onError: (error) => errors.push(error) });
+    expect(subject.current!.markets.map((item) => [item.ticker, item.rule, item.overrides])).to.deep.equal([['KXB-1-T1', 'markets', { bid_size: 1 }]]);
+    await subject.start();
+    expect(changes.map((change) => tickers(change.entered))).to.deep.equal([['KXA-1-T2']]);
+    expect(changes[0]!.entered[0]!.overrides).to.deep.equal({ min_spread: 4 });
+    expect(queries).to.deep.equal([
+      { series_ticker: 'KXA', status: 'open', limit: 1000 },
+      { tickers: ['KXB-1-T1'], limit: 1000 },
+    ]);
+    volumes.set('KXA-1-T1', '80.00');
+    await clock.tickAsync(60_000);
+    expect(changes.map((change) => [tickers(change.entered), tickers(change.left)])).to.deep.equal([
+      [['KXA-1-T2'], []],
+      [['KXA-1-T1'], ['KXA-1-T2']],
+    ]);
+    expect(errors).to.deep.equal([]);
     subject.stop();
   });
 
