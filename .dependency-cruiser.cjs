@@ -15,6 +15,7 @@ const LAYERS = [
   'risk', // limits and the kill switch (pure; the execution actor runs it)
   'log', // the logger actor and the records it writes
   'adapters', // the Kalshi client side: socket, handshake, subscriptions, REST
+  'selection', // markets chosen by rules, resolved over REST
   'execution', // orders with a life cycle, the write budget, venues
   'actors', // shard actors and their supervisor
   'gateway', // routing frames to actors

@@ -12,6 +12,7 @@ import { registerSimCommand } from './sim-command.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerBacktestCommand } from './backtest-command.js';
+import { registerMarketsCommand } from './markets-command.js';
 
 /**
  * The program with every subcommand. It never exits the process itself (exitOverride):
@@ -31,6 +32,7 @@ export function buildProgram(output?: OutputConfiguration): Command {
   registerRecordCommand(program);
   registerReplayCommand(program);
   registerBacktestCommand(program);
+  registerMarketsCommand(program);
   return program;
 }
 

@@ -22,6 +22,7 @@ export type FormatName =
   | 'ws-url'
   | 'http-url'
   | 'market-list'
+  | 'selection-rules'
   | 'limit-or-off';
 
 /** One key of the schema: convict's fields plus the bounds and flag our formats read. */
@@ -81,6 +82,8 @@ const CHECKS: Record<FormatName, (value: unknown, node: SchemaNode) => string | 
   'http-url': (value) =>
     isUrlWithProtocol(value, ['http:', 'https:']) ? undefined : "must be an http:// or https:// URL, or '' for the env's default",
   'market-list': (value) => (Array.isArray(value) ? undefined : 'must be an array of {"ticker": ...} objects'),
+  // each rule's keys are checked by ./selection-rules.ts, which reports them one by one
+  'selection-rules': (value) => (Array.isArray(value) ? undefined : 'must be an array of rule objects like {"series": ["KXHIGH*"], "min_volume_24h": 100}'),
 };
 
 /** What is wrong with `value` for this key, or undefined when it is valid. */
@@ -109,6 +112,8 @@ export function describeFormat(node: SchemaNode): string {
       return "http:// or https:// URL, or ''";
     case 'market-list':
       return 'array of objects';
+    case 'selection-rules':
+      return 'array of rule objects';
     case 'limit-or-off':
       return 'positive amount, or "off"';
   }

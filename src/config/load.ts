@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { environmentProblems } from './environment-rules.js';
 import { marketProblems } from './markets.js';
+import { selectionRuleProblems } from './selection-rules.js';
 import { CONFIG_SCHEMA, createConfig, isSchemaNode, schemaEntries, STRATEGY_SCHEMA, type SchemaSection } from './schema.js';
 import type { AppConfig, ConfigOverrides, StrategyParams } from './types.js';
 import { isJsonObject } from '../protocol/json-object.js';
@@ -184,7 +185,9 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
   } catch (error) {
     problems.push(...convictProblems((error as Error).message, properties));
   }
-  problems.push(...marketProblems(properties.markets));
+  const rules: unknown = properties.selection?.rules;
+  problems.push(...marketProblems(properties.markets, Array.isArray(rules) && rules.length > 0));
+  problems.push(...selectionRuleProblems(rules));
   if (properties.execution.mode === ('' as AppConfig['execution']['mode'])) {
     properties.execution.mode = properties.exchange.env === 'sim' ? 'paper' : 'announce';
   }

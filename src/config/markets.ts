@@ -51,10 +51,13 @@ function marketEntryProblems(entry: unknown, key: string): ConfigProblem[] {
   return problems;
 }
 
-/** Every problem with the markets list (an empty array when it is valid). */
-export function marketProblems(markets: unknown): ConfigProblem[] {
+/**
+ * Every problem with the markets list (an empty array when it is valid). `mayBeEmpty`: other
+ * markets come from elsewhere (selection rules), so an empty list is fine.
+ */
+export function marketProblems(markets: unknown, mayBeEmpty = false): ConfigProblem[] {
   if (!Array.isArray(markets)) return []; // the schema's format check reports it
-  if (markets.length === 0) return [{ key: 'markets', message: 'lists no market; at least one is required' }];
+  if (markets.length === 0 && !mayBeEmpty) return [{ key: 'markets', message: 'lists no market; at least one is required (or a rule in selection.rules)' }];
   const problems = markets.flatMap((entry, index) => marketEntryProblems(entry, `markets[${index}]`));
   const firstIndex = new Map<string, number>();
   markets.forEach((entry, index) => {

@@ -4,6 +4,7 @@
  */
 import { describeFormat, type SchemaNode } from './formats.js';
 import { schemaEntries, STRATEGY_SCHEMA } from './schema.js';
+import { RULE_KEYS } from './selection-rules.js';
 
 function code(text: string): string {
   return `\`${text}\``;
@@ -41,5 +42,8 @@ export function configReferenceTable(): string {
       `per-market override of any of: ${Object.keys(STRATEGY_SCHEMA).join(', ')}`,
     ]),
   );
+  for (const [name, rule] of Object.entries(RULE_KEYS)) {
+    lines.push(row([code(`selection.rules[i].${name}`), '(none)', rule.allowed, '', rule.doc]));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -100,6 +100,24 @@ export const CONFIG_SCHEMA = {
     doc: 'markets to quote: [{"ticker": "KXFOO-26", ...}], each may override any strategy key',
     format: 'market-list', default: [], flag: 'ticker',
   },
+  selection: {
+    rules: {
+      doc: 'markets chosen by rules, beside the explicit markets (which come first and keep their overrides): [{"series": ["KXHIGH*"], "min_volume_24h": 500, "max_spread": 6, "max_markets": 10, "strategy": {"bid_size": 2}}]; each rule\'s keys are listed below as selection.rules[i].<key>; a market two rules select belongs to the first',
+      format: 'selection-rules', default: [],
+    },
+    refresh_s: {
+      doc: 'seconds between two resolutions of the rules against the venue (GET /markets); a failed one keeps the previous selection',
+      format: 'integer-in-range', min: 10, max: ONE_DAY_S, default: 300,
+    },
+    max_markets: {
+      doc: 'most markets selected in all, the explicit markets included (rules fill what they leave, in rule order)',
+      format: 'integer-in-range', min: 1, max: 10_000, default: 100,
+    },
+    on_remove: {
+      doc: 'a market that leaves the selection: flatten = cancel its orders and sell its position now; keep_until_flat = stop bidding, keep the exit asks until flat',
+      format: 'one-of', choices: ['flatten', 'keep_until_flat'], default: 'keep_until_flat',
+    },
+  },
   strategy: STRATEGY_SCHEMA,
   runtime: {
     workers: {

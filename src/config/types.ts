@@ -65,6 +65,47 @@ export interface MarketConfig extends Partial<StrategyParams> {
   ticker: string;
 }
 
+/**
+ * One market-selection rule (src/selection/rules.ts applies it). Every condition given must
+ * hold; an absent one does not filter. Patterns match whole tickers, `*` standing for any run
+ * of characters.
+ */
+export interface SelectionRule {
+  /** shown by `mm markets` and in the selection's reports; default `rules[i]` */
+  name?: string;
+  /** series ticker patterns (`KXHIGH*`); the market's series must match one */
+  series?: string[];
+  /** event ticker patterns (`KXFED-26DEC*`); the market's event must match one */
+  events?: string[];
+  /** only open markets are ever selected; the key may say so */
+  status?: 'open';
+  /** contracts traded over the last 24 h, at least (up to 2 decimals) */
+  min_volume_24h?: number;
+  /** open interest in contracts, at least (up to 2 decimals) */
+  min_open_interest?: number;
+  /** YES ask minus YES bid, ticks; a missing bid counts as 0 and a missing ask as 100 */
+  min_spread?: number;
+  max_spread?: number;
+  /** seconds from now to the market's close_time, at least */
+  min_time_to_close_s?: number;
+  /** most markets this rule selects */
+  max_markets?: number;
+  /** strategy keys overridden in the markets this rule selects */
+  strategy?: Partial<StrategyParams>;
+}
+
+/** What becomes of a market that leaves the selection: flatten it now, or stop bidding and keep exiting until flat. */
+export type SelectionOnRemove = 'flatten' | 'keep_until_flat';
+
+export interface SelectionConfig {
+  rules: SelectionRule[];
+  /** seconds between two resolutions of the rules */
+  refresh_s: number;
+  /** most markets quoted at once, the explicit `markets` included */
+  max_markets: number;
+  on_remove: SelectionOnRemove;
+}
+
 export interface AppConfig {
   exchange: {
     env: ExchangeEnv;
@@ -77,6 +118,8 @@ export interface AppConfig {
     private_key_path: string;
   };
   markets: MarketConfig[];
+  /** markets chosen by rules, beside `markets`; always set in a loaded config, optional for configs built by hand (then none) */
+  selection?: SelectionConfig;
   strategy: StrategyParams;
   runtime: {
     workers: number;

@@ -4,7 +4,8 @@
  *
  * - Every request is signed like the socket: `authHeaders` over timestamp + METHOD + the full
  *   path from the host root (`/trade-api/v2/...`), never the query string. The timestamp
- *   comes from the injected clock.
+ *   comes from the injected clock. A client made without a key sends unsigned requests,
+ *   which only the public market data (markets, series) answers.
  * - One undici Agent keeps connections alive, so an order does not wait for a TCP (and TLS)
  *   handshake; `connections` caps the sockets to the host.
  * - A request that has no answer within `timeoutMs` fails with RequestTimeoutError: it may or
@@ -37,8 +38,9 @@ export interface Clock {
 export interface KalshiRestClientOptions {
   /** REST base including the API prefix, for example `https://external-api.kalshi.com/trade-api/v2` or `http://127.0.0.1:PORT/trade-api/v2` */
   readonly baseUrl: string;
-  readonly keyId: string;
-  readonly privateKey: KeyObject;
+  /** omit both keyId and privateKey for unsigned calls: only public market data (markets, series) answers them */
+  readonly keyId?: string;
+  readonly privateKey?: KeyObject;
   readonly clock: Clock;
   /** whole-request deadline, ms (default 5,000) */
   readonly timeoutMs?: number;
@@ -371,6 +373,20 @@ export interface GetMarketResponse {
   readonly market: KalshiMarket;
 }
 
+/** A series; only its fee fields are typed, the rest pass through. */
+export interface KalshiSeries {
+  readonly ticker: string;
+  /** quadratic, quadratic_with_maker_fees, quadratic_with_combo_maker_fees or flat (ws-v2.md 15.1) */
+  readonly fee_type?: string;
+  /** a JSON number such as 0.5 */
+  readonly fee_multiplier?: number | string;
+  readonly [field: string]: unknown;
+}
+
+export interface GetSeriesResponse {
+  readonly series: KalshiSeries;
+}
+
 export interface ExchangeStatus {
   readonly exchange_active: boolean;
   readonly trading_active: boolean;
@@ -452,8 +468,9 @@ export class KalshiRestClient {
   private readonly origin: string;
   private readonly prefix: string;
   private readonly agent: Agent;
-  private readonly keyId: string;
-  private readonly privateKey: KeyObject;
+  /** undefined: requests go unsigned */
+  private readonly keyId: string | undefined;
+  private readonly privateKey: KeyObject | undefined;
   private readonly clock: Clock;
 
   /** Throws a RangeError on a base URL that is not http(s) or on a non-positive timeout or connection count. */
@@ -472,7 +489,9 @@ export class KalshiRestClient {
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     if (!Number.isSafeInteger(connections) || connections < 1) throw new RangeError(`connections must be a whole number, at least 1, got ${connections}`);
     if (!(Number.isFinite(keepAliveTimeout) && keepAliveTimeout > 0)) throw new RangeError(`keepAliveTimeoutMs must be a positive number, got ${keepAliveTimeout}`);
-    if (typeof options.keyId !== 'string' || options.keyId === '') throw new RangeError('keyId must be a non-empty string');
+    const unsigned = options.keyId === undefined && options.privateKey === undefined;
+    if (!unsigned && (typeof options.keyId !== 'string' || options.keyId === '')) throw new RangeError('keyId must be a non-empty string');
+    if (!unsigned && options.privateKey === undefined) throw new RangeError('privateKey is required with a keyId');
     this.origin = url.origin;
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.timeoutMs = timeoutMs;
@@ -643,6 +662,11 @@ export class KalshiRestClient {
     return this.send({ method: 'GET', endpoint: `/markets/${encodeId(ticker, 'ticker')}` }, (b) => requireObject<GetMarketResponse>(b, 'market'));
   }
 
+  /** `GET /series/{series_ticker}`: the series with its fee_type and fee_multiplier. */
+  async getSeries(seriesTicker: string): Promise<GetSeriesResponse> {
+    return this.send({ method: 'GET', endpoint: `/series/${encodeId(seriesTicker, 'series ticker')}` }, (b) => requireObject<GetSeriesResponse>(b, 'series'));
+  }
+
   /** `GET /exchange/status`. */
   async getExchangeStatus(): Promise<ExchangeStatus> {
     return this.send({ method: 'GET', endpoint: '/exchange/status' }, (b) => {
@@ -688,7 +712,7 @@ export class KalshiRestClient {
     const search = queryString(call.query);
     const { method } = call;
     const headers: Record<string, string> = {
-      ...authHeaders(this.keyId, this.privateKey, this.clock.now(), method, path),
+      ...(this.keyId !== undefined && this.privateKey !== undefined ? authHeaders(this.keyId, this.privateKey, this.clock.now(), method, path) : {}),
       accept: 'application/json',
     };
     let payload: string | undefined;
