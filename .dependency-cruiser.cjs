@@ -32,8 +32,6 @@ const ENGINE_PARTS = ['gateway', 'actors', 'engine', 'execution', 'risk', 'contr
 
 const above = (index) => LAYERS.slice(index + 1);
 
-
-
 module.exports = {
   forbidden: [
     {

@@ -12,13 +12,7 @@ import type { MakerState } from '../strategy/dual-maker.js';
 import type { LatencyBuckets } from './latency-histogram.js';
 
 /** Why the gateway tells an actor that books can no longer be trusted. */
-export type StaleReason =
-  | 'sequence_gap'
-  | 'disconnected'
-  | 'slow_consumer'
-  | 'subscription_lost'
-  | 'actor_restarted'
-  | 'handler_failed';
+export type StaleReason = 'sequence_gap' | 'disconnected' | 'slow_consumer' | 'subscription_lost' | 'actor_restarted' | 'handler_failed';
 
 // ---- gateway -> actor, data port ------------------------------------------------------
 

@@ -176,7 +176,13 @@ export class Shard {
       return host.position({ ticker: event.ticker, position: event.position, costE4: event.costE4 });
     }
     if (event.kind === 'OrderRejected' || event.kind === 'OrderCanceled' || event.kind === 'OrderExpired') {
-      this.outputs.event({ level: event.kind === 'OrderRejected' ? 'info' : 'debug', kind: 'order_ended', ticker: host.ticker, message: `${event.kind} ${event.role} ${event.leg} @ ${event.price}: ${event.reason ?? ''}`, data: { clientOrderId: event.clientOrderId, orderId: event.orderId ?? null } });
+      this.outputs.event({
+        level: event.kind === 'OrderRejected' ? 'info' : 'debug',
+        kind: 'order_ended',
+        ticker: host.ticker,
+        message: `${event.kind} ${event.role} ${event.leg} @ ${event.price}: ${event.reason ?? ''}`,
+        data: { clientOrderId: event.clientOrderId, orderId: event.orderId ?? null },
+      });
     }
     return host.orderEvent(event);
   }
@@ -276,10 +282,12 @@ export class Shard {
       }
       // market data the maker does not decide on: debug events, built only when debug is on
       case 'trade':
-        if (this.options.logLevel === 'debug') this.messageEvent('trade', ticker, `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, msg, text, 'debug');
+        if (this.options.logLevel === 'debug')
+          this.messageEvent('trade', ticker, `${String(msg.count_fp ?? '?')} @ ${String(msg.yes_price_dollars ?? '?')}`, msg, text, 'debug');
         return [];
       case 'ticker':
-        if (this.options.logLevel === 'debug') this.messageEvent('ticker', ticker, `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, msg, text, 'debug');
+        if (this.options.logLevel === 'debug')
+          this.messageEvent('ticker', ticker, `bid ${String(msg.yes_bid_dollars ?? '-')} ask ${String(msg.yes_ask_dollars ?? '-')}`, msg, text, 'debug');
         return [];
       default:
         this.outputs.event({ level: 'warn', kind: 'unknown_type', ticker, message: `unexpected frame type ${JSON.stringify(type)}` });
@@ -359,7 +367,13 @@ export class Shard {
         data: { reason, notice: notice !== undefined, phase: after, intentsBefore: host.intentsEmitted },
       });
     } else if (after === 'live' && before !== 'live') {
-      this.outputs.event({ level: 'info', kind: 'book_live', ticker: host.ticker, message: `fresh snapshot applied, deciding again`, data: { intentsBefore: host.intentsEmitted } });
+      this.outputs.event({
+        level: 'info',
+        kind: 'book_live',
+        ticker: host.ticker,
+        message: `fresh snapshot applied, deciding again`,
+        data: { intentsBefore: host.intentsEmitted },
+      });
     }
   }
 
@@ -379,7 +393,12 @@ export class Shard {
       this.tracePhase(host, before);
       this.emit(host, intents);
     } catch (cancelError) {
-      this.outputs.event({ level: 'error', kind: 'ticker_isolated', ticker: host.ticker, message: `cancelling after a failure failed too: ${(cancelError as Error).message}` });
+      this.outputs.event({
+        level: 'error',
+        kind: 'ticker_isolated',
+        ticker: host.ticker,
+        message: `cancelling after a failure failed too: ${(cancelError as Error).message}`,
+      });
     }
   }
 

@@ -242,7 +242,9 @@ export class Supervisor {
       logLevel: this.options.logLevel,
       clock: this.options.actorClock,
       // a launch of its own in every id: a restarted actor never reuses an id
-      ...(this.options.orders ? { orders: { idPrefix: `${this.options.orders.sessionId}-${record.shardId}.${launch}-`, ownOrdersInBook: this.options.orders.ownOrdersInBook } } : {}),
+      ...(this.options.orders
+        ? { orders: { idPrefix: `${this.options.orders.sessionId}-${record.shardId}.${launch}-`, ownOrdersInBook: this.options.orders.ownOrdersInBook } }
+        : {}),
       ...(executionPort ? { executionPort } : {}),
     };
     record.dataPort = data.port1;
@@ -266,7 +268,12 @@ export class Supervisor {
       if (!up || record.launch !== launch || record.phase !== 'starting') return;
       record.phase = 'running';
       record.runningSinceMs = this.clock.now();
-      this.sink({ level: 'info', kind: 'actor_running', message: `actor ${record.shardId} running ${record.tickers.length} tickers`, data: { shard: record.shardId, launch } });
+      this.sink({
+        level: 'info',
+        kind: 'actor_running',
+        message: `actor ${record.shardId} running ${record.tickers.length} tickers`,
+        data: { shard: record.shardId, launch },
+      });
       this.handlers.actorUp(record.shardId);
     });
     return record.ready;

@@ -121,7 +121,15 @@ export class TickerHost {
       // the leg whose exposure grew: buying leg L adds L, selling L adds the other leg
       const grown = buys ? event.leg : otherLeg(event.leg);
       const yesPrice = event.leg === 'yes' ? fill.price : 100 - fill.price;
-      const fillEvent: FillEvent = { ticker: this.ticker, tradeId: '', orderId: event.orderId ?? '', side: grown, yesPrice, count: fill.count, isTaker: fill.isTaker };
+      const fillEvent: FillEvent = {
+        ticker: this.ticker,
+        tradeId: '',
+        orderId: event.orderId ?? '',
+        side: grown,
+        yesPrice,
+        count: fill.count,
+        isTaker: fill.isTaker,
+      };
       this.ownOrders?.applyFill(fillEvent);
       intents = this.maker.onFill(fillEvent, this.view(), this.clock.now());
     }

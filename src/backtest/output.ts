@@ -22,7 +22,13 @@ export interface WrittenBacktest {
 
 /** `backtests/2026-12-04T02-31-07Z` for a time in ms. */
 export function defaultOutDir(nowMs: number): string {
-  return join('backtests', new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-'));
+  return join(
+    'backtests',
+    new Date(nowMs)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/:/g, '-'),
+  );
 }
 
 /** The fills journal of one set: its jobs' fills in recording order. */

@@ -92,7 +92,10 @@ function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A script or style to inline; one that would end its element early is refused. */
@@ -129,7 +132,10 @@ export function renderReport(summary: SummaryJson, sets: readonly SetResult[]): 
   const uplotStyle = asset(require.resolve('uplot/dist/uPlot.min.css'));
   const pageScript = asset(new URL('./report-page.js', import.meta.url));
   const recordings = summary.recordings
-    .map((recording) => `<li>${escapeHtml(recording.path)}: session ${escapeHtml(recording.session)}, ${recording.tickers.length} markets, ${escapeHtml(recording.first_ts ?? '?')} to ${escapeHtml(recording.last_ts ?? '?')}, ${recording.frames} frames${recording.frames_lost > 0 ? `, ${recording.frames_lost} lost in the recording` : ''}${recording.truncated ? ', cut off' : ''}</li>`)
+    .map(
+      (recording) =>
+        `<li>${escapeHtml(recording.path)}: session ${escapeHtml(recording.session)}, ${recording.tickers.length} markets, ${escapeHtml(recording.first_ts ?? '?')} to ${escapeHtml(recording.last_ts ?? '?')}, ${recording.frames} frames${recording.frames_lost > 0 ? `, ${recording.frames_lost} lost in the recording` : ''}${recording.truncated ? ', cut off' : ''}</li>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

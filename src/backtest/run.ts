@@ -112,7 +112,8 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
     if (event.level === 'warn' || event.level === 'error') note(`${event.kind}${event.ticker ? ` ${event.ticker}` : ''}: ${event.message}`);
   };
 
-  for (const ticker of tickers) if (!header.tickers.includes(ticker)) note(`market ${ticker} is not among the recording's tickers (${header.tickers.join(', ')})`);
+  for (const ticker of tickers)
+    if (!header.tickers.includes(ticker)) note(`market ${ticker} is not among the recording's tickers (${header.tickers.join(', ')})`);
   const schedule = feeSchedule(settings.backtest);
   const venue = new SandboxVenue({ clock, queue: queueConfig(settings.backtest), feeSchedule: () => schedule, onProblem: note });
   const { execution } = settings;
@@ -203,7 +204,10 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
   };
   const mark = (): void => {
     for (const top of shard!.marks()) {
-      core.portfolio.mark(top.ticker, { ...(top.yesBid !== undefined ? { yesBid: top.yesBid } : {}), ...(top.noBid !== undefined ? { noBid: top.noBid } : {}) });
+      core.portfolio.mark(top.ticker, {
+        ...(top.yesBid !== undefined ? { yesBid: top.yesBid } : {}),
+        ...(top.noBid !== undefined ? { noBid: top.noBid } : {}),
+      });
     }
   };
 

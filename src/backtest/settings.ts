@@ -144,7 +144,12 @@ export function canonicalKey(key: string): string {
   return Object.hasOwn(STRATEGY_SCHEMA, key) ? `strategy.${key}` : key;
 }
 
-function check(section: string, nodes: Readonly<Record<string, SchemaNode>>, given: Record<string, unknown>, problems: ConfigProblem[]): Record<string, unknown> {
+function check(
+  section: string,
+  nodes: Readonly<Record<string, SchemaNode>>,
+  given: Record<string, unknown>,
+  problems: ConfigProblem[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(given)) {
     if (!Object.hasOwn(nodes, name)) problems.push({ key: `${section}.${name}`, message: `unknown key; ${section} takes: ${Object.keys(nodes).join(', ')}` });
@@ -229,7 +234,9 @@ export function resolveSettings(source: SettingsSource, assignments: readonly As
     } else {
       problems.push(...marketProblems(markets));
       // a strategy key given on the command line applies to every market
-      marketList = (markets as MarketConfig[]).map((entry) => (isJsonObject(entry) ? (Object.fromEntries(Object.entries(entry).filter(([key]) => !overridden.has(key))) as unknown as MarketConfig) : entry));
+      marketList = (markets as MarketConfig[]).map((entry) =>
+        isJsonObject(entry) ? (Object.fromEntries(Object.entries(entry).filter(([key]) => !overridden.has(key))) as unknown as MarketConfig) : entry,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems, file);

@@ -117,7 +117,23 @@ interface Acc {
 }
 
 function emptyAcc(): Acc {
-  return { fills: 0, volume: 0, realized: 0, unrealized: 0, fees: 0, net: 0, position: 0, maxInventory: 0, maxDrawdown: 0, quotedMs: 0, twoSidedMs: 0, observedMs: 0, trades: 0, orders: new Map(), tokens: 0 };
+  return {
+    fills: 0,
+    volume: 0,
+    realized: 0,
+    unrealized: 0,
+    fees: 0,
+    net: 0,
+    position: 0,
+    maxInventory: 0,
+    maxDrawdown: 0,
+    quotedMs: 0,
+    twoSidedMs: 0,
+    observedMs: 0,
+    trades: 0,
+    orders: new Map(),
+    tokens: 0,
+  };
 }
 
 function figures(acc: Acc): FiguresJson {
@@ -218,18 +234,16 @@ function iso(ms: number | undefined): string | null {
 }
 
 export function buildSummary(sets: readonly SetResult[], swept: readonly string[]): SummaryJson {
-  const recordings = (sets[0]?.jobs ?? []).map(
-    (job): RecordingJson => ({
-      path: job.recording,
-      session: job.session,
-      tickers: job.tickers,
-      first_ts: iso(job.firstMs),
-      last_ts: iso(job.lastMs),
-      frames: job.counts.frames,
-      frames_used: job.counts.framesUsed,
-      frames_lost: job.counts.framesLost,
-      truncated: job.counts.truncated,
-    }),
-  );
+  const recordings = (sets[0]?.jobs ?? []).map((job): RecordingJson => ({
+    path: job.recording,
+    session: job.session,
+    tickers: job.tickers,
+    first_ts: iso(job.firstMs),
+    last_ts: iso(job.lastMs),
+    frames: job.counts.frames,
+    frames_used: job.counts.framesUsed,
+    frames_lost: job.counts.framesLost,
+    truncated: job.counts.truncated,
+  }));
   return { format: SUMMARY_FORMAT, version: SUMMARY_VERSION, estimate: ESTIMATE_NOTE, recordings, swept, sets: sets.map(setJson) };
 }

@@ -45,7 +45,13 @@ export function parameterGrid(dimensions: readonly SweepDimension[]): Assignment
 }
 
 /** Checks and resolves every set before anything runs; a bad value anywhere is one ConfigError. */
-export function planBacktest(recordings: readonly string[], source: SettingsSource, sets: readonly Assignment[], sweeps: readonly SweepDimension[], file?: string): BacktestPlan {
+export function planBacktest(
+  recordings: readonly string[],
+  source: SettingsSource,
+  sets: readonly Assignment[],
+  sweeps: readonly SweepDimension[],
+  file?: string,
+): BacktestPlan {
   if (recordings.length === 0) throw new ConfigError([{ message: 'give at least one recording' }]);
   const keys = sweeps.map((sweep) => canonicalKey(sweep.key));
   const repeated = keys.find((key, index) => keys.indexOf(key) !== index);

@@ -129,9 +129,7 @@ export class OrderBook {
     const ladder = this.ladders[delta.side];
     const size = ladder.sizeAt(delta.price) + delta.delta;
     if (size < 0) {
-      this.markStale(
-        `${BOOK_STALE_REASONS.levelNegative}: ${delta.side} ${delta.price} would be ${hundredthsToCount(size)}`,
-      );
+      this.markStale(`${BOOK_STALE_REASONS.levelNegative}: ${delta.side} ${delta.price} would be ${hundredthsToCount(size)}`);
       return false;
     }
     if (!Number.isSafeInteger(size)) {

@@ -64,10 +64,17 @@ function bar(done: number, total: number, width = 30): string {
 export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
-    .description('run recordings through the makers and a sandbox venue (queue-position fill model) at full speed; writes summary.json, the fills and report.html')
+    .description(
+      'run recordings through the makers and a sandbox venue (queue-position fill model) at full speed; writes summary.json, the fills and report.html',
+    )
     .argument('<recording...>', 'recordings (each by its first part)')
-    .option('-c, --config <file>', 'config file: its strategy, markets, execution and backtest sections (markets default to the recording\'s tickers)')
-    .option('--set <key=value>', 'override a key: strategy.<key> (or <key>), execution.<key>, backtest.<key>, markets; repeatable', collect(parseAssignment), [])
+    .option('-c, --config <file>', "config file: its strategy, markets, execution and backtest sections (markets default to the recording's tickers)")
+    .option(
+      '--set <key=value>',
+      'override a key: strategy.<key> (or <key>), execution.<key>, backtest.<key>, markets; repeatable',
+      collect(parseAssignment),
+      [],
+    )
     .option('--sweep <key=v1,v2,...>', 'run every value of a key; repeatable: the grid of every combination, in parallel', collect(parseSweep), [])
     .option('--out <dir>', 'output directory (default backtests/<timestamp>/)')
     .option('--threads <n>', 'worker threads for a sweep (default: the cores)', threadsOption)
@@ -86,18 +93,28 @@ async function runBacktestCommand(recordings: string[], flags: BacktestFlags): P
     const sets = await executePlan(plan, {
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
       onJob: (done, total) => progress.show(`mm backtest: ${bar(done, total)} jobs, ${((Date.now() - startedMs) / 1000).toFixed(1)} s`),
-      onProgress: (frames, exchangeMs) => progress.show(`mm backtest: ${frames} frames, exchange time ${exchangeMs > 0 ? new Date(exchangeMs).toISOString() : '-'}`),
+      onProgress: (frames, exchangeMs) =>
+        progress.show(`mm backtest: ${frames} frames, exchange time ${exchangeMs > 0 ? new Date(exchangeMs).toISOString() : '-'}`),
     });
     progress.done();
     const written = writeBacktest(directory, sets, plan.swept);
     for (const set of written.summary.sets) {
-      const parameters = Object.entries(set.parameters).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
+      const parameters = Object.entries(set.parameters)
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .join(' ');
       const t = set.total;
-      process.stdout.write(`set ${set.index}${parameters ? ` (${parameters})` : ''}: net ${t.net} (realized ${t.realized}, fees ${t.fees}), ${t.fills} fills, volume ${t.volume}, max drawdown ${t.max_drawdown}\n`);
-      if (set.counts.warnings > 0) process.stderr.write(`mm backtest: set ${set.index}: ${set.counts.warnings} warnings, the first: ${set.problems[0] ?? '?'} (the first 20 are in summary.json)\n`);
+      process.stdout.write(
+        `set ${set.index}${parameters ? ` (${parameters})` : ''}: net ${t.net} (realized ${t.realized}, fees ${t.fees}), ${t.fills} fills, volume ${t.volume}, max drawdown ${t.max_drawdown}\n`,
+      );
+      if (set.counts.warnings > 0)
+        process.stderr.write(
+          `mm backtest: set ${set.index}: ${set.counts.warnings} warnings, the first: ${set.problems[0] ?? '?'} (the first 20 are in summary.json)\n`,
+        );
     }
     process.stdout.write(`wrote ${written.files.join(', ')}\n`);
-    process.stderr.write(`mm backtest: ${plan.sets.length * plan.recordings.length} jobs in ${((Date.now() - startedMs) / 1000).toFixed(1)} s; the PnL is a sandbox estimate (see report.html)\n`);
+    process.stderr.write(
+      `mm backtest: ${plan.sets.length * plan.recordings.length} jobs in ${((Date.now() - startedMs) / 1000).toFixed(1)} s; the PnL is a sandbox estimate (see report.html)\n`,
+    );
     return 0;
   } catch (error) {
     progress.done();

@@ -25,13 +25,8 @@ export function registerConfigCommand(program: Command): void {
       const loaded = loadConfig({ file: options.config });
       const credentials = checkCredentials(loaded, options.config);
       const key =
-        credentials === undefined
-          ? 'no credentials (sim mints an ephemeral key)'
-          : `RSA-${credentials.modulusBits} private key ${credentials.privateKeyPath}`;
-      writeOut(
-        command,
-        `config OK: ${loaded.markets.length} markets, env ${loaded.exchange.env} (${endpointSummary(loaded)}), ${key}\n`,
-      );
+        credentials === undefined ? 'no credentials (sim mints an ephemeral key)' : `RSA-${credentials.modulusBits} private key ${credentials.privateKeyPath}`;
+      writeOut(command, `config OK: ${loaded.markets.length} markets, env ${loaded.exchange.env} (${endpointSummary(loaded)}), ${key}\n`);
     });
 
   config

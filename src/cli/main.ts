@@ -20,11 +20,7 @@ import { registerMarketsCommand } from './markets-command.js';
  * output (tests capture it).
  */
 export function buildProgram(output?: OutputConfiguration): Command {
-  const program = new Command('mm')
-    .description('market maker for Kalshi prediction markets')
-    .version(packageJson.version)
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('mm').description('market maker for Kalshi prediction markets').version(packageJson.version).showHelpAfterError().exitOverride();
   if (output !== undefined) program.configureOutput(output);
   registerStartCommand(program);
   registerSimCommand(program);

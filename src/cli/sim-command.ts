@@ -98,7 +98,12 @@ export function registerSimCommand(program: Command): void {
     .option('--legacy-cents', 'emit the integer-cent fields of before 12 Mar 2026')
     .option('--ping-interval <seconds>', 'seconds between heartbeat pings (0 = none)', numberOption, 10)
     .option('--tick-ms <ms>', 'length of one market step', numberOption, 100)
-    .option('--rate-per-market <events>', 'market events per second in a normal market (quiet ones have fewer, busy ones more)', numberOption, SIMULATOR_DEFAULTS.ratePerMarket)
+    .option(
+      '--rate-per-market <events>',
+      'market events per second in a normal market (quiet ones have fewer, busy ones more)',
+      numberOption,
+      SIMULATOR_DEFAULTS.ratePerMarket,
+    )
     .option('--max-rate <events>', 'cap on market events per second over all markets', numberOption, SIMULATOR_DEFAULTS.maxRateTotal)
     .option('--max-skew-ms <ms>', 'accepted distance of the handshake timestamp from now', numberOption, 30_000)
     .option(
@@ -134,7 +139,12 @@ async function runSim(options: SimCommandOptions): Promise<number> {
     const simulator = await startSimulator({
       port: options.port,
       markets: options.markets,
-      tickers: options.tickers ? options.tickers.split(',').map((ticker) => ticker.trim()).filter(Boolean) : [],
+      tickers: options.tickers
+        ? options.tickers
+            .split(',')
+            .map((ticker) => ticker.trim())
+            .filter(Boolean)
+        : [],
       seed: options.seed,
       keys,
       legacyCents: options.legacyCents === true,

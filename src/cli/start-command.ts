@@ -17,7 +17,10 @@ export function livePlan(config: AppConfig): string {
   const markets = marketParams(config);
   const lines = [
     `mm start: LIVE on ${config.exchange.env}${config.exchange.rest_url ? ` (${config.exchange.rest_url})` : ''} with key id ${config.credentials.key_id}:`,
-    ...markets.map(({ ticker, params }) => `  ${ticker}: bid ${params.bid_size}, exit ${params.exit_size}, max inventory ${params.max_inventory}, min spread ${params.min_spread}`),
+    ...markets.map(
+      ({ ticker, params }) =>
+        `  ${ticker}: bid ${params.bid_size}, exit ${params.exit_size}, max inventory ${params.max_inventory}, min spread ${params.min_spread}`,
+    ),
     `  write tier ${config.execution.write_tier}; risk limits ${JSON.stringify(config.risk ?? {})}`,
   ];
   return `${lines.join('\n')}\n`;
@@ -32,7 +35,10 @@ function parseNumber(value: string): number {
 }
 
 function collectTickers(value: string, previous: string[] | undefined): string[] {
-  const tickers = value.split(',').map((ticker) => ticker.trim()).filter((ticker) => ticker !== '');
+  const tickers = value
+    .split(',')
+    .map((ticker) => ticker.trim())
+    .filter((ticker) => ticker !== '');
   return [...(previous ?? []), ...tickers];
 }
 
@@ -89,13 +95,15 @@ export function registerStartCommand(program: Command, run: StartRunner = runSta
       process.exitCode = 2;
       return;
     }
-    if (flags.live === true && config.execution.mode !== 'live') process.stderr.write(`mm start: --live given, but execution.mode is ${config.execution.mode}: nothing live happens\n`);
+    if (flags.live === true && config.execution.mode !== 'live')
+      process.stderr.write(`mm start: --live given, but execution.mode is ${config.execution.mode}: nothing live happens\n`);
     const credentials = checkCredentials(config, flags.config);
     const warning = keyPermissionProblem(config, credentials, flags.config);
     if (warning !== undefined) process.stderr.write(`mm start: ${warning}\n`);
     if (config.execution.mode === 'live') process.stderr.write(livePlan(config));
     const reload = (): AppConfig => loadConfig({ file: flags.config, overrides });
-    const options: StartOptions = flags.record === undefined ? { configPath: flags.config, reload } : { configPath: flags.config, record: flags.record, reload };
+    const options: StartOptions =
+      flags.record === undefined ? { configPath: flags.config, reload } : { configPath: flags.config, record: flags.record, reload };
     process.exitCode = await run(config, options);
   });
 }

@@ -30,7 +30,8 @@ function reportTrading(config: AppConfig, report: RuntimeReport): void {
   const execution = report.execution;
   if (execution === undefined) return;
   process.stdout.write(`\n${execution.table}\n`);
-  const remaining = execution.remaining === 0 ? 'none remain' : execution.remaining < 0 ? 'the venue could not confirm that none remain' : `${execution.remaining} STILL REST`;
+  const remaining =
+    execution.remaining === 0 ? 'none remain' : execution.remaining < 0 ? 'the venue could not confirm that none remain' : `${execution.remaining} STILL REST`;
   process.stderr.write(`mm start: ${execution.cancelled} orders cancelled at shutdown; ${remaining}.\n`);
   const file = config.log.summary_file;
   if (file === undefined) return;
@@ -70,7 +71,8 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
     void Promise.all(plan.changes.map((change) => active.supervisor.setParams(change.ticker, change.params).then((applied) => ({ change, applied })))).then(
       (results) => {
         running = next;
-        for (const { change, applied } of results) process.stderr.write(`mm start: SIGHUP: ${change.ticker}: ${change.keys.join(', ')} ${applied ? 'applied' : 'not applied (its actor is down)'}\n`);
+        for (const { change, applied } of results)
+          process.stderr.write(`mm start: SIGHUP: ${change.ticker}: ${change.keys.join(', ')} ${applied ? 'applied' : 'not applied (its actor is down)'}\n`);
         if (results.length === 0) process.stderr.write('mm start: SIGHUP: the config is valid; nothing to change\n');
       },
       (error: Error) => process.stderr.write(`mm start: SIGHUP: ${error.message}\n`),
@@ -79,7 +81,10 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
   process.on('SIGHUP', reload);
   try {
     runtime = await startRuntime(config, options.record === undefined ? {} : { recordPath: options.record });
-    if (runtime.control) process.stderr.write(`mm start: status page and control API at ${runtime.control.url}${runtime.control.tokenFile ? ` (bearer token in ${runtime.control.tokenFile})` : ''}\n`);
+    if (runtime.control)
+      process.stderr.write(
+        `mm start: status page and control API at ${runtime.control.url}${runtime.control.tokenFile ? ` (bearer token in ${runtime.control.tokenFile})` : ''}\n`,
+      );
     const outcome = await Promise.race([
       signal.received.then((name) => ({ kind: 'signal' as const, name })),
       runtime.connectionEnded.then(
@@ -92,7 +97,9 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
     const report = await runtime.stop();
     for (const summary of report.recordings) process.stderr.write(`mm start: recorded ${describeSummary(summary)}\n`);
     reportTrading(config, report);
-    const intents = report.log ? `${report.log.intents} intents, ${report.log.events} events${report.log.fills > 0 ? `, ${report.log.fills} fills` : ''} written` : 'log counts unavailable';
+    const intents = report.log
+      ? `${report.log.intents} intents, ${report.log.events} events${report.log.fills > 0 ? `, ${report.log.fills} fills` : ''} written`
+      : 'log counts unavailable';
     if (outcome.kind === 'signal') {
       process.stderr.write(`mm start: ${outcome.name}: stopped in order (${intents}).\n`);
       return report.execution !== undefined && report.execution.remaining !== 0 ? 1 : 0;

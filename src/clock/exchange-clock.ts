@@ -80,7 +80,8 @@ export class ExchangeClock implements Clock {
     }
     let firings = 0;
     for (let timer = this.#peekDue(timeMs); timer !== undefined; timer = this.#peekDue(timeMs)) {
-      if (++firings > MAX_FIRINGS_PER_ADVANCE) throw new RangeError(`exchange clock: more than ${MAX_FIRINGS_PER_ADVANCE} timers fired moving to ${timeMs}; a timer keeps re-arming in the past`);
+      if (++firings > MAX_FIRINGS_PER_ADVANCE)
+        throw new RangeError(`exchange clock: more than ${MAX_FIRINGS_PER_ADVANCE} timers fired moving to ${timeMs}; a timer keeps re-arming in the past`);
       this.#pop();
       this.#live.delete(timer.id);
       if (timer.dueMs > this.#nowMs) this.#nowMs = timer.dueMs;

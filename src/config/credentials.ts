@@ -22,11 +22,7 @@ export interface CredentialsSummary {
  * configured (allowed in sim only; loadConfig enforces that). `file` and `env` only shape
  * the error message: which config file and whether the path came from the environment.
  */
-export function checkCredentials(
-  config: AppConfig,
-  file?: string,
-  env: Record<string, string | undefined> = process.env,
-): CredentialsSummary | undefined {
+export function checkCredentials(config: AppConfig, file?: string, env: Record<string, string | undefined> = process.env): CredentialsSummary | undefined {
   const { key_id: keyId, private_key_path: privateKeyPath } = config.credentials;
   if (keyId === '' && privateKeyPath === '') return undefined;
   try {

@@ -77,10 +77,8 @@ const CHECKS: Record<FormatName, (value: unknown, node: SchemaNode) => string | 
       : `must be one of ${(node.choices ?? []).map((choice) => (choice === '' ? '""' : choice)).join(', ')}`,
   text: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   'file-path': (value) => (typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty file path'),
-  'ws-url': (value) =>
-    isUrlWithProtocol(value, ['ws:', 'wss:']) ? undefined : "must be a ws:// or wss:// URL, or '' for the env's default",
-  'http-url': (value) =>
-    isUrlWithProtocol(value, ['http:', 'https:']) ? undefined : "must be an http:// or https:// URL, or '' for the env's default",
+  'ws-url': (value) => (isUrlWithProtocol(value, ['ws:', 'wss:']) ? undefined : "must be a ws:// or wss:// URL, or '' for the env's default"),
+  'http-url': (value) => (isUrlWithProtocol(value, ['http:', 'https:']) ? undefined : "must be an http:// or https:// URL, or '' for the env's default"),
   'market-list': (value) => (Array.isArray(value) ? undefined : 'must be an array of {"ticker": ...} objects'),
   // each rule's keys are checked by ./selection-rules.ts, which reports them one by one
   'selection-rules': (value) => (Array.isArray(value) ? undefined : 'must be an array of rule objects like {"series": ["KXHIGH*"], "min_volume_24h": 100}'),

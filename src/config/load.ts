@@ -134,12 +134,13 @@ function strategyFlag(key: keyof StrategyParams): string {
 function applyOverrides(config: ReturnType<typeof createConfig>, overrides: ConfigOverrides): Map<string, string> {
   const sources = new Map<string, string>();
   if (overrides.tickers !== undefined) {
-    config.set('markets', overrides.tickers.map((ticker) => ({ ticker })));
+    config.set(
+      'markets',
+      overrides.tickers.map((ticker) => ({ ticker })),
+    );
     sources.set('markets', `--${CONFIG_SCHEMA.markets.flag}`);
   }
-  const strategy = Object.entries(overrides.strategy ?? {}).filter(([, value]) => value !== undefined) as Array<
-    [keyof StrategyParams, number | boolean]
-  >;
+  const strategy = Object.entries(overrides.strategy ?? {}).filter(([, value]) => value !== undefined) as Array<[keyof StrategyParams, number | boolean]>;
   for (const [key, value] of strategy) {
     config.set(`strategy.${key}`, value);
     sources.set(`strategy.${key}`, strategyFlag(key));
@@ -192,7 +193,11 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     properties.execution.mode = properties.exchange.env === 'sim' ? 'paper' : 'announce';
   }
   if (problems.length === 0) problems.push(...environmentProblems(properties));
-  if (problems.length > 0) throw new ConfigError(problems.map((problem) => withSource(problem, sources)), file);
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((problem) => withSource(problem, sources)),
+      file,
+    );
   return properties;
 }
 

@@ -48,7 +48,8 @@ function patterns(what: string): RuleKey['check'] {
 }
 
 function integerIn(min: number, max: number, unit: string): RuleKey['check'] {
-  return (value) => (Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max ? undefined : `must be an integer from ${min} to ${max} (${unit})`);
+  return (value) =>
+    Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max ? undefined : `must be an integer from ${min} to ${max} (${unit})`;
 }
 
 /** A number of contracts >= 0 with at most 2 decimals (a count is exact in hundredths). */
@@ -75,17 +76,20 @@ function strategyOverrides(value: unknown): string | undefined {
 
 export const RULE_KEYS: { readonly [K in keyof Required<SelectionRule>]: RuleKey } = {
   name: {
-    doc: 'the rule\'s name in `mm markets` and the selection\'s reports (default rules[i])',
+    doc: "the rule's name in `mm markets` and the selection's reports (default rules[i])",
     allowed: `string, 1..${MAX_NAME_LENGTH} characters`,
-    check: (value) => (typeof value === 'string' && value.trim() !== '' && value.length <= MAX_NAME_LENGTH ? undefined : `must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`),
+    check: (value) =>
+      typeof value === 'string' && value.trim() !== '' && value.length <= MAX_NAME_LENGTH
+        ? undefined
+        : `must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
   },
   series: {
-    doc: 'series ticker patterns; the market\'s series must match one (* = any run of characters)',
+    doc: "series ticker patterns; the market's series must match one (* = any run of characters)",
     allowed: 'array of patterns',
     check: patterns('series'),
   },
   events: {
-    doc: 'event ticker patterns; the market\'s event must match one',
+    doc: "event ticker patterns; the market's event must match one",
     allowed: 'array of patterns',
     check: patterns('event'),
   },
@@ -115,7 +119,7 @@ export const RULE_KEYS: { readonly [K in keyof Required<SelectionRule>]: RuleKey
     check: integerIn(1, 100, 'ticks'),
   },
   min_time_to_close_s: {
-    doc: 'seconds from now to the market\'s close_time, at least (a market without a close time fails it)',
+    doc: "seconds from now to the market's close_time, at least (a market without a close time fails it)",
     allowed: `integer 0..${TEN_YEARS_S}`,
     check: integerIn(0, TEN_YEARS_S, 'seconds'),
   },
@@ -146,7 +150,8 @@ function ruleProblems(rule: unknown, key: string): ConfigProblem[] {
       continue;
     }
     const problem = RULE_KEYS[name].check(value);
-    if (problem !== undefined) problems.push({ key: `${key}.${name}`, message: name === 'strategy' ? problem : `${problem}: value was ${JSON.stringify(value)}` });
+    if (problem !== undefined)
+      problems.push({ key: `${key}.${name}`, message: name === 'strategy' ? problem : `${problem}: value was ${JSON.stringify(value)}` });
   }
   const { min_spread: min, max_spread: max } = rule;
   if (Number.isInteger(min) && Number.isInteger(max) && (min as number) > (max as number)) {

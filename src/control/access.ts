@@ -21,7 +21,10 @@ export const MIN_TOKEN_LENGTH = 16;
 
 /** True for 127.0.0.0/8, ::1 (and its IPv4-mapped form), and the name localhost. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   if (isIP(h) === 6) {

@@ -196,19 +196,34 @@ export async function startControlServer(options: ControlServerOptions): Promise
       }
     }
     const target = ticker ?? 'all markets';
-    log({ level: 'info', kind: 'control', message: `${action} ${target} requested by ${who}`, ...(ticker === undefined ? {} : { ticker }), data: { action, who } });
+    log({
+      level: 'info',
+      kind: 'control',
+      message: `${action} ${target} requested by ${who}`,
+      ...(ticker === undefined ? {} : { ticker }),
+      data: { action, who },
+    });
     let result: { ok: boolean; message: string };
     try {
       result = await actions.perform(action, ticker, who);
       if (typeof result?.ok !== 'boolean' || typeof result.message !== 'string') throw new Error('the engine answered without { ok, message }');
     } catch (error) {
-      log({ level: 'error', kind: 'control', message: `${action} ${target} failed: ${messageOf(error)}`, ...(ticker === undefined ? {} : { ticker }), data: { action, who } });
+      log({
+        level: 'error',
+        kind: 'control',
+        message: `${action} ${target} failed: ${messageOf(error)}`,
+        ...(ticker === undefined ? {} : { ticker }),
+        data: { action, who },
+      });
       sendJson(response, 500, { ok: false, action, ticker: ticker ?? null, error: messageOf(error) });
       return;
     }
     log({
-      level: result.ok ? 'info' : 'warn', kind: 'control', message: `${action} ${target}: ${result.ok ? 'done' : 'not done'}: ${result.message}`,
-      ...(ticker === undefined ? {} : { ticker }), data: { action, who, ok: result.ok },
+      level: result.ok ? 'info' : 'warn',
+      kind: 'control',
+      message: `${action} ${target}: ${result.ok ? 'done' : 'not done'}: ${result.message}`,
+      ...(ticker === undefined ? {} : { ticker }),
+      data: { action, who, ok: result.ok },
     });
     sendJson(response, result.ok ? 200 : 409, { ok: result.ok, action, ticker: ticker ?? null, message: result.message });
   }
@@ -327,7 +342,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  log({ level: 'info', kind: 'control', message: `control surface on ${url}${tokenFile === undefined ? '' : `, token in ${tokenFile}`}`, data: { url, tokenFile } });
+  log({
+    level: 'info',
+    kind: 'control',
+    message: `control surface on ${url}${tokenFile === undefined ? '' : `, token in ${tokenFile}`}`,
+    data: { url, tokenFile },
+  });
 
   let closing: Promise<void> | undefined;
   return {

@@ -10,14 +10,22 @@
 export interface MarketState {
   ticker: string;
   state: 'starting' | 'quoting' | 'stale' | 'paused' | 'reducing' | 'halted' | 'closed' | 'stopped';
-  yesBid?: string; yesBidSize?: string; noBid?: string; noBidSize?: string; // dollar / count strings
-  yesAsk?: string; noAsk?: string;
+  yesBid?: string;
+  yesBidSize?: string;
+  noBid?: string;
+  noBidSize?: string; // dollar / count strings
+  yesAsk?: string;
+  noAsk?: string;
   orders: Array<{ clientOrderId: string; side: 'yes' | 'no'; action: 'buy' | 'sell'; price: string; size: string; status: string }>;
   /** count string, signed (+YES / -NO) */
   position: string;
   /** dollar strings (6 dp) */
-  realizedPnl: string; markedPnl: string; fees: string;
-  fills: number; ordersSent: number; rejects: number;
+  realizedPnl: string;
+  markedPnl: string;
+  fees: string;
+  fills: number;
+  ordersSent: number;
+  rejects: number;
 }
 
 export interface EngineState {
@@ -44,7 +52,9 @@ export interface EngineState {
 }
 
 /** The last status sample: cheap, never a round trip to actors. */
-export interface EngineStateSource { latest(): EngineState }
+export interface EngineStateSource {
+  latest(): EngineState;
+}
 
 export type ControlAction = 'pause' | 'resume' | 'flatten' | 'kill';
 export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'flatten', 'kill'];

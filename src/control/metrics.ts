@@ -214,11 +214,22 @@ export class ControlMetrics {
     const registers = [this.registry];
 
     const counter = (name: string, help: string, read: () => number): void => {
-      const metric: Counter = new Counter({ name: PREFIX + name, help, registers, collect: () => { metric.reset(); metric.inc(read()); } });
+      const metric: Counter = new Counter({
+        name: PREFIX + name,
+        help,
+        registers,
+        collect: () => {
+          metric.reset();
+          metric.inc(read());
+        },
+      });
     };
     const countersBy = (name: string, help: string, label: string, read: () => Labelled): void => {
       const metric: Counter<string> = new Counter({
-        name: PREFIX + name, help, labelNames: [label], registers,
+        name: PREFIX + name,
+        help,
+        labelNames: [label],
+        registers,
         collect: () => {
           metric.reset();
           for (const [key, value] of Object.entries(read())) metric.inc({ [label]: key }, value);
@@ -226,11 +237,21 @@ export class ControlMetrics {
       });
     };
     const gauge = (name: string, help: string, read: () => number): void => {
-      const metric: Gauge = new Gauge({ name: PREFIX + name, help, registers, collect: () => { metric.set(read()); } });
+      const metric: Gauge = new Gauge({
+        name: PREFIX + name,
+        help,
+        registers,
+        collect: () => {
+          metric.set(read());
+        },
+      });
     };
     const gaugesBy = (name: string, help: string, label: string, read: () => Labelled): void => {
       const metric: Gauge<string> = new Gauge({
-        name: PREFIX + name, help, labelNames: [label], registers,
+        name: PREFIX + name,
+        help,
+        labelNames: [label],
+        registers,
         collect: () => {
           metric.reset();
           for (const [key, value] of Object.entries(read())) metric.set({ [label]: key }, value);
@@ -239,7 +260,10 @@ export class ControlMetrics {
     };
     const perMarket = (name: string, help: string, read: (market: MarketFigures) => number): void => {
       const metric: Gauge<'market'> = new Gauge({
-        name: PREFIX + name, help, labelNames: ['market'], registers,
+        name: PREFIX + name,
+        help,
+        labelNames: ['market'],
+        registers,
         collect: () => {
           metric.reset();
           for (const market of figures().markets) metric.set({ market: market.market }, read(market));
@@ -249,8 +273,9 @@ export class ControlMetrics {
 
     gauge('state_timestamp_seconds', 'Time of the status sample these metrics come from (Unix seconds).', () => figures().timestampSeconds);
     gaugesBy('mode', 'Trading mode: 1 for the mode the engine runs in.', 'mode', () => ({ [state().mode]: 1 }));
-    gaugesBy('risk_state', 'Risk state: 1 for the current one (active, reducing, halted).', 'state',
-      () => Object.fromEntries(['active', 'reducing', 'halted'].map((s) => [s, s === state().risk ? 1 : 0])));
+    gaugesBy('risk_state', 'Risk state: 1 for the current one (active, reducing, halted).', 'state', () =>
+      Object.fromEntries(['active', 'reducing', 'halted'].map((s) => [s, s === state().risk ? 1 : 0])),
+    );
     gauge('connected', 'Whether the market data socket is connected (1) or not (0).', () => (state().connection.connected ? 1 : 0));
     counter('reconnects_total', 'Socket reconnections since start.', () => state().connection.reconnects);
     counter('sequence_gaps_total', 'Sequence gaps detected on subscriptions.', () => state().connection.sequenceGaps);
@@ -266,8 +291,7 @@ export class ControlMetrics {
     counter('write_tokens_spent_total', 'Write budget tokens spent.', () => state().orders.tokensSpent);
     gauge('write_tokens_left', 'Write budget tokens left now.', () => state().orders.tokensLeft);
     counter('actor_restarts_total', 'Actor threads restarted after a fault.', () => state().actorRestarts);
-    new SampledHistogram(this.registry, `${PREFIX}decision_latency_seconds`,
-      'Time from a frame arriving to the intents it caused.', () => figures().latency);
+    new SampledHistogram(this.registry, `${PREFIX}decision_latency_seconds`, 'Time from a frame arriving to the intents it caused.', () => figures().latency);
     gauge('realized_pnl_dollars', 'Realized PnL, all markets.', () => figures().totals.realizedPnl);
     gauge('marked_pnl_dollars', 'Marked (mark-to-market) PnL, all markets.', () => figures().totals.markedPnl);
     gauge('fees_dollars', 'Fees paid, all markets.', () => figures().totals.fees);

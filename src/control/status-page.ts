@@ -21,9 +21,7 @@ export interface PageFile {
   readonly type: string;
 }
 
-export type StatusPage =
-  | { readonly built: true; readonly files: ReadonlyMap<string, PageFile> }
-  | { readonly built: false; readonly reason: string };
+export type StatusPage = { readonly built: true; readonly files: ReadonlyMap<string, PageFile> } | { readonly built: false; readonly reason: string };
 
 /** Reads the built page; a missing file is reported, not thrown: the API and metrics work without the page. */
 export async function loadStatusPage(dir: string): Promise<StatusPage> {

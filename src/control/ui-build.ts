@@ -17,7 +17,10 @@ const UI_SOURCE = fileURLToPath(new URL('./ui/', import.meta.url));
 export async function buildStatusPage(outDir: string = DEFAULT_UI_DIR): Promise<{ outDir: string; bytes: number }> {
   await mkdir(outDir, { recursive: true });
   const result = await build({
-    entryPoints: [{ in: join(UI_SOURCE, 'main.tsx'), out: 'app' }, { in: join(UI_SOURCE, 'app.css'), out: 'app' }],
+    entryPoints: [
+      { in: join(UI_SOURCE, 'main.tsx'), out: 'app' },
+      { in: join(UI_SOURCE, 'app.css'), out: 'app' },
+    ],
     outdir: outDir,
     bundle: true,
     minify: true,

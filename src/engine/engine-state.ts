@@ -57,7 +57,14 @@ export function engineState(inputs: StateInputs): EngineState {
   const ordersOf = new Map<string, MarketState['orders']>();
   for (const order of execution?.orders ?? []) {
     const list = ordersOf.get(order.ticker) ?? [];
-    list.push({ clientOrderId: order.clientOrderId, side: order.leg, action: order.action, price: ticksToDollars(order.price), size: hundredthsToCount(Math.max(0, order.remaining)), status: order.status });
+    list.push({
+      clientOrderId: order.clientOrderId,
+      side: order.leg,
+      action: order.action,
+      price: ticksToDollars(order.price),
+      size: hundredthsToCount(Math.max(0, order.remaining)),
+      status: order.status,
+    });
     ordersOf.set(order.ticker, list);
   }
   const riskState = execution?.risk.state ?? 'active';
@@ -123,7 +130,16 @@ export function engineState(inputs: StateInputs): EngineState {
       position: hundredthsToCount(total?.absPosition ?? 0),
     },
     markets,
-    recentFills: [...(execution?.recentFills ?? [])].reverse().map((fill) => ({ ts: fill.ts, ticker: fill.ticker, side: fill.side, action: fill.action, price: fill.price, count: fill.count, fee: fill.fee, is_taker: fill.is_taker })),
+    recentFills: [...(execution?.recentFills ?? [])].reverse().map((fill) => ({
+      ts: fill.ts,
+      ticker: fill.ticker,
+      side: fill.side,
+      action: fill.action,
+      price: fill.price,
+      count: fill.count,
+      fee: fill.fee,
+      is_taker: fill.is_taker,
+    })),
     recentRejects: [...(execution?.recentRejects ?? [])].reverse(),
   };
 }

@@ -154,7 +154,11 @@ function orderGroupContracts(config: AppConfig): number | undefined {
 
 function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logger: LoggerHandle): Promise<ExecutionHandle> {
   const sandbox = config.execution.mode === 'sandbox';
-  const restUrl = sandbox ? '' : config.exchange.rest_url !== '' ? config.exchange.rest_url : (endpoint.restUrl ?? (config.execution.mode === 'live' ? defaultRestUrl(config.exchange.env) : undefined));
+  const restUrl = sandbox
+    ? ''
+    : config.exchange.rest_url !== ''
+      ? config.exchange.rest_url
+      : (endpoint.restUrl ?? (config.execution.mode === 'live' ? defaultRestUrl(config.exchange.env) : undefined));
   if (restUrl === undefined) throw new Error(`execution.mode ${config.execution.mode} needs a REST URL: set exchange.rest_url`);
   return startExecution(
     {
@@ -275,7 +279,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
         recorder?.sessionOpened();
         if (!halted) gateway.connectionOpened(generation);
         // the private channel was down too: catch up on what it missed
-        if (generation > 1 && execution && !halted) void execution.resync().catch((error: Error) => sink({ level: 'error', kind: 'resync_failed', message: error.message }));
+        if (generation > 1 && execution && !halted)
+          void execution.resync().catch((error: Error) => sink({ level: 'error', kind: 'resync_failed', message: error.message }));
       },
       frame: (text) => {
         if (halted) return;
@@ -286,7 +291,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
         recorder?.sessionClosed();
         if (!halted) gateway.connectionClosed(generation, reason);
       },
-      retrying: (error, attempt) => sink({ level: 'warn', kind: 'reconnect', message: `connection attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
+      retrying: (error, attempt) =>
+        sink({ level: 'warn', kind: 'reconnect', message: `connection attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
     },
     clock,
     { ...DEFAULT_CONNECTION_SETTINGS, ...options.connection },
@@ -337,7 +343,11 @@ async function assemble(parts: Parts): Promise<Runtime> {
       });
     const sampler = new StateSampler(await sampleNow());
     const refresh = (): void => {
-      if (!halted) void sampleNow().then((state) => sampler.update(state), () => undefined);
+      if (!halted)
+        void sampleNow().then(
+          (state) => sampler.update(state),
+          () => undefined,
+        );
     };
     timers.push(setInterval(refresh, 1_000));
     try {

@@ -37,7 +37,10 @@ export interface RecordSession {
 
 /** `recording-20260901T000000Z.jsonl.gz`: sortable, one per start. */
 export function recordingFileName(startedMs: number): string {
-  const stamp = new Date(startedMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(startedMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `recording-${stamp}${RECORDING_SUFFIX}`;
 }
 

@@ -34,9 +34,27 @@ import { Portfolio } from '../portfolio/portfolio.js';
 import type { Side } from '../protocol/wire.js';
 import type { Intent } from '../strategy/intent.js';
 import { ROLE_OF_KIND, type ExecutionEvent, type OrderEventKind, type SlotRole } from './messages.js';
-import { applyOrderEvent, isTerminal, isWorking, knownFilled, newOrder, remainingSize, type OrderEvent as StateEvent, type TrackedOrder } from './order-state.js';
+import {
+  applyOrderEvent,
+  isTerminal,
+  isWorking,
+  knownFilled,
+  newOrder,
+  remainingSize,
+  type OrderEvent as StateEvent,
+  type TrackedOrder,
+} from './order-state.js';
 import type { OrderAction, OrderIntent, TimeInForce } from './order-request.js';
-import { VenueOutcomeUnknownError, VenueRateLimitedError, VenueRefusedError, type Venue, type VenueFill, type VenueHolding, type VenueOrder, type VenueOrderEnded } from './venue.js';
+import {
+  VenueOutcomeUnknownError,
+  VenueRateLimitedError,
+  VenueRefusedError,
+  type Venue,
+  type VenueFill,
+  type VenueHolding,
+  type VenueOrder,
+  type VenueOrderEnded,
+} from './venue.js';
 import { RateLimitBackoff, writeCost, type WriteBudget, type WriteKind } from './write-budget.js';
 import type { RiskEngine } from '../risk/risk-engine.js';
 
@@ -163,7 +181,12 @@ export class ExecutionCore {
       position: (position) => {
         const ours = this.portfolio.market(position.ticker).position;
         if (ours !== position.position) {
-          options.log({ level: 'debug', kind: 'position_differs', ticker: position.ticker, message: `venue position ${position.position} hundredths, ours ${ours} (fills may still be on their way)` });
+          options.log({
+            level: 'debug',
+            kind: 'position_differs',
+            ticker: position.ticker,
+            message: `venue position ${position.position} hundredths, ours ${ours} (fills may still be on their way)`,
+          });
         }
       },
     });
@@ -190,7 +213,12 @@ export class ExecutionCore {
       return;
     }
     if (intent.clientOrderId === undefined) {
-      this.#options.log({ level: 'error', kind: 'intent_without_order_id', ticker: intent.ticker, message: `${intent.kind} ${intent.side} has no client order id; not sent` });
+      this.#options.log({
+        level: 'error',
+        kind: 'intent_without_order_id',
+        ticker: intent.ticker,
+        message: `${intent.kind} ${intent.side} has no client order id; not sent`,
+      });
       slot.desired = undefined;
       return;
     }
@@ -211,7 +239,20 @@ export class ExecutionCore {
     const key = `${ticker}|${leg}|${role}`;
     let slot = this.#slots.get(key);
     if (slot === undefined) {
-      slot = { key, ticker, leg, role, desired: undefined, cancelReason: '', live: undefined, busy: false, placedMs: 0, instructedSeq: 0, makerId: undefined, makerIdFor: undefined };
+      slot = {
+        key,
+        ticker,
+        leg,
+        role,
+        desired: undefined,
+        cancelReason: '',
+        live: undefined,
+        busy: false,
+        placedMs: 0,
+        instructedSeq: 0,
+        makerId: undefined,
+        makerIdFor: undefined,
+      };
       this.#slots.set(key, slot);
     }
     return slot;
@@ -327,14 +368,27 @@ export class ExecutionCore {
     const risk = this.#options.risk;
     if (!risk) return false;
     const decision = risk.check(
-      { ticker: slot.ticker, leg: slot.leg, action: target.action, price: target.price, size: target.size, reduceOnly: target.reduceOnly, ...(live ? { replaces: live.clientOrderId } : {}) },
+      {
+        ticker: slot.ticker,
+        leg: slot.leg,
+        action: target.action,
+        price: target.price,
+        size: target.size,
+        reduceOnly: target.reduceOnly,
+        ...(live ? { replaces: live.clientOrderId } : {}),
+      },
       now,
     );
     if (decision.allowed) return false;
     if (decision.limit === 'orders_per_second') return 'wait';
     slot.desired = undefined;
     this.#countReject(`risk_${decision.limit}`);
-    this.#options.log({ level: decision.hard ? 'warn' : 'info', kind: 'risk_blocked', ticker: slot.ticker, message: `${slot.key} ${target.action} ${target.size / 100} @ ${target.price}: ${decision.reason}` });
+    this.#options.log({
+      level: decision.hard ? 'warn' : 'info',
+      kind: 'risk_blocked',
+      ticker: slot.ticker,
+      message: `${slot.key} ${target.action} ${target.size / 100} @ ${target.price}: ${decision.reason}`,
+    });
     this.#emit(slot, 'OrderRejected', { clientOrderId: target.clientOrderId, price: target.price, remaining: 0, reason: `risk:${decision.limit}` });
     return true;
   }
@@ -392,7 +446,12 @@ export class ExecutionCore {
     const created = newOrder(intent, now);
     if (!created.ok) {
       this.#countReject('invalid_order');
-      this.#emit(slot, 'OrderRejected', { clientOrderId: target.clientOrderId, price: target.price, remaining: 0, reason: `invalid_order: ${created.error.field} ${created.error.message}` });
+      this.#emit(slot, 'OrderRejected', {
+        clientOrderId: target.clientOrderId,
+        price: target.price,
+        remaining: 0,
+        reason: `invalid_order: ${created.error.field} ${created.error.message}`,
+      });
       return;
     }
     let order = created.value;
@@ -410,8 +469,21 @@ export class ExecutionCore {
         this.#options.risk?.orderAccepted(order.clientOrderId, ack.orderId);
         this.#replayEarlyFills(ack.orderId);
         const current = this.#current(order.clientOrderId);
-        if (current && !isTerminal(current.status)) this.#emit(slot, 'OrderAccepted', { clientOrderId: current.clientOrderId, orderId: ack.orderId, price: current.price, remaining: remainingSize(current) });
-        else if (current?.status === 'canceled') this.#emit(slot, 'OrderCanceled', { clientOrderId: current.clientOrderId, orderId: ack.orderId, price: current.price, remaining: 0, reason: target.timeInForce === 'immediate_or_cancel' ? 'immediate_or_cancel' : 'not_resting' });
+        if (current && !isTerminal(current.status))
+          this.#emit(slot, 'OrderAccepted', {
+            clientOrderId: current.clientOrderId,
+            orderId: ack.orderId,
+            price: current.price,
+            remaining: remainingSize(current),
+          });
+        else if (current?.status === 'canceled')
+          this.#emit(slot, 'OrderCanceled', {
+            clientOrderId: current.clientOrderId,
+            orderId: ack.orderId,
+            price: current.price,
+            remaining: 0,
+            reason: target.timeInForce === 'immediate_or_cancel' ? 'immediate_or_cancel' : 'not_resting',
+          });
       } catch (error) {
         this.#failed(slot, order.clientOrderId, error, 'create');
       }
@@ -427,7 +499,8 @@ export class ExecutionCore {
         await this.#options.venue.cancel({ orderId, ticker: slot.ticker });
         this.#succeeded();
         const after = this.#apply(slot, live.clientOrderId, { type: 'canceled', reason, orderId });
-        if (after.status === 'canceled') this.#emit(slot, 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: 0, reason });
+        if (after.status === 'canceled')
+          this.#emit(slot, 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: 0, reason });
       } catch (error) {
         if (error instanceof VenueRefusedError && error.status === 404) {
           // gone already (filled or cancelled): a lookup says which
@@ -457,7 +530,19 @@ export class ExecutionCore {
     const totalSize = knownFilled(live) + target.size;
     this.#apply(slot, live.clientOrderId, { type: 'amend_sent', price: target.price, size: totalSize, clientOrderId: target.clientOrderId });
     const orderId = live.orderId!;
-    this.#options.risk?.orderSent({ ticker: slot.ticker, clientOrderId: target.clientOrderId, leg: slot.leg, action: target.action, price: target.price, size: target.size, reduceOnly: target.reduceOnly, replaces: live.clientOrderId }, now);
+    this.#options.risk?.orderSent(
+      {
+        ticker: slot.ticker,
+        clientOrderId: target.clientOrderId,
+        leg: slot.leg,
+        action: target.action,
+        price: target.price,
+        size: target.size,
+        reduceOnly: target.reduceOnly,
+        replaces: live.clientOrderId,
+      },
+      now,
+    );
     this.#track(slot, this.#current(live.clientOrderId)!, target.clientOrderId);
     this.#request(slot, async () => {
       try {
@@ -473,11 +558,17 @@ export class ExecutionCore {
           newClientOrderId: target.clientOrderId,
         });
         this.#succeeded();
-        const after = this.#apply(slot, live.clientOrderId, { type: 'amended', price: target.price, size: answer.filled + answer.remaining, filled: answer.filled });
+        const after = this.#apply(slot, live.clientOrderId, {
+          type: 'amended',
+          price: target.price,
+          size: answer.filled + answer.remaining,
+          filled: answer.filled,
+        });
         slot.placedMs = now;
         slot.makerId = target.clientOrderId;
         slot.makerIdFor = after.clientOrderId;
-        if (!isTerminal(after.status)) this.#emit(slot, 'OrderAccepted', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: remainingSize(after) });
+        if (!isTerminal(after.status))
+          this.#emit(slot, 'OrderAccepted', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: remainingSize(after) });
       } catch (error) {
         this.#replaceFailed(slot, live, error, target);
       }
@@ -495,7 +586,8 @@ export class ExecutionCore {
         this.#succeeded();
         const current = this.#current(live.clientOrderId)!;
         const after = this.#apply(slot, live.clientOrderId, { type: 'amended', price: live.price, size: knownFilled(current) + answer.remaining });
-        if (!isTerminal(after.status)) this.#emit(slot, 'OrderAccepted', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: remainingSize(after) });
+        if (!isTerminal(after.status))
+          this.#emit(slot, 'OrderAccepted', { clientOrderId: after.clientOrderId, orderId, price: after.price, remaining: remainingSize(after) });
         void now;
       } catch (error) {
         this.#replaceFailed(slot, live, error, target);
@@ -534,23 +626,47 @@ export class ExecutionCore {
         found = await this.#options.venue.findOrder(slot.ticker, live.clientOrderId);
       } catch (error) {
         // try again after a pause: nothing else is sent for this slot meanwhile
-        this.#options.log({ level: 'warn', kind: 'order_lookup_failed', ticker: slot.ticker, message: `${live.clientOrderId}: ${(error as Error).message}; retrying` });
+        this.#options.log({
+          level: 'warn',
+          kind: 'order_lookup_failed',
+          ticker: slot.ticker,
+          message: `${live.clientOrderId}: ${(error as Error).message}; retrying`,
+        });
         if (error instanceof VenueRateLimitedError) this.#rateLimited(slot);
         this.#holdUntilMs = Math.max(this.#holdUntilMs, this.#options.clock.now() + 500);
         return;
       }
       const wasCreate = live.awaiting === 'create';
       const after = found
-        ? this.#apply(slot, live.clientOrderId, { type: 'found', status: found.status, orderId: found.orderId, remaining: found.remaining, filled: found.filled, price: found.leg === live.leg ? found.price : 100 - found.price, ...(found.clientOrderId ? { clientOrderId: found.clientOrderId } : {}) })
+        ? this.#apply(slot, live.clientOrderId, {
+            type: 'found',
+            status: found.status,
+            orderId: found.orderId,
+            remaining: found.remaining,
+            filled: found.filled,
+            price: found.leg === live.leg ? found.price : 100 - found.price,
+            ...(found.clientOrderId ? { clientOrderId: found.clientOrderId } : {}),
+          })
         : this.#apply(slot, live.clientOrderId, { type: 'not_found' });
       if (found) this.#replayEarlyFills(found.orderId);
-      this.#options.log({ level: 'info', kind: 'order_resolved', ticker: slot.ticker, message: `${live.clientOrderId}: ${found ? `found ${found.status}` : 'not found'} -> ${after.status}` });
+      this.#options.log({
+        level: 'info',
+        kind: 'order_resolved',
+        ticker: slot.ticker,
+        message: `${live.clientOrderId}: ${found ? `found ${found.status}` : 'not found'} -> ${after.status}`,
+      });
       if (!isTerminal(after.status)) {
         this.#emit(slot, 'OrderAccepted', { clientOrderId: after.clientOrderId, orderId: after.orderId, price: after.price, remaining: remainingSize(after) });
       } else if (after.status === 'rejected') {
         this.#emit(slot, 'OrderRejected', { clientOrderId: after.clientOrderId, orderId: after.orderId, price: after.price, remaining: 0, reason: 'lost' });
       } else if (after.status === 'canceled') {
-        this.#emit(slot, 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId: after.orderId, price: after.price, remaining: 0, reason: wasCreate ? 'not_resting' : slot.cancelReason || 'canceled' });
+        this.#emit(slot, 'OrderCanceled', {
+          clientOrderId: after.clientOrderId,
+          orderId: after.orderId,
+          price: after.price,
+          remaining: 0,
+          reason: wasCreate ? 'not_resting' : slot.cancelReason || 'canceled',
+        });
       }
     });
   }
@@ -562,7 +678,16 @@ export class ExecutionCore {
       this.#apply(slot, clientOrderId, { type: 'rejected', reason: 'rate_limited' });
       // nothing happened: the same target is sent again once the hold is over
       if (slot.desired === undefined) {
-        slot.desired = { clientOrderId: `${clientOrderId}`, action: order.action, price: order.price, size: order.size, timeInForce: order.timeInForce, postOnly: order.postOnly, reduceOnly: order.reduceOnly, reason: 'retry' };
+        slot.desired = {
+          clientOrderId: `${clientOrderId}`,
+          action: order.action,
+          price: order.price,
+          size: order.size,
+          timeInForce: order.timeInForce,
+          postOnly: order.postOnly,
+          reduceOnly: order.reduceOnly,
+          reason: 'retry',
+        };
       }
       this.#forget(clientOrderId);
       this.#rateLimited(slot);
@@ -571,7 +696,12 @@ export class ExecutionCore {
     if (error instanceof VenueRefusedError) {
       const after = this.#apply(slot, clientOrderId, { type: 'rejected', reason: error.code });
       this.#countReject(error.code);
-      this.#options.log({ level: 'info', kind: 'order_rejected', ticker: slot.ticker, message: `${what} ${slot.leg} ${after.action} ${after.size / 100} @ ${after.price}: ${error.code} (${error.message})` });
+      this.#options.log({
+        level: 'info',
+        kind: 'order_rejected',
+        ticker: slot.ticker,
+        message: `${what} ${slot.leg} ${after.action} ${after.size / 100} @ ${after.price}: ${error.code} (${error.message})`,
+      });
       this.#emit(slot, 'OrderRejected', { clientOrderId, price: after.price, remaining: 0, reason: error.code });
       return;
     }
@@ -585,7 +715,12 @@ export class ExecutionCore {
       this.#options.log({ level: 'error', kind: 'execution_error', ticker: slot.ticker, message: `${clientOrderId}: ${message}` });
     }
     this.#apply(slot, clientOrderId, { type: 'timed_out' });
-    this.#options.log({ level: 'warn', kind: 'order_unknown', ticker: slot.ticker, message: `${clientOrderId}: outcome unknown (${message}); looking it up before anything else is sent for ${slot.key}` });
+    this.#options.log({
+      level: 'warn',
+      kind: 'order_unknown',
+      ticker: slot.ticker,
+      message: `${clientOrderId}: outcome unknown (${message}); looking it up before anything else is sent for ${slot.key}`,
+    });
   }
 
   #rateLimited(slot: Slot): void {
@@ -600,7 +735,12 @@ export class ExecutionCore {
     this.#rateScale = Math.max(0.1, this.#rateScale / 2);
     this.#options.budget.exhaust(now);
     this.#holdUntilMs = Math.max(this.#holdUntilMs, now + Math.max(wait, this.#options.budget.msUntil(writeCost('cancel'), now)));
-    this.#options.log({ level: 'warn', kind: 'rate_limited', ticker: slot.ticker, message: `429 from the venue; writes held for ${this.#holdUntilMs - now} ms, at ${Math.round(this.#rateScale * 100)} % of the budget's rate until writes go through again` });
+    this.#options.log({
+      level: 'warn',
+      kind: 'rate_limited',
+      ticker: slot.ticker,
+      message: `429 from the venue; writes held for ${this.#holdUntilMs - now} ms, at ${Math.round(this.#rateScale * 100)} % of the budget's rate until writes go through again`,
+    });
   }
 
   /** A write went through: the backoff starts again from its base, and the rate is regained step by step. */
@@ -639,14 +779,21 @@ export class ExecutionCore {
     if (!entry) throw new Error(`no order ${clientOrderId}`);
     const result = applyOrderEvent(entry.order, event, this.#options.clock.now());
     if (!result.ok) {
-      if (result.error.kind !== 'terminal') this.#options.log({ level: 'warn', kind: 'order_event_refused', ticker: slot.ticker, message: result.error.message });
+      if (result.error.kind !== 'terminal')
+        this.#options.log({ level: 'warn', kind: 'order_event_refused', ticker: slot.ticker, message: result.error.message });
       return entry.order;
     }
     const order = result.value.order;
     entry.order = order;
     if (order.orderId !== undefined) this.#byOrderId.set(order.orderId, entry);
     if (order.clientOrderId !== clientOrderId) this.#byClientId.set(order.clientOrderId, entry);
-    if (result.value.overfill) this.#options.log({ level: 'error', kind: 'overfill', ticker: slot.ticker, message: `${order.clientOrderId}: fills ${order.filled} exceed the order's size ${order.size}` });
+    if (result.value.overfill)
+      this.#options.log({
+        level: 'error',
+        kind: 'overfill',
+        ticker: slot.ticker,
+        message: `${order.clientOrderId}: fills ${order.filled} exceed the order's size ${order.size}`,
+      });
     if (isTerminal(order.status)) {
       this.#options.risk?.orderClosed(order.clientOrderId);
       if (order.clientOrderId !== clientOrderId) this.#options.risk?.orderClosed(clientOrderId);
@@ -665,9 +812,29 @@ export class ExecutionCore {
     return order;
   }
 
-  #emit(slot: Slot, kind: OrderEventKind, details: { clientOrderId: string; orderId?: string | undefined; price: number; remaining: number; reason?: string; fill?: { count: number; price: number; feeMicros: number; isTaker: boolean } }): void {
+  #emit(
+    slot: Slot,
+    kind: OrderEventKind,
+    details: {
+      clientOrderId: string;
+      orderId?: string | undefined;
+      price: number;
+      remaining: number;
+      reason?: string;
+      fill?: { count: number; price: number; feeMicros: number; isTaker: boolean };
+    },
+  ): void {
     const clientOrderId = details.clientOrderId === slot.makerIdFor && slot.makerId !== undefined ? slot.makerId : details.clientOrderId;
-    this.#options.emit(slot.ticker, { kind, ticker: slot.ticker, leg: slot.leg, role: slot.role, tsMs: this.#options.clock.now(), ...details, orderId: details.orderId, clientOrderId });
+    this.#options.emit(slot.ticker, {
+      kind,
+      ticker: slot.ticker,
+      leg: slot.leg,
+      role: slot.role,
+      tsMs: this.#options.clock.now(),
+      ...details,
+      orderId: details.orderId,
+      clientOrderId,
+    });
   }
 
   // ---- what the venue reports ---------------------------------------------------------
@@ -693,7 +860,8 @@ export class ExecutionCore {
     const { slot } = entry;
     const order = entry.order;
     const price = order.leg === 'yes' ? fill.yesPrice : 100 - fill.yesPrice;
-    const feeMicros = fill.feeMicros ?? fillFeeMicros(fill.yesPrice, fill.count, fill.isTaker, this.#options.feeSchedule?.(fill.ticker) ?? DEFAULT_FEE_SCHEDULE);
+    const feeMicros =
+      fill.feeMicros ?? fillFeeMicros(fill.yesPrice, fill.count, fill.isTaker, this.#options.feeSchedule?.(fill.ticker) ?? DEFAULT_FEE_SCHEDULE);
     const booked: Fill = {
       tsMs: fill.tsMs,
       ticker: order.ticker,
@@ -720,7 +888,13 @@ export class ExecutionCore {
     }
     this.#judgePnl();
     const after = this.#apply(slot, order.clientOrderId, { type: 'filled', count: fill.count, orderId: fill.orderId });
-    this.#emit(slot, 'OrderFilled', { clientOrderId: after.clientOrderId, orderId: fill.orderId, price: after.price, remaining: remainingSize(after), fill: { count: fill.count, price, feeMicros, isTaker: fill.isTaker } });
+    this.#emit(slot, 'OrderFilled', {
+      clientOrderId: after.clientOrderId,
+      orderId: fill.orderId,
+      price: after.price,
+      remaining: remainingSize(after),
+      fill: { count: fill.count, price, feeMicros, isTaker: fill.isTaker },
+    });
     const market = this.portfolio.market(order.ticker);
     this.#options.emit(order.ticker, { kind: 'PositionChanged', ticker: order.ticker, position: market.position, costE4: Math.ceil(market.costMicros / 100) });
     this.pump();
@@ -734,16 +908,32 @@ export class ExecutionCore {
   async #onGroupTriggered(groupId: string): Promise<void> {
     const ticker = this.#groupMarkets.get(groupId);
     if (ticker === undefined) return;
-    this.#options.log({ level: 'error', kind: 'order_group_triggered', ticker, message: `order group ${groupId} reached its limit of ${(this.#options.orderGroupContracts ?? 0) / 100} contracts in 15 s: the market is paused until its position is checked and the group reset` });
+    this.#options.log({
+      level: 'error',
+      kind: 'order_group_triggered',
+      ticker,
+      message: `order group ${groupId} reached its limit of ${(this.#options.orderGroupContracts ?? 0) / 100} contracts in 15 s: the market is paused until its position is checked and the group reset`,
+    });
     this.pause(ticker);
     try {
       const { positions } = await this.#options.venue.positions([ticker]);
       const venuePosition = positions.find((holding) => holding.ticker === ticker)?.position ?? 0;
       const ours = this.portfolio.market(ticker).position;
-      if (venuePosition !== ours) this.#options.log({ level: 'warn', kind: 'position_differs', ticker, message: `after the trigger: venue ${venuePosition / 100}, ours ${ours / 100}; fills may still be on their way` });
+      if (venuePosition !== ours)
+        this.#options.log({
+          level: 'warn',
+          kind: 'position_differs',
+          ticker,
+          message: `after the trigger: venue ${venuePosition / 100}, ours ${ours / 100}; fills may still be on their way`,
+        });
       await this.#options.venue.resetOrderGroup?.(groupId);
       this.#options.risk?.activate(ticker);
-      this.#options.log({ level: 'warn', kind: 'order_group_reset', ticker, message: `position checked (${venuePosition / 100}); order group ${groupId} reset; the market quotes again` });
+      this.#options.log({
+        level: 'warn',
+        kind: 'order_group_reset',
+        ticker,
+        message: `position checked (${venuePosition / 100}); order group ${groupId} reset; the market quotes again`,
+      });
     } catch (error) {
       this.#options.log({ level: 'error', kind: 'order_group_reset_failed', ticker, message: `${(error as Error).message}; the market stays paused` });
     }
@@ -758,7 +948,11 @@ export class ExecutionCore {
   }
 
   #killed(reason: string): void {
-    this.#options.log({ level: 'error', kind: 'kill_switch', message: `kill switch: ${reason}; every order is cancelled and nothing is sent until a person resumes` });
+    this.#options.log({
+      level: 'error',
+      kind: 'kill_switch',
+      message: `kill switch: ${reason}; every order is cancelled and nothing is sent until a person resumes`,
+    });
     this.cancelAll('kill_switch');
   }
 
@@ -809,12 +1003,26 @@ export class ExecutionCore {
       const leg: Side = market.position > 0 ? 'yes' : 'no';
       const bid = leg === 'yes' ? top(market.ticker)?.yesBid : top(market.ticker)?.noBid;
       if (bid === undefined) {
-        this.#options.log({ level: 'warn', kind: 'flatten_skipped', ticker: market.ticker, message: `no ${leg} bid to sell into; the position stays until one appears` });
+        this.#options.log({
+          level: 'warn',
+          kind: 'flatten_skipped',
+          ticker: market.ticker,
+          message: `no ${leg} bid to sell into; the position stays until one appears`,
+        });
         continue;
       }
       const slot = this.#slot(market.ticker, leg, 'reduce');
       slot.instructedSeq = ++this.#seq;
-      slot.desired = { clientOrderId: `flat-${market.ticker}-${this.#seq}-${this.#options.clock.now()}`, action: 'sell', price: bid, size: Math.abs(market.position), timeInForce: 'immediate_or_cancel', postOnly: false, reduceOnly: true, reason: 'flatten' };
+      slot.desired = {
+        clientOrderId: `flat-${market.ticker}-${this.#seq}-${this.#options.clock.now()}`,
+        action: 'sell',
+        price: bid,
+        size: Math.abs(market.position),
+        timeInForce: 'immediate_or_cancel',
+        postOnly: false,
+        reduceOnly: true,
+        reason: 'flatten',
+      };
       sent.push(market.ticker);
     }
     this.pump();
@@ -841,7 +1049,12 @@ export class ExecutionCore {
       return;
     }
     const after = this.portfolio.market(ticker);
-    this.#options.log({ level: 'info', kind: 'settled', ticker, message: `settled ${result}: position ${before.position / 100} closed, realized ${(after.realizedMicros - before.realizedMicros) / 1e6} dollars` });
+    this.#options.log({
+      level: 'info',
+      kind: 'settled',
+      ticker,
+      message: `settled ${result}: position ${before.position / 100} closed, realized ${(after.realizedMicros - before.realizedMicros) / 1e6} dollars`,
+    });
     this.#options.emit(ticker, { kind: 'PositionChanged', ticker, position: after.position, costE4: Math.ceil(after.costMicros / 100) });
   }
 
@@ -855,10 +1068,20 @@ export class ExecutionCore {
   #onOrderEnded(ended: VenueOrderEnded): void {
     const entry = this.#byOrderId.get(ended.orderId) ?? (ended.clientOrderId !== undefined ? this.#byClientId.get(ended.clientOrderId) : undefined);
     if (!entry || isTerminal(entry.order.status)) return;
-    const after = this.#apply(entry.slot, entry.order.clientOrderId, ended.status === 'expired' ? { type: 'expired', orderId: ended.orderId } : { type: 'canceled', reason: ended.reason, orderId: ended.orderId });
+    const after = this.#apply(
+      entry.slot,
+      entry.order.clientOrderId,
+      ended.status === 'expired' ? { type: 'expired', orderId: ended.orderId } : { type: 'canceled', reason: ended.reason, orderId: ended.orderId },
+    );
     if (!isTerminal(after.status)) return;
     this.#countReject(ended.reason);
-    this.#emit(entry.slot, ended.status === 'expired' ? 'OrderExpired' : 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId: ended.orderId, price: after.price, remaining: 0, reason: ended.reason });
+    this.#emit(entry.slot, ended.status === 'expired' ? 'OrderExpired' : 'OrderCanceled', {
+      clientOrderId: after.clientOrderId,
+      orderId: ended.orderId,
+      price: after.price,
+      remaining: 0,
+      reason: ended.reason,
+    });
     this.pump();
   }
 
@@ -893,7 +1116,10 @@ export class ExecutionCore {
    * it or leave it be). The positions seed the portfolio and the risk engine; the caller hands
    * them to the makers, so that each starts from the real inventory.
    */
-  async reconcile(tickers: readonly string[], policy: 'cancel' | 'adopt'): Promise<{ cancelled: number; adopted: number; positions: readonly VenueHolding[]; balanceCents: number | undefined }> {
+  async reconcile(
+    tickers: readonly string[],
+    policy: 'cancel' | 'adopt',
+  ): Promise<{ cancelled: number; adopted: number; positions: readonly VenueHolding[]; balanceCents: number | undefined }> {
     const resting = await this.#options.venue.listResting(tickers);
     let cancelled = 0;
     let adopted = 0;
@@ -901,20 +1127,42 @@ export class ExecutionCore {
     for (const order of resting) {
       const slot = this.#slot(order.ticker, order.leg, 'entry');
       if (policy === 'adopt' && order.clientOrderId !== undefined && slot.live === undefined) {
-        const created = newOrder({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, size: order.remaining + order.filled, timeInForce: 'good_till_canceled', postOnly: true, reduceOnly: false }, now);
+        const created = newOrder(
+          {
+            ticker: order.ticker,
+            clientOrderId: order.clientOrderId,
+            leg: order.leg,
+            action: order.action,
+            price: order.price,
+            size: order.remaining + order.filled,
+            timeInForce: 'good_till_canceled',
+            postOnly: true,
+            reduceOnly: false,
+          },
+          now,
+        );
         if (created.ok) {
           this.#track(slot, created.value);
           slot.live = this.#apply(slot, order.clientOrderId, { type: 'accepted', orderId: order.orderId, remaining: order.remaining, filled: order.filled });
           slot.placedMs = now;
           slot.makerIdFor = order.clientOrderId;
           slot.makerId = order.clientOrderId;
-          this.#options.risk?.orderResting({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, size: order.remaining, reduceOnly: false });
+          this.#options.risk?.orderResting({
+            ticker: order.ticker,
+            clientOrderId: order.clientOrderId,
+            leg: order.leg,
+            action: order.action,
+            price: order.price,
+            size: order.remaining,
+            reduceOnly: false,
+          });
           adopted += 1;
           continue;
         }
       }
       const cost = writeCost('cancel');
-      while (!this.#options.budget.tryTake(cost, this.#options.clock.now())) await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
+      while (!this.#options.budget.tryTake(cost, this.#options.clock.now()))
+        await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
       try {
         await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
         this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
@@ -930,7 +1178,8 @@ export class ExecutionCore {
       for (const ticker of tickers) {
         if (this.#groups.has(ticker)) continue;
         const cost = writeCost('create');
-        while (!this.#options.budget.tryTake(cost, this.#options.clock.now())) await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
+        while (!this.#options.budget.tryTake(cost, this.#options.clock.now()))
+          await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
         const id = await venue.createOrderGroup(limit);
         this.#groups.set(ticker, id);
         this.#groupMarkets.set(id, ticker);
@@ -965,11 +1214,18 @@ export class ExecutionCore {
       const venueOrder = listed.get(live.orderId);
       listed.delete(live.orderId);
       if (venueOrder && venueOrder.filled <= knownFilled(live)) continue;
-      for (const fill of await this.#options.venue.fills(live.orderId)) this.#onFill({ ...fill, clientOrderId: fill.clientOrderId ?? live.clientOrderId, ticker: fill.ticker || live.ticker });
+      for (const fill of await this.#options.venue.fills(live.orderId))
+        this.#onFill({ ...fill, clientOrderId: fill.clientOrderId ?? live.clientOrderId, ticker: fill.ticker || live.ticker });
       const current = this.#current(live.clientOrderId);
       if (!venueOrder && current && !isTerminal(current.status)) {
         const after = this.#apply(slot, current.clientOrderId, { type: 'canceled', reason: 'gone while disconnected', orderId: live.orderId });
-        this.#emit(slot, 'OrderCanceled', { clientOrderId: after.clientOrderId, orderId: live.orderId, price: after.price, remaining: 0, reason: 'gone while disconnected' });
+        this.#emit(slot, 'OrderCanceled', {
+          clientOrderId: after.clientOrderId,
+          orderId: live.orderId,
+          price: after.price,
+          remaining: 0,
+          reason: 'gone while disconnected',
+        });
         ended += 1;
       }
     }
@@ -1032,7 +1288,8 @@ export class ExecutionCore {
           await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
           this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
           const entry = this.#byOrderId.get(order.orderId);
-          if (entry && !isTerminal(entry.order.status)) this.#apply(entry.slot, entry.order.clientOrderId, { type: 'canceled', reason, orderId: order.orderId });
+          if (entry && !isTerminal(entry.order.status))
+            this.#apply(entry.slot, entry.order.clientOrderId, { type: 'canceled', reason, orderId: order.orderId });
         } catch (error) {
           this.#options.log({ level: 'warn', kind: 'shutdown_cancel_failed', ticker: order.ticker, message: `${order.orderId}: ${(error as Error).message}` });
           if (error instanceof VenueRateLimitedError) await this.#sleep(250);

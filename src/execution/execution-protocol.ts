@@ -41,7 +41,15 @@ export interface ExecutionStatus {
   readonly counters: ExecutionCounters;
   readonly risk: RiskSnapshot;
   /** the orders not ended, for the status page */
-  readonly orders: readonly { readonly ticker: string; readonly clientOrderId: string; readonly leg: 'yes' | 'no'; readonly action: 'buy' | 'sell'; readonly price: number; readonly remaining: number; readonly status: string }[];
+  readonly orders: readonly {
+    readonly ticker: string;
+    readonly clientOrderId: string;
+    readonly leg: 'yes' | 'no';
+    readonly action: 'buy' | 'sell';
+    readonly price: number;
+    readonly remaining: number;
+    readonly status: string;
+  }[];
   readonly total: TotalPnl;
   readonly markets: readonly MarketPnl[];
   /** the latest fills (as the journal writes them) and refusals, newest last */

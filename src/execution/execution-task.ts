@@ -93,7 +93,10 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
   const risk = new RiskEngine(parseRiskLimits(settings.risk), { nowMs: wallClock.now() });
   /** the last top of each market's book, for flattening */
   const tops = new Map<string, { yesBid?: number; noBid?: number }>();
-  const budget = new WriteBudget(engineBudget(settings.writeTokensPerSecond > 0 ? settings.writeTokensPerSecond : WRITE_TOKENS_PER_SECOND[settings.writeTier]), wallClock.now());
+  const budget = new WriteBudget(
+    engineBudget(settings.writeTokensPerSecond > 0 ? settings.writeTokensPerSecond : WRITE_TOKENS_PER_SECOND[settings.writeTier]),
+    wallClock.now(),
+  );
   const core = new ExecutionCore({
     venue,
     clock: wallClock,
@@ -143,7 +146,15 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     status: () => ({
       counters: core.counters(),
       risk: risk.snapshot(wallClock.now()),
-      orders: core.openOrders().map((order) => ({ ticker: order.ticker, clientOrderId: order.clientOrderId, leg: order.leg, action: order.action, price: order.price, remaining: order.size - order.filled, status: order.status })),
+      orders: core.openOrders().map((order) => ({
+        ticker: order.ticker,
+        clientOrderId: order.clientOrderId,
+        leg: order.leg,
+        action: order.action,
+        price: order.price,
+        remaining: order.size - order.filled,
+        status: order.status,
+      })),
       total: core.portfolio.total(),
       markets: core.portfolio.markets(),
       recentFills: [...recentFills],
@@ -152,7 +163,11 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     cancelAll: (reason) => core.cancelAll(reason),
     resync: async () => {
       const report = await core.resync(settings.tickers);
-      log({ level: report.missedFills + report.ended + report.strangers > 0 ? 'warn' : 'info', kind: 'resynced', message: `after the reconnect: ${report.missedFills} missed fills booked, ${report.ended} orders gone meanwhile, ${report.strangers} unknown resting orders cancelled` });
+      log({
+        level: report.missedFills + report.ended + report.strangers > 0 ? 'warn' : 'info',
+        kind: 'resynced',
+        message: `after the reconnect: ${report.missedFills} missed fills booked, ${report.ended} orders gone meanwhile, ${report.strangers} unknown resting orders cancelled`,
+      });
       producer.flush();
       return report;
     },

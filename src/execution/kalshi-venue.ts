@@ -146,7 +146,11 @@ export class KalshiVenue implements Venue {
     const rows = await call(() => this.client.listAllPositions({ limit: 1000 }));
     const positions = rows
       .filter((row) => wanted.has(row.ticker))
-      .map((row) => ({ ticker: row.ticker, position: countToHundredths(row.position_fp, 'position_fp'), costMicros: Math.abs(dollarsToMicros(row.market_exposure_dollars, 'market_exposure_dollars')) }))
+      .map((row) => ({
+        ticker: row.ticker,
+        position: countToHundredths(row.position_fp, 'position_fp'),
+        costMicros: Math.abs(dollarsToMicros(row.market_exposure_dollars, 'market_exposure_dollars')),
+      }))
       .filter((holding) => holding.position !== 0);
     const balance = await call(() => this.client.getBalance()).catch(() => undefined);
     return { positions, balanceCents: typeof balance?.balance === 'number' ? balance.balance : undefined };

@@ -57,7 +57,6 @@ export interface OrderIntent {
   readonly expirationS?: number;
 }
 
-
 /** An amend in engine units: the order keeps its leg and action; price and size change. */
 export interface AmendIntent {
   readonly ticker: string;
@@ -75,7 +74,6 @@ export interface AmendIntent {
   readonly resting: number;
 }
 
-
 /**
  * A decrease keeps the order's place in the queue. Exactly one of `reduceTo` (the resting
  * size after the decrease, hundredths, may be 0) or `reduceBy` (hundredths taken off, at
@@ -85,15 +83,11 @@ export type DecreaseIntent =
   | { readonly ticker?: string; readonly reduceTo: number; readonly reduceBy?: undefined }
   | { readonly ticker?: string; readonly reduceBy: number; readonly reduceTo?: undefined };
 
-
-
 /** One order to cancel in a batch; the ticker lets the venue route it to its shard. */
 export interface CancelTarget {
   readonly orderId: string;
   readonly ticker?: string;
 }
-
-
 
 /** Why a request could not be built: the field (with the batch index, for batches) and the rule it breaks. */
 export interface OrderRequestError {
@@ -237,7 +231,8 @@ export function createOrderBody(intent: OrderIntent): Result<CreateOrderV2Reques
 export function amendOrderBody(amend: AmendIntent): Result<AmendOrderV2Request, OrderRequestError> {
   if (typeof amend !== 'object' || amend === null) return err({ field: 'amend', message: `an amend must be an object, got ${show(amend)}` });
   if (!isName(amend.ticker)) return err({ field: 'ticker', message: `ticker must be a non-empty string, got ${show(amend.ticker)}` });
-  if (!isName(amend.clientOrderId)) return err({ field: 'clientOrderId', message: `client order id must be a non-empty string, got ${show(amend.clientOrderId)}` });
+  if (!isName(amend.clientOrderId))
+    return err({ field: 'clientOrderId', message: `client order id must be a non-empty string, got ${show(amend.clientOrderId)}` });
   if (!isName(amend.updatedClientOrderId)) {
     return err({ field: 'updatedClientOrderId', message: `updated client order id must be a non-empty string, got ${show(amend.updatedClientOrderId)}` });
   }

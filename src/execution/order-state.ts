@@ -39,16 +39,7 @@ import { checkOrderIntent, type Leg, type OrderAction, type OrderIntent, type Or
 import { err, ok, type Result } from './result.js';
 
 export type OrderStatus =
-  | 'pending'
-  | 'resting'
-  | 'partially_filled'
-  | 'pending_cancel'
-  | 'pending_amend'
-  | 'filled'
-  | 'canceled'
-  | 'rejected'
-  | 'expired'
-  | 'unknown';
+  'pending' | 'resting' | 'partially_filled' | 'pending_cancel' | 'pending_amend' | 'filled' | 'canceled' | 'rejected' | 'expired' | 'unknown';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'pending',
@@ -384,7 +375,11 @@ function step(order: TrackedOrder, event: OrderEvent, nowMs: number): TrackedOrd
       if (event.orderGone === true) return { ...base, status: 'unknown', reason: event.reason };
       return { ...base, status: workingOrFilled(knownFilled(order), order.size), reason: event.reason, awaiting: undefined };
     case 'amend_sent': {
-      const amendTo: PendingAmend = { price: event.price, size: event.size, ...(event.clientOrderId !== undefined ? { clientOrderId: event.clientOrderId } : {}) };
+      const amendTo: PendingAmend = {
+        price: event.price,
+        size: event.size,
+        ...(event.clientOrderId !== undefined ? { clientOrderId: event.clientOrderId } : {}),
+      };
       return { ...base, status: 'pending_amend', awaiting: 'amend', amendTo };
     }
     case 'amended': {
@@ -434,7 +429,8 @@ function step(order: TrackedOrder, event: OrderEvent, nowMs: number): TrackedOrd
       const ended = { ...base, awaiting: undefined, amendTo: undefined };
       if (known >= order.size) return { ...ended, status: 'filled' };
       // a create that never took effect; an order that existed (it had an answer or a fill) ended canceled
-      if (order.awaiting === 'create' && known === 0 && order.orderId === undefined) return { ...ended, status: 'rejected', reason: 'not found after the create timed out' };
+      if (order.awaiting === 'create' && known === 0 && order.orderId === undefined)
+        return { ...ended, status: 'rejected', reason: 'not found after the create timed out' };
       return { ...ended, status: 'canceled', reason: 'not found by lookup' };
     }
   }
@@ -464,7 +460,9 @@ export function applyOrderEvent(order: TrackedOrder, event: OrderEvent, nowMs: n
       kind: terminal ? 'terminal' : 'illegal',
       status,
       event: type,
-      message: terminal ? `order ${order.clientOrderId} has ended (${status}); only fill reports are counted, ${type} is dropped` : `order ${order.clientOrderId}: ${type} is not accepted while ${status}`,
+      message: terminal
+        ? `order ${order.clientOrderId} has ended (${status}); only fill reports are counted, ${type} is dropped`
+        : `order ${order.clientOrderId}: ${type} is not accepted while ${status}`,
     });
   }
   const problem = checkPayload(event, order);

@@ -29,7 +29,16 @@ import { frameTimeMs } from '../protocol/frame-time.js';
 import { isJsonObject } from '../protocol/json-object.js';
 import type { OrderbookDeltaMsg, OrderbookSnapshotMsg, Side } from '../protocol/wire.js';
 import { checkOrderIntent, toVenueQuote, type Leg, type OrderAction, type OrderIntent } from './order-request.js';
-import { VenueRefusedError, type AmendRequest, type Venue, type VenueFill, type VenueHandlers, type VenueHolding, type VenueOrder, type VenueOrderAck } from './venue.js';
+import {
+  VenueRefusedError,
+  type AmendRequest,
+  type Venue,
+  type VenueFill,
+  type VenueHandlers,
+  type VenueHolding,
+  type VenueOrder,
+  type VenueOrderAck,
+} from './venue.js';
 
 /** A public trade: the leg the taker bought, the YES-leg price, the size. */
 export interface PublicTrade {
@@ -52,10 +61,16 @@ export type SandboxFeedEvent =
 export function decodeTrade(msg: Record<string, unknown>): PublicTrade {
   const ticker = msg.market_ticker;
   if (typeof ticker !== 'string' || ticker === '') throw new ProtocolError('trade: missing market_ticker');
-  const yesPrice = msg.yes_price_dollars !== undefined ? dollarsToTicks(msg.yes_price_dollars, 'yes_price_dollars') : legacyCentsToTicks(msg.yes_price, 'yes_price');
+  const yesPrice =
+    msg.yes_price_dollars !== undefined ? dollarsToTicks(msg.yes_price_dollars, 'yes_price_dollars') : legacyCentsToTicks(msg.yes_price, 'yes_price');
   const count = msg.count_fp !== undefined ? countToHundredths(msg.count_fp, 'count_fp') : legacyCountToHundredths(msg.count, 'count');
   const book = msg.taker_book_side === 'bid' ? 'yes' : msg.taker_book_side === 'ask' ? 'no' : undefined;
-  const takerSide = msg.taker_outcome_side === 'yes' || msg.taker_outcome_side === 'no' ? msg.taker_outcome_side : msg.taker_side === 'yes' || msg.taker_side === 'no' ? msg.taker_side : book;
+  const takerSide =
+    msg.taker_outcome_side === 'yes' || msg.taker_outcome_side === 'no'
+      ? msg.taker_outcome_side
+      : msg.taker_side === 'yes' || msg.taker_side === 'no'
+        ? msg.taker_side
+        : book;
   if (takerSide === undefined) throw new ProtocolError('trade: no taker_outcome_side, taker_side or taker_book_side');
   if (count <= 0) throw new ProtocolError(`trade: count must be positive, got ${count}`);
   const tsMs = frameTimeMs(msg);
@@ -254,7 +269,14 @@ export class SandboxVenue implements Venue {
       .map((market) => {
         const open = market.sinceMs !== undefined ? Math.max(0, nowMs - market.sinceMs) : 0;
         const twoSided = market.restingBySide.yes > 0 && market.restingBySide.no > 0 && market.sinceMs !== undefined ? open : 0;
-        return { ticker: market.ticker, quotedMs: market.quotedMs + (market.restingBySide.yes + market.restingBySide.no > 0 ? open : 0), twoSidedMs: market.twoSidedMs + twoSided, firstMs: market.firstMs, lastMs: market.lastMs, trades: market.trades };
+        return {
+          ticker: market.ticker,
+          quotedMs: market.quotedMs + (market.restingBySide.yes + market.restingBySide.no > 0 ? open : 0),
+          twoSidedMs: market.twoSidedMs + twoSided,
+          firstMs: market.firstMs,
+          lastMs: market.lastMs,
+          trades: market.trades,
+        };
       });
   }
 
@@ -263,19 +285,38 @@ export class SandboxVenue implements Venue {
   create(intent: OrderIntent): Promise<VenueOrderAck> {
     const problem = this.#closed ? { field: 'venue', message: 'the sandbox venue is closed' } : checkOrderIntent(intent);
     if (problem) return Promise.reject(new VenueRefusedError('invalid_order', `${problem.field}: ${problem.message}`, 400));
-    if (intent.timeInForce === 'fill_or_kill') return Promise.reject(new VenueRefusedError('invalid_order', 'fill_or_kill is not supported by the sandbox venue', 400));
+    if (intent.timeInForce === 'fill_or_kill')
+      return Promise.reject(new VenueRefusedError('invalid_order', 'fill_or_kill is not supported by the sandbox venue', 400));
     if (this.#byClientId.has(intent.clientOrderId)) {
       return Promise.reject(new VenueRefusedError('duplicate_client_order_id', `client_order_id ${intent.clientOrderId} was already used`, 409));
     }
     const market = this.#market(intent.ticker);
     const orderId = `sb-${(this.#nextOrder++).toString(36)}`;
     const place = queuePlace(intent.leg, intent.action, intent.price);
-    const order: VenueOrder = { orderId, clientOrderId: intent.clientOrderId, ticker: intent.ticker, leg: intent.leg, action: intent.action, price: intent.price, remaining: intent.size, filled: 0, status: 'resting' };
+    const order: VenueOrder = {
+      orderId,
+      clientOrderId: intent.clientOrderId,
+      ticker: intent.ticker,
+      leg: intent.leg,
+      action: intent.action,
+      price: intent.price,
+      remaining: intent.size,
+      filled: 0,
+      status: 'resting',
+    };
     this.#records.set(orderId, { order, queueSide: place.side, arrived: false });
     this.#byClientId.set(intent.clientOrderId, orderId);
     return new Promise<VenueOrderAck>((resolve, reject) => {
       const request = market.model.submit(
-        { id: orderId, side: place.side, price: place.price, size: intent.size, postOnly: intent.postOnly, immediateOrCancel: intent.timeInForce === 'immediate_or_cancel', reduceOnly: intent.reduceOnly },
+        {
+          id: orderId,
+          side: place.side,
+          price: place.price,
+          size: intent.size,
+          postOnly: intent.postOnly,
+          immediateOrCancel: intent.timeInForce === 'immediate_or_cancel',
+          reduceOnly: intent.reduceOnly,
+        },
         this.#options.clock.now(),
       );
       this.#await(market, request, { kind: 'create', resolve: resolve as (value: never) => void, reject, orderId });
@@ -297,12 +338,20 @@ export class SandboxVenue implements Venue {
     const record = this.#records.get(request.orderId);
     if (!record || record.order.ticker !== request.ticker) return Promise.reject(new VenueRefusedError('not_found', `no order ${request.orderId}`, 404));
     const { order } = record;
-    if (request.leg !== order.leg || request.action !== order.action) return Promise.reject(new VenueRefusedError('order_side_mismatch', `order ${order.orderId} is a ${order.leg} ${order.action}`, 400));
-    if (order.status !== 'resting' || !record.arrived) return Promise.reject(new VenueRefusedError('invalid_order', `order ${order.orderId} is ${order.status}, not resting`, 400));
+    if (request.leg !== order.leg || request.action !== order.action)
+      return Promise.reject(new VenueRefusedError('order_side_mismatch', `order ${order.orderId} is a ${order.leg} ${order.action}`, 400));
+    if (order.status !== 'resting' || !record.arrived)
+      return Promise.reject(new VenueRefusedError('invalid_order', `order ${order.orderId} is ${order.status}, not resting`, 400));
     if (request.newClientOrderId !== order.clientOrderId && this.#byClientId.has(request.newClientOrderId)) {
       return Promise.reject(new VenueRefusedError('duplicate_client_order_id', `client_order_id ${request.newClientOrderId} was already used`, 409));
     }
-    if (!Number.isInteger(request.price) || request.price < 1 || request.price > 99 || !Number.isSafeInteger(request.filled + request.resting) || request.filled + request.resting < 1) {
+    if (
+      !Number.isInteger(request.price) ||
+      request.price < 1 ||
+      request.price > 99 ||
+      !Number.isSafeInteger(request.filled + request.resting) ||
+      request.filled + request.resting < 1
+    ) {
       return Promise.reject(new VenueRefusedError('invalid_order', 'amend: price must be 1..99 ticks and the total size at least 1 hundredth', 400));
     }
     const market = this.#market(order.ticker);
@@ -316,8 +365,10 @@ export class SandboxVenue implements Venue {
   decrease(target: { readonly orderId: string; readonly ticker: string; readonly reduceTo: number }): Promise<{ readonly remaining: number }> {
     const record = this.#records.get(target.orderId);
     if (!record || record.order.ticker !== target.ticker) return Promise.reject(new VenueRefusedError('not_found', `no order ${target.orderId}`, 404));
-    if (record.order.status !== 'resting' || !record.arrived) return Promise.reject(new VenueRefusedError('invalid_order', `order ${target.orderId} is ${record.order.status}, not resting`, 400));
-    if (!Number.isSafeInteger(target.reduceTo) || target.reduceTo < 0) return Promise.reject(new VenueRefusedError('invalid_order_size', `reduce_to must be a whole number of hundredths, got ${target.reduceTo}`, 400));
+    if (record.order.status !== 'resting' || !record.arrived)
+      return Promise.reject(new VenueRefusedError('invalid_order', `order ${target.orderId} is ${record.order.status}, not resting`, 400));
+    if (!Number.isSafeInteger(target.reduceTo) || target.reduceTo < 0)
+      return Promise.reject(new VenueRefusedError('invalid_order_size', `reduce_to must be a whole number of hundredths, got ${target.reduceTo}`, 400));
     const market = this.#market(target.ticker);
     return new Promise((resolve, reject) => {
       const request = market.model.decrease(target.orderId, target.reduceTo, this.#options.clock.now());
@@ -333,7 +384,11 @@ export class SandboxVenue implements Venue {
 
   listResting(tickers: readonly string[]): Promise<VenueOrder[]> {
     const wanted = new Set(tickers);
-    return this.#answered([...this.#records.values()].filter((record) => record.arrived && record.order.status === 'resting' && wanted.has(record.order.ticker)).map((record) => record.order));
+    return this.#answered(
+      [...this.#records.values()]
+        .filter((record) => record.arrived && record.order.status === 'resting' && wanted.has(record.order.ticker))
+        .map((record) => record.order),
+    );
   }
 
   /** The sandbox's own fills of one order (its answers are never lost, so nothing is missed: the list is for the contract). */
@@ -381,7 +436,13 @@ export class SandboxVenue implements Venue {
         }
         break;
       case 'accepted': {
-        this.#update(market, event.id, { remaining: event.resting, status: event.resting > 0 ? 'resting' : event.filled >= event.size ? 'executed' : 'canceled' }, event.tsMs, true);
+        this.#update(
+          market,
+          event.id,
+          { remaining: event.resting, status: event.resting > 0 ? 'resting' : event.filled >= event.size ? 'executed' : 'canceled' },
+          event.tsMs,
+          true,
+        );
         break;
       }
       case 'rejected':
@@ -457,7 +518,12 @@ export class SandboxVenue implements Venue {
     const yesPrice = event.side === 'yes' ? event.price : 100 - event.price;
     const schedule = this.#options.feeSchedule?.(order.ticker) ?? DEFAULT_FEE_SCHEDULE;
     const done = event.remaining === 0 && record.arrived;
-    this.#update(market, order.orderId, { remaining: event.remaining, filled: order.filled + event.count, ...(done ? { status: 'executed' as const } : {}) }, event.tsMs);
+    this.#update(
+      market,
+      order.orderId,
+      { remaining: event.remaining, filled: order.filled + event.count, ...(done ? { status: 'executed' as const } : {}) },
+      event.tsMs,
+    );
     const fill: VenueFill = {
       tradeId: `sbt-${(this.#nextTrade++).toString(36)}`,
       orderId: order.orderId,
@@ -547,7 +613,11 @@ export class SandboxVenue implements Venue {
 function refusal(reason: string, kind: string): VenueRefusedError {
   switch (reason) {
     case 'post_only_cross':
-      return new VenueRefusedError('post_only_cross', kind === 'amend' ? 'PostOnlyCrossCancel: the amended price would cross the book' : 'PostOnlyCrossCancel: a post-only order would cross the book', 400);
+      return new VenueRefusedError(
+        'post_only_cross',
+        kind === 'amend' ? 'PostOnlyCrossCancel: the amended price would cross the book' : 'PostOnlyCrossCancel: a post-only order would cross the book',
+        400,
+      );
     case 'reduce_only':
       return new VenueRefusedError('invalid_order', 'ReduceOnlyCancel: no position to reduce', 400);
     case 'not_found':

@@ -46,7 +46,8 @@ export function parseFeeType(value: unknown): FeeType {
   if (typeof value === 'string') {
     for (const feeType of FEE_TYPES) if (feeType === value) return feeType;
   }
-  const shown = typeof value === 'string' ? JSON.stringify(value).slice(0, 60) : value === undefined ? 'nothing' : `${typeof value} ${String(value).slice(0, 40)}`;
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value).slice(0, 60) : value === undefined ? 'nothing' : `${typeof value} ${String(value).slice(0, 40)}`;
   throw new ProtocolError(`fee_type: expected one of ${FEE_TYPES.join(', ')}, got ${shown}`);
 }
 

@@ -6,14 +6,7 @@
 import { truncateFrame, type EventSink } from '../log/runtime-event.js';
 
 export type AnomalyClass =
-  | 'malformed_frame'
-  | 'unknown_type'
-  | 'unowned_ticker'
-  | 'missing_sequence'
-  | 'duplicate_sequence'
-  | 'error_reply'
-  | 'actor_unavailable'
-  | 'handler_failed';
+  'malformed_frame' | 'unknown_type' | 'unowned_ticker' | 'missing_sequence' | 'duplicate_sequence' | 'error_reply' | 'actor_unavailable' | 'handler_failed';
 
 export class AnomalyLog {
   private readonly counts = new Map<AnomalyClass, number>();

@@ -173,13 +173,23 @@ export class Gateway {
     const now = this.clock.now();
     for (const state of this.feed.values()) if (state.phase === 'awaiting') state.requestedAtMs = now;
     for (const command of subscriptions.initialCommands()) this.send(command);
-    this.sink({ level: 'info', kind: 'connection_opened', message: `connected (generation ${generation}); subscribing ${this.owners.size} tickers`, data: { generation } });
+    this.sink({
+      level: 'info',
+      kind: 'connection_opened',
+      message: `connected (generation ${generation}); subscribing ${this.owners.size} tickers`,
+      data: { generation },
+    });
   }
 
   connectionClosed(generation: number, reason: string): void {
     if (this.connection?.generation === generation) this.connection = undefined;
     const booksMarkedStale = this.invalidate([...this.owners.keys()], 'disconnected');
-    this.sink({ level: 'warn', kind: 'connection_closed', message: `disconnected (generation ${generation}): ${reason}; every book is stale`, data: { generation, reason, booksMarkedStale } });
+    this.sink({
+      level: 'warn',
+      kind: 'connection_closed',
+      message: `disconnected (generation ${generation}): ${reason}; every book is stale`,
+      data: { generation, reason, booksMarkedStale },
+    });
   }
 
   // ---- frames -------------------------------------------------------------------------
@@ -342,12 +352,22 @@ export class Gateway {
     const detail = `sid ${sid} (${channel}): expected seq ${verdict.expected}, got ${verdict.received}`;
     const frame = truncateFrame(text);
     if (channel !== BOOK_CHANNEL) {
-      this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; nothing to resynchronise on this channel`, data: { sid, channel, ...verdict, frame } });
+      this.sink({
+        level: 'warn',
+        kind: 'sequence_gap',
+        message: `${detail}; nothing to resynchronise on this channel`,
+        data: { sid, channel, ...verdict, frame },
+      });
       return;
     }
     const tickers = [...connection.subscriptions.tickersOf(sid)];
     const booksMarkedStale = this.invalidate(tickers, 'sequence_gap');
-    this.sink({ level: 'warn', kind: 'sequence_gap', message: `${detail}; ${tickers.length} books stale, requesting snapshots`, data: { sid, channel, ...verdict, booksMarkedStale, frame } });
+    this.sink({
+      level: 'warn',
+      kind: 'sequence_gap',
+      message: `${detail}; ${tickers.length} books stale, requesting snapshots`,
+      data: { sid, channel, ...verdict, booksMarkedStale, frame },
+    });
     this.requestSnapshots(tickers);
   }
 
@@ -407,14 +427,24 @@ export class Gateway {
     this.anomalies.record('error_reply', `error reply ${code ?? '?'}: ${String(msg?.msg ?? '')}`, text);
     const failed = connection.subscriptions.failed(frame.id);
     if (failed?.purpose === 'subscribe') {
-      this.sink({ level: 'error', kind: 'subscribe_failed', message: `subscribe command ${failed.id} failed (code ${code ?? '?'}); ${failed.tickers.length} tickers get no data`, data: { tickers: failed.tickers.slice(0, 20) } });
+      this.sink({
+        level: 'error',
+        kind: 'subscribe_failed',
+        message: `subscribe command ${failed.id} failed (code ${code ?? '?'}); ${failed.tickers.length} tickers get no data`,
+        data: { tickers: failed.tickers.slice(0, 20) },
+      });
     }
     if (code === undefined || !TERMINAL_ERROR_CODES.has(code) || frame.sid === undefined) return;
     // the subscription is dead: subscribe again (new sid), and the books it carried are stale
     const dropped = connection.subscriptions.dropSid(frame.sid);
     connection.sequences.forget(frame.sid);
     if (dropped.channel === undefined) return;
-    this.sink({ level: 'warn', kind: 'subscription_lost', message: `sid ${frame.sid} (${dropped.channel}) ended by error ${code}; subscribing again`, data: { sid: frame.sid, code } });
+    this.sink({
+      level: 'warn',
+      kind: 'subscription_lost',
+      message: `sid ${frame.sid} (${dropped.channel}) ended by error ${code}; subscribing again`,
+      data: { sid: frame.sid, code },
+    });
     if (dropped.channel === BOOK_CHANNEL) this.invalidate(dropped.tickers, 'subscription_lost');
     for (const command of connection.subscriptions.resubscribeCommands(dropped.channel, dropped.tickers)) this.send(command);
   }
@@ -450,7 +480,12 @@ export class Gateway {
   private slowConsumer(shard: number): void {
     this.slowConsumerEvents++;
     const tickers = this.tickersByShard.get(shard) ?? [];
-    this.sink({ level: 'warn', kind: 'slow_consumer', message: `actor ${shard} fell behind; its ${tickers.length} books are stale until it catches up`, data: { shard } });
+    this.sink({
+      level: 'warn',
+      kind: 'slow_consumer',
+      message: `actor ${shard} fell behind; its ${tickers.length} books are stale until it catches up`,
+      data: { shard },
+    });
     this.invalidate(tickers, 'slow_consumer');
   }
 
@@ -467,7 +502,12 @@ export class Gateway {
   /** The actor isolated tickers after a handler failure. */
   snapshotRequested(tickers: readonly string[], reason: string): void {
     const owned = tickers.filter((ticker) => this.owners.has(ticker));
-    this.sink({ level: 'warn', kind: 'snapshot_requested', message: `actor asked for fresh snapshots of ${owned.length} tickers (${reason})`, data: { tickers: owned.slice(0, 20) } });
+    this.sink({
+      level: 'warn',
+      kind: 'snapshot_requested',
+      message: `actor asked for fresh snapshots of ${owned.length} tickers (${reason})`,
+      data: { tickers: owned.slice(0, 20) },
+    });
     for (const ticker of owned) markAwaiting(this.feed.get(ticker)!);
     this.requestSnapshots(owned);
   }

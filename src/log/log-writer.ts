@@ -86,9 +86,7 @@ function createLogger(transports: winston.transport[]): winston.Logger {
 function consoleText(mode: ConsoleMode, record: WinstonRecord): string {
   if (mode === 'json') return record.message;
   if (record.stream === 'fill') return formatFillLine(JSON.parse(record.message) as FillRecord);
-  return record.stream === 'intent'
-    ? formatIntentLine(JSON.parse(record.message) as IntentRecord)
-    : formatEventLine(JSON.parse(record.message) as LogEvent);
+  return record.stream === 'intent' ? formatIntentLine(JSON.parse(record.message) as IntentRecord) : formatEventLine(JSON.parse(record.message) as LogEvent);
 }
 
 export class LogWriter {
@@ -140,7 +138,12 @@ export class LogWriter {
               format: winston.format.printf((info) => consoleText(options.console, info as WinstonRecord)),
             }),
           ]);
-    const loggers = [this.#files.intent, this.#files.event, ...(this.#files.fill === undefined ? [] : [this.#files.fill]), ...(this.#console === undefined ? [] : [this.#console])];
+    const loggers = [
+      this.#files.intent,
+      this.#files.event,
+      ...(this.#files.fill === undefined ? [] : [this.#files.fill]),
+      ...(this.#console === undefined ? [] : [this.#console]),
+    ];
     this.failed = new Promise<never>((_, reject) => {
       for (const logger of loggers) logger.on('error', (error: Error) => reject(new Error(`log writer failed: ${error.message}`)));
     });

@@ -44,7 +44,7 @@ export function isReopen(info: object): boolean {
 
 /** Writes all of `bytes` (a short write is continued, not lost). */
 function writeAll(descriptor: number, bytes: Buffer): void {
-  for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written, bytes.length - written);
+  for (let written = 0; written < bytes.length;) written += writeSync(descriptor, bytes, written, bytes.length - written);
 }
 
 export class SyncFileTransport extends TransportStream {

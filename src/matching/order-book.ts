@@ -11,16 +11,7 @@
 import { DEFAULT_FEE_SCHEDULE, fillFeeMicros, type FeeSchedule } from '../fees/fee-model.js';
 import type { Side } from '../protocol/wire.js';
 import { BidLadder, type BookOrder } from './bid-ladder.js';
-import type {
-  CancelReason,
-  Cancellation,
-  Execution,
-  LevelChange,
-  NewOrder,
-  SelfTradePrevention,
-  SubmitResult,
-  TimeInForce,
-} from './types.js';
+import type { CancelReason, Cancellation, Execution, LevelChange, NewOrder, SelfTradePrevention, SubmitResult, TimeInForce } from './types.js';
 
 export interface OrderBookOptions {
   /** a fresh id for each execution */

@@ -55,11 +55,18 @@ export interface QueueModelConfig {
   readonly tradePairingMs: number;
 }
 
-export const DEFAULT_QUEUE_MODEL: QueueModelConfig = Object.freeze({ kind: 'risk_averse', exponent: 3, entryLatencyMs: 0, cancelLatencyMs: 0, tradePairingMs: 0 });
+export const DEFAULT_QUEUE_MODEL: QueueModelConfig = Object.freeze({
+  kind: 'risk_averse',
+  exponent: 3,
+  entryLatencyMs: 0,
+  cancelLatencyMs: 0,
+  tradePairingMs: 0,
+});
 
 /** What is wrong with a configuration, or undefined. */
 export function queueModelProblem(config: QueueModelConfig): string | undefined {
-  if (config.kind !== 'risk_averse' && config.kind !== 'probabilistic') return `queue model must be risk_averse or probabilistic, got ${JSON.stringify(config.kind)}`;
+  if (config.kind !== 'risk_averse' && config.kind !== 'probabilistic')
+    return `queue model must be risk_averse or probabilistic, got ${JSON.stringify(config.kind)}`;
   if (!Number.isFinite(config.exponent) || config.exponent <= 0) return `queue model exponent must be a positive number, got ${config.exponent}`;
   for (const key of ['entryLatencyMs', 'cancelLatencyMs', 'tradePairingMs'] as const) {
     const value = config[key];
@@ -85,13 +92,46 @@ export type QueueRejectReason = 'post_only_cross' | 'reduce_only' | 'not_found' 
 
 /** What comes of the feed and the requests, in the order it happens. `request` names the request answered. */
 export type QueueEvent =
-  | { readonly kind: 'accepted'; readonly request: number; readonly id: string; readonly tsMs: number; readonly size: number; readonly filled: number; readonly resting: number }
+  | {
+      readonly kind: 'accepted';
+      readonly request: number;
+      readonly id: string;
+      readonly tsMs: number;
+      readonly size: number;
+      readonly filled: number;
+      readonly resting: number;
+    }
   | { readonly kind: 'rejected'; readonly request: number; readonly id: string; readonly tsMs: number; readonly reason: QueueRejectReason }
-  | { readonly kind: 'fill'; readonly id: string; readonly tsMs: number; readonly side: Side; readonly price: number; readonly count: number; readonly isTaker: boolean; readonly remaining: number }
+  | {
+      readonly kind: 'fill';
+      readonly id: string;
+      readonly tsMs: number;
+      readonly side: Side;
+      readonly price: number;
+      readonly count: number;
+      readonly isTaker: boolean;
+      readonly remaining: number;
+    }
   /** the order's rest left the book: a cancel took `removed` off (0: nothing rested any more), or an IOC / self-trade stop ended it */
-  | { readonly kind: 'canceled'; readonly request: number | undefined; readonly id: string; readonly tsMs: number; readonly removed: number; readonly reason: 'requested' | 'immediate_or_cancel' | 'self_trade' }
+  | {
+      readonly kind: 'canceled';
+      readonly request: number | undefined;
+      readonly id: string;
+      readonly tsMs: number;
+      readonly removed: number;
+      readonly reason: 'requested' | 'immediate_or_cancel' | 'self_trade';
+    }
   | { readonly kind: 'decreased'; readonly request: number; readonly id: string; readonly tsMs: number; readonly remaining: number }
-  | { readonly kind: 'amended'; readonly request: number; readonly id: string; readonly tsMs: number; readonly price: number; readonly remaining: number; readonly filled: number; readonly priorityKept: boolean };
+  | {
+      readonly kind: 'amended';
+      readonly request: number;
+      readonly id: string;
+      readonly tsMs: number;
+      readonly price: number;
+      readonly remaining: number;
+      readonly filled: number;
+      readonly priorityKept: boolean;
+    };
 
 export type QueueSink = (event: QueueEvent) => void;
 
@@ -208,7 +248,10 @@ export class QueueModel {
 
   /** Our orders not done, in time priority. */
   orders(): QueueOrderView[] {
-    return [...this.#orders.values()].filter((order) => order.status !== 'done').sort((a, b) => a.joinSeq - b.joinSeq).map(view);
+    return [...this.#orders.values()]
+      .filter((order) => order.status !== 'done')
+      .sort((a, b) => a.joinSeq - b.joinSeq)
+      .map(view);
   }
 
   /** The time of the next request due, or undefined. */
@@ -342,7 +385,19 @@ export class QueueModel {
     checkPrice(spec.price, 'order');
     checkSize(spec.size, 'order');
     if (this.#orders.has(spec.id)) throw new RangeError(`order ${spec.id} exists already`);
-    this.#orders.set(spec.id, { id: spec.id, side: spec.side, price: spec.price, size: spec.size, filled: 0, remaining: spec.size, ahead: 0, status: 'pending', postOnly: spec.postOnly, reduceOnly: spec.reduceOnly, joinSeq: Infinity });
+    this.#orders.set(spec.id, {
+      id: spec.id,
+      side: spec.side,
+      price: spec.price,
+      size: spec.size,
+      filled: 0,
+      remaining: spec.size,
+      ahead: 0,
+      status: 'pending',
+      postOnly: spec.postOnly,
+      reduceOnly: spec.reduceOnly,
+      joinSeq: Infinity,
+    });
     return this.#send(nowMs, this.config.entryLatencyMs, (request) => ({ type: 'arrive', request, spec }));
   }
 
@@ -573,5 +628,14 @@ export class QueueModel {
 }
 
 function view(order: Order): QueueOrderView {
-  return { id: order.id, side: order.side, price: order.price, size: order.size, filled: order.filled, remaining: order.remaining, ahead: order.ahead, status: order.status };
+  return {
+    id: order.id,
+    side: order.side,
+    price: order.price,
+    size: order.size,
+    filled: order.filled,
+    remaining: order.remaining,
+    ahead: order.ahead,
+    status: order.status,
+  };
 }

@@ -18,14 +18,7 @@ export type RejectReason = 'PostOnlyCrossCancel' | 'ReduceOnlyCancel';
  * SelfTradeCancel, ImmediateOrCancel (what an IOC order could not fill) and FillOrKillCancel;
  * the others are given by the caller of `cancel`.
  */
-export type CancelReason =
-  | 'Requested'
-  | 'SelfTradeCancel'
-  | 'ImmediateOrCancel'
-  | 'FillOrKillCancel'
-  | 'CloseCancel'
-  | 'HaltCancel'
-  | 'OrderGroupCancel';
+export type CancelReason = 'Requested' | 'SelfTradeCancel' | 'ImmediateOrCancel' | 'FillOrKillCancel' | 'CloseCancel' | 'HaltCancel' | 'OrderGroupCancel';
 
 export interface NewOrder {
   readonly orderId: string;

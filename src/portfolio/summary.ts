@@ -139,16 +139,18 @@ export function formatSummaryTable(source: PnlSource, options: TableOptions = {}
   const decimals = options.decimals ?? 4;
   const header = ['MARKET', 'POSITION', 'REALIZED', 'NET', 'FEES', 'VOLUME', 'FILLS', 'ORDERS'];
   const money = (micros: number, signed: boolean): string => formatMicros(micros, decimals, signed);
-  const rows = source.markets().map((m) => [
-    m.ticker,
-    hundredthsToCount(m.position),
-    money(m.realizedMicros, true),
-    money(m.netMicros, true),
-    money(m.feesMicros, false),
-    hundredthsToCount(m.volume),
-    String(m.fills),
-    String(m.ordersSent.total),
-  ]);
+  const rows = source
+    .markets()
+    .map((m) => [
+      m.ticker,
+      hundredthsToCount(m.position),
+      money(m.realizedMicros, true),
+      money(m.netMicros, true),
+      money(m.feesMicros, false),
+      hundredthsToCount(m.volume),
+      String(m.fills),
+      String(m.ordersSent.total),
+    ]);
   const t = source.total();
   const totalRow = [
     'TOTAL',

@@ -36,13 +36,7 @@ export function verifyMessage(publicKey: KeyObject, message: string, signatureB6
 }
 
 /** The three headers for the WebSocket upgrade (or any REST call, with its method and path). */
-export function authHeaders(
-  keyId: string,
-  privateKey: KeyObject,
-  nowMs: number,
-  method = 'GET',
-  path = WS_PATH,
-): Record<string, string> {
+export function authHeaders(keyId: string, privateKey: KeyObject, nowMs: number, method = 'GET', path = WS_PATH): Record<string, string> {
   const ts = String(Math.trunc(nowMs));
   return {
     [AUTH_HEADERS.key]: keyId,

@@ -3,22 +3,8 @@
  * and the legacy integer-cent format (recordings from before 12 Mar 2026).
  * Every function throws ProtocolError on malformed input; callers decide how to recover.
  */
-import {
-  ProtocolError,
-  countToHundredths,
-  dollarsToE4,
-  dollarsToTicks,
-  legacyCentsToTicks,
-  legacyCountToHundredths,
-} from './fixed.js';
-import type {
-  FillMsg,
-  LifecycleMsg,
-  MarketPositionMsg,
-  OrderbookDeltaMsg,
-  OrderbookSnapshotMsg,
-  Side,
-} from './wire.js';
+import { ProtocolError, countToHundredths, dollarsToE4, dollarsToTicks, legacyCentsToTicks, legacyCountToHundredths } from './fixed.js';
+import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg, Side } from './wire.js';
 
 /** A price level: [price in ticks, size in hundredths of a contract]. */
 export type Level = readonly [price: number, size: number];
@@ -146,12 +132,8 @@ export function decodePosition(msg: MarketPositionMsg | undefined): PositionUpda
 export function decodeFill(msg: FillMsg | undefined): FillEvent {
   const ticker = requireTicker(msg, 'fill');
   const m = msg!;
-  const yesPrice =
-    m.yes_price_dollars !== undefined
-      ? dollarsToTicks(m.yes_price_dollars, 'yes_price_dollars')
-      : legacyCentsToTicks(m.yes_price, 'yes_price');
-  const count =
-    m.count_fp !== undefined ? countToHundredths(m.count_fp, 'count_fp') : legacyCountToHundredths(m.count, 'count');
+  const yesPrice = m.yes_price_dollars !== undefined ? dollarsToTicks(m.yes_price_dollars, 'yes_price_dollars') : legacyCentsToTicks(m.yes_price, 'yes_price');
+  const count = m.count_fp !== undefined ? countToHundredths(m.count_fp, 'count_fp') : legacyCountToHundredths(m.count, 'count');
   let side: Side;
   if (m.outcome_side === 'yes' || m.outcome_side === 'no') side = m.outcome_side;
   else if (m.purchased_side === 'yes' || m.purchased_side === 'no') side = m.purchased_side;

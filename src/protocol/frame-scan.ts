@@ -108,7 +108,14 @@ function readType(text: string, keyEnd: number): Scanned<string> {
 }
 
 /** Data frames whose seq the gateway checks (the sequenced channels' frame types): they must carry sid and seq. */
-export const SEQUENCED_TYPES: ReadonlySet<string> = new Set(['orderbook_snapshot', 'orderbook_delta', 'trade', 'market_lifecycle_v2', 'event_lifecycle', 'event_fee_update']);
+export const SEQUENCED_TYPES: ReadonlySet<string> = new Set([
+  'orderbook_snapshot',
+  'orderbook_delta',
+  'trade',
+  'market_lifecycle_v2',
+  'event_lifecycle',
+  'event_fee_update',
+]);
 /** Data frames without a seq the gateway checks. */
 const UNSEQUENCED_TYPES: ReadonlySet<string> = new Set(['ticker', 'fill', 'market_position', 'user_order']);
 

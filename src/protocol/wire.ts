@@ -9,15 +9,7 @@ export const REST_PREFIX = '/trade-api/v2';
 
 export type Side = 'yes' | 'no';
 
-export type Channel =
-  | 'orderbook_delta'
-  | 'ticker'
-  | 'trade'
-  | 'fill'
-  | 'market_positions'
-  | 'user_orders'
-  | 'order_group_updates'
-  | 'market_lifecycle_v2';
+export type Channel = 'orderbook_delta' | 'ticker' | 'trade' | 'fill' | 'market_positions' | 'user_orders' | 'order_group_updates' | 'market_lifecycle_v2';
 
 export const KNOWN_CHANNELS: readonly Channel[] = [
   'orderbook_delta',
@@ -31,12 +23,7 @@ export const KNOWN_CHANNELS: readonly Channel[] = [
 ];
 
 /** Channels whose frames carry a per-sid `seq`. */
-export const SEQUENCED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
-  'orderbook_delta',
-  'trade',
-  'order_group_updates',
-  'market_lifecycle_v2',
-]);
+export const SEQUENCED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['orderbook_delta', 'trade', 'order_group_updates', 'market_lifecycle_v2']);
 
 // ---- client -> server -------------------------------------------------------------
 
@@ -213,14 +200,7 @@ export interface UserOrderMsg {
 }
 
 export type LifecycleEventType =
-  | 'created'
-  | 'activated'
-  | 'deactivated'
-  | 'close_date_updated'
-  | 'determined'
-  | 'settled'
-  | 'price_level_structure_updated'
-  | 'metadata_updated';
+  'created' | 'activated' | 'deactivated' | 'close_date_updated' | 'determined' | 'settled' | 'price_level_structure_updated' | 'metadata_updated';
 
 export interface LifecycleMsg {
   market_ticker: string;

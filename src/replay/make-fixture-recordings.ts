@@ -18,7 +18,15 @@ const FIXTURE_TICKERS = ['KXRPLA-26SEP30-T40', 'KXRPLB-26SEP30-T55', 'KXRPLC-26S
 
 const FIXTURES: ReadonlyArray<SimulatorRecordingOptions> = [
   { path: `${FIXTURE_DIRECTORY}sim-current.jsonl.gz`, tickers: FIXTURE_TICKERS, frames: 3000, seed: 11, ratePerMarket: 2, session: 'fixture-sim-current' },
-  { path: `${FIXTURE_DIRECTORY}sim-legacy-cents.jsonl.gz`, tickers: FIXTURE_TICKERS, frames: 2000, seed: 12, ratePerMarket: 2, legacyCents: true, session: 'fixture-sim-legacy-cents' },
+  {
+    path: `${FIXTURE_DIRECTORY}sim-legacy-cents.jsonl.gz`,
+    tickers: FIXTURE_TICKERS,
+    frames: 2000,
+    seed: 12,
+    ratePerMarket: 2,
+    legacyCents: true,
+    session: 'fixture-sim-legacy-cents',
+  },
 ];
 
 for (const fixture of FIXTURES) {

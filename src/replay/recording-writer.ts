@@ -96,7 +96,8 @@ export class RecordingWriter {
   /** Creates the first part now, so that a bad path fails at once (RecordingError). */
   constructor(options: RecordingWriterOptions) {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_PART_BYTES;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_PART_BYTES) throw new RangeError(`maxBytes must be an integer of at least ${MIN_PART_BYTES}, got ${maxBytes}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_PART_BYTES)
+      throw new RangeError(`maxBytes must be an integer of at least ${MIN_PART_BYTES}, got ${maxBytes}`);
     this.#options = {
       path: options.path,
       session: options.session,

@@ -18,7 +18,15 @@ import { wallClock } from '../clock/clock.js';
 import { textFrameLength, writeTextFrame } from '../sim/server/connection.js';
 import type { RecordingEntry, RecordingHeader } from './recording-format.js';
 import { loadRecording, openRecording, type RecordingReader } from './recording-reader.js';
-import { checkPace, checkWarmup, DEFAULT_HIGH_WATER_BYTES, streamRecording, type ReplayPace, type ReplayStreamReport, type ReplayWarmup } from './replay-stream.js';
+import {
+  checkPace,
+  checkWarmup,
+  DEFAULT_HIGH_WATER_BYTES,
+  streamRecording,
+  type ReplayPace,
+  type ReplayStreamReport,
+  type ReplayWarmup,
+} from './replay-stream.js';
 
 export interface ReplayServerOptions {
   /** the recording's first part */
@@ -141,7 +149,13 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       if (!isSubscribe(text)) return;
       started = true;
       counts.sessionsStarted++;
-      const stream = streamRecording(source(), connection, { pace, highWaterBytes, progress, ...(encodedFrames ? { encodedFrames } : {}), ...(warmup ? { warmup } : {}) }).then((report) => {
+      const stream = streamRecording(source(), connection, {
+        pace,
+        highWaterBytes,
+        progress,
+        ...(encodedFrames ? { encodedFrames } : {}),
+        ...(warmup ? { warmup } : {}),
+      }).then((report) => {
         counts.sessionsEnded++;
         options.onSessionEnd?.({ ...report, connectionId: connection.id, commandsAfterStart });
       });

@@ -85,7 +85,7 @@ function sameMillisecond(entry: RecordingEntry | undefined, receivedAtMs: number
  */
 export function spreadWithinMilliseconds(entries: readonly RecordingEntry[]): number[] {
   const due: number[] = new Array<number>(entries.length);
-  for (let start = 0; start < entries.length; ) {
+  for (let start = 0; start < entries.length;) {
     const entry = entries[start]!;
     if (entry.kind !== 'frame') {
       due[start++] = entry.receivedAtMs;

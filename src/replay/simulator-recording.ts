@@ -94,7 +94,8 @@ export async function recordSimulatorSession(options: SimulatorRecordingOptions)
       simulator.step(1);
       await delivered();
       idleSteps = received === before ? idleSteps + 1 : 0;
-      if (idleSteps > MAX_IDLE_STEPS) throw new Error(`the simulator sent nothing for ${MAX_IDLE_STEPS} steps; ${received} of ${options.frames} frames recorded`);
+      if (idleSteps > MAX_IDLE_STEPS)
+        throw new Error(`the simulator sent nothing for ${MAX_IDLE_STEPS} steps; ${received} of ${options.frames} frames recorded`);
     }
     socket.close();
     return await writer.close();

@@ -237,7 +237,8 @@ function orderProblem(order: unknown): string | undefined {
   if (o['leg'] !== 'yes' && o['leg'] !== 'no') return `leg must be "yes" or "no", got ${show(o['leg'])}`;
   if (o['action'] !== 'buy' && o['action'] !== 'sell') return `action must be "buy" or "sell", got ${show(o['action'])}`;
   const price = o['price'];
-  if (typeof price !== 'number' || !Number.isInteger(price) || price < 1 || price > 99) return `price must be an integer number of ticks in 1..99, got ${show(price)}`;
+  if (typeof price !== 'number' || !Number.isInteger(price) || price < 1 || price > 99)
+    return `price must be an integer number of ticks in 1..99, got ${show(price)}`;
   const size = o['size'];
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1 || size > MAX_ORDER_HUNDREDTHS) {
     return `size must be a whole number of hundredths from 1 to ${MAX_ORDER_HUNDREDTHS}, got ${show(size)}`;
@@ -248,7 +249,8 @@ function orderProblem(order: unknown): string | undefined {
 }
 
 function timeProblem(nowMs: unknown): string | undefined {
-  if (typeof nowMs !== 'number' || !Number.isSafeInteger(nowMs) || nowMs < 0) return `nowMs must be a non-negative integer of epoch milliseconds, got ${show(nowMs)}`;
+  if (typeof nowMs !== 'number' || !Number.isSafeInteger(nowMs) || nowMs < 0)
+    return `nowMs must be a non-negative integer of epoch milliseconds, got ${show(nowMs)}`;
   return undefined;
 }
 
@@ -391,7 +393,12 @@ export class RiskEngine {
     const market = this.marketStates.get(order.ticker);
     const mode = this.effectiveMode(market);
     if (mode === 'paused') {
-      return { allowed: false, limit: 'paused', hard: false, reason: `paused: ${this.pausedBy(market)}; only cancels are sent; ${describeOrder(order)} refused` };
+      return {
+        allowed: false,
+        limit: 'paused',
+        hard: false,
+        reason: `paused: ${this.pausedBy(market)}; only cancels are sent; ${describeOrder(order)} refused`,
+      };
     }
     const after = this.worstWith(market, order, replaced);
     const before = market?.worst ?? worstCase(0, 0, []);
@@ -427,34 +434,46 @@ export class RiskEngine {
     const reachBefore = leg === 'yes' ? before.yesReach : before.noReach;
     const reachAfter = leg === 'yes' ? after.yesReach : after.noReach;
     if (limits.positionHundredths !== undefined && reachAfter > limits.positionHundredths && reachAfter > reachBefore) {
-      return this.block('positionHundredths', formatContracts(reachAfter),
-        `${what} could take the position to ${formatContracts(reachAfter)} ${LEG} if every order adding to it filled (position now ${describePosition(position)})`);
+      return this.block(
+        'positionHundredths',
+        formatContracts(reachAfter),
+        `${what} could take the position to ${formatContracts(reachAfter)} ${LEG} if every order adding to it filled (position now ${describePosition(position)})`,
+      );
     }
 
     const costBefore = leg === 'yes' ? before.yesCostMicros : before.noCostMicros;
     const costAfter = leg === 'yes' ? after.yesCostMicros : after.noCostMicros;
     if (limits.positionCostMicros !== undefined && costAfter > limits.positionCostMicros && costAfter > costBefore) {
-      return this.block('positionCostMicros', formatDollars(costAfter),
-        `${what} could bring the cost of the ${LEG} position to ${formatDollars(costAfter)} if every order adding to it filled (position now ${describePosition(position)} at ${formatDollars(market?.costMicros ?? 0)})`);
+      return this.block(
+        'positionCostMicros',
+        formatDollars(costAfter),
+        `${what} could bring the cost of the ${LEG} position to ${formatDollars(costAfter)} if every order adding to it filled (position now ${describePosition(position)} at ${formatDollars(market?.costMicros ?? 0)})`,
+      );
     }
 
     const exposureAfter = this.exposureTotal - before.exposureMicros + after.exposureMicros;
     if (limits.exposureMicros !== undefined && exposureAfter > limits.exposureMicros && exposureAfter > this.exposureTotal) {
-      return this.block('exposureMicros', formatDollars(exposureAfter),
-        `${what} could bring the worst-case cost over all markets to ${formatDollars(exposureAfter)} (now ${formatDollars(this.exposureTotal)})`);
+      return this.block(
+        'exposureMicros',
+        formatDollars(exposureAfter),
+        `${what} could bring the worst-case cost over all markets to ${formatDollars(exposureAfter)} (now ${formatDollars(this.exposureTotal)})`,
+      );
     }
 
     const openAfter = (market?.orders.size ?? 0) + (replaced === undefined ? 1 : 0);
     if (limits.openOrdersPerMarket !== undefined && openAfter > limits.openOrdersPerMarket && replaced === undefined) {
-      return this.block('openOrdersPerMarket', formatOrders(openAfter),
-        `${what} would be order ${openAfter} open on ${order.ticker}`);
+      return this.block('openOrdersPerMarket', formatOrders(openAfter), `${what} would be order ${openAfter} open on ${order.ticker}`);
     }
 
     const sentAfter = this.sentInWindow(now) + 1;
     if (limits.ordersPerSecond !== undefined && sentAfter > limits.ordersPerSecond) {
       const oldest = this.sentTimes[this.sentHead]!;
-      return this.block('ordersPerSecond', formatOrders(sentAfter),
-        `${what} would be order ${sentAfter} sent in the last second`, `; the next slot frees in ${oldest + WINDOW_MS - now} ms`);
+      return this.block(
+        'ordersPerSecond',
+        formatOrders(sentAfter),
+        `${what} would be order ${sentAfter} sent in the last second`,
+        `; the next slot frees in ${oldest + WINDOW_MS - now} ms`,
+      );
     }
     return { allowed: true };
   }
@@ -618,11 +637,13 @@ export class RiskEngine {
   /** The venue's position of a market (reconciliation): signed hundredths and its cost basis, µ$. */
   setPosition(ticker: string, position: number, costMicros: number): void {
     this.checkTicker(ticker);
-    if (!Number.isSafeInteger(position)) throw new RiskInputError(`risk: setPosition: position of ${ticker} must be a safe integer of hundredths, got ${show(position)}`);
+    if (!Number.isSafeInteger(position))
+      throw new RiskInputError(`risk: setPosition: position of ${ticker} must be a safe integer of hundredths, got ${show(position)}`);
     if (!Number.isSafeInteger(costMicros) || costMicros < 0) {
       throw new RiskInputError(`risk: setPosition: cost of ${ticker} must be a non-negative integer of micro-dollars, got ${show(costMicros)}`);
     }
-    if (position === 0 && costMicros !== 0) throw new RiskInputError(`risk: setPosition: ${ticker} has a cost (${formatDollars(costMicros)}) without a position`);
+    if (position === 0 && costMicros !== 0)
+      throw new RiskInputError(`risk: setPosition: ${ticker} has a cost (${formatDollars(costMicros)}) without a position`);
     const market = this.market(ticker);
     market.position = position;
     market.costMicros = costMicros;

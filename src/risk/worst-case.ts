@@ -85,8 +85,16 @@ function legWorst(held: number, heldCost: number, orders: readonly RestingLeg[])
  * of that position (µ$) and its resting orders.
  */
 export function worstCase(position: number, costMicros: number, orders: readonly RestingLeg[]): WorstCase {
-  const yes = legWorst(position, position > 0 ? costMicros : 0, orders.filter((order) => order.leg === 'yes'));
-  const no = legWorst(-position, position < 0 ? costMicros : 0, orders.filter((order) => order.leg === 'no'));
+  const yes = legWorst(
+    position,
+    position > 0 ? costMicros : 0,
+    orders.filter((order) => order.leg === 'yes'),
+  );
+  const no = legWorst(
+    -position,
+    position < 0 ? costMicros : 0,
+    orders.filter((order) => order.leg === 'no'),
+  );
   return {
     yesReach: yes.reach,
     noReach: no.reach,

@@ -180,10 +180,20 @@ export function marketInfoFrom(market: KalshiMarket, seriesTicker?: string): Mar
 }
 
 /** Lists the markets the rules need, applies them, completes the selected markets' fees. */
-export async function resolveSelection(source: MarketDataSource, settings: SelectionSettings, clock: TimeSource, options: ResolveOptions = {}): Promise<ResolvedSelection> {
+export async function resolveSelection(
+  source: MarketDataSource,
+  settings: SelectionSettings,
+  clock: TimeSource,
+  options: ResolveOptions = {},
+): Promise<ResolvedSelection> {
   const pageLimit = options.pageLimit ?? MAX_PAGE;
-  if (!Number.isInteger(pageLimit) || pageLimit < 1 || pageLimit > MAX_PAGE) throw new RangeError(`pageLimit must be an integer in 1..${MAX_PAGE}, got ${pageLimit}`);
-  const queries = planQueries(settings.rules, settings.explicit.map((market) => market.ticker), pageLimit);
+  if (!Number.isInteger(pageLimit) || pageLimit < 1 || pageLimit > MAX_PAGE)
+    throw new RangeError(`pageLimit must be an integer in 1..${MAX_PAGE}, got ${pageLimit}`);
+  const queries = planQueries(
+    settings.rules,
+    settings.explicit.map((market) => market.ticker),
+    pageLimit,
+  );
   const warnings: string[] = [];
   const listed = new Map<string, MarketInfo>();
   for (const query of queries) {

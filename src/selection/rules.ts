@@ -93,9 +93,7 @@ export function isExactPattern(pattern: string): boolean {
 /** A matcher of whole strings against `*` patterns (any run of characters, possibly empty). */
 export function patternMatcher(patterns: readonly string[]): (text: string) => boolean {
   const exact = new Set(patterns.filter(isExactPattern));
-  const wild = patterns
-    .filter((pattern) => !isExactPattern(pattern))
-    .map((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`));
+  const wild = patterns.filter((pattern) => !isExactPattern(pattern)).map((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`));
   return (text) => exact.has(text) || wild.some((regex) => regex.test(text));
 }
 

@@ -157,7 +157,8 @@ function restFault(kind: RestFaultKind, holdMs: number | undefined): RestFault {
 }
 
 export function validateFaultSpec(spec: FaultSpec): void {
-  if (!(FAULT_KINDS as readonly string[]).includes(spec.kind) && !isRestKind(spec.kind)) throw new RangeError(`unknown fault kind ${JSON.stringify(spec.kind)}`);
+  if (!(FAULT_KINDS as readonly string[]).includes(spec.kind) && !isRestKind(spec.kind))
+    throw new RangeError(`unknown fault kind ${JSON.stringify(spec.kind)}`);
   if (spec.everyMessages !== undefined && (!Number.isInteger(spec.everyMessages) || spec.everyMessages < 1)) {
     throw new RangeError(`fault ${spec.kind}: every must be a positive integer`);
   }

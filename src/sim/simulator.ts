@@ -136,7 +136,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const [keyId, pem] of Object.entries(options.keys ?? {})) keys.register(keyId, pem);
   const permanent = new Set(configured);
   const rateLimit = options.rateLimit ?? VENUE_DEFAULTS.rateTier;
-  if (rateLimit !== 'off' && !isRateTier(rateLimit)) throw new RangeError(`rateLimit must be 'off' or one of ${RATE_TIER_NAMES.join(', ')}, got ${JSON.stringify(rateLimit)}`);
+  if (rateLimit !== 'off' && !isRateTier(rateLimit))
+    throw new RangeError(`rateLimit must be 'off' or one of ${RATE_TIER_NAMES.join(', ')}, got ${JSON.stringify(rateLimit)}`);
   const feeScheduleOf = feeRule(options.feeSchedules ?? {}, options.defaultFees);
   const startingBalanceCents = options.startingBalanceCents ?? VENUE_DEFAULTS.startingBalanceCents;
   if (!Number.isSafeInteger(startingBalanceCents) || startingBalanceCents < 0) {
@@ -189,10 +190,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   let loopTimer: TimerHandle | undefined;
   const runLoop = (): void => {
-    loopTimer = after(clock, () => {
-      exchange.step(1);
-      runLoop();
-    }, tickMs);
+    loopTimer = after(
+      clock,
+      () => {
+        exchange.step(1);
+        runLoop();
+      },
+      tickMs,
+    );
   };
   if (options.autoRun ?? true) runLoop();
 

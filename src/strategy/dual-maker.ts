@@ -203,7 +203,12 @@ export class DualMaker {
   }
 
   /** Whether a target repeats an order refused on this very top of the book (and forgets refusals the book has moved past). */
-  private refusedAgain(refusals: PerLeg<Refusal | undefined>, leg: Side, target: { readonly price: number; readonly size: number } | undefined, top: TopOfBook): boolean {
+  private refusedAgain(
+    refusals: PerLeg<Refusal | undefined>,
+    leg: Side,
+    target: { readonly price: number; readonly size: number } | undefined,
+    top: TopOfBook,
+  ): boolean {
     const refusal = refusals[leg];
     if (refusal === undefined) return false;
     if (!sameTop(refusal.top, top)) {
@@ -397,7 +402,10 @@ export class DualMaker {
   }
 
   /** The reconciliation's intents with client order ids, when intents become orders. */
-  private labelled(outcome: { intents: Intent[]; resting: RestingOrder | undefined }, before: RestingOrder | undefined): { intents: Intent[]; resting: RestingOrder | undefined } {
+  private labelled(
+    outcome: { intents: Intent[]; resting: RestingOrder | undefined },
+    before: RestingOrder | undefined,
+  ): { intents: Intent[]; resting: RestingOrder | undefined } {
     return this.orderIds === undefined ? outcome : labelled(outcome.intents, before, outcome.resting, this.orderIds);
   }
 

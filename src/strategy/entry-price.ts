@@ -26,12 +26,7 @@ export function fillPriceOnLeg(fill: FillEvent): { readonly leg: Side; readonly 
  * Entry of leg L, or undefined when L is not held or nothing tells its price. A cost of zero
  * or below is treated as unknown (it cannot be an average price paid).
  */
-export function entryPrice(
-  leg: Side,
-  position: number,
-  costE4: number | undefined,
-  lastFillPrice: number | undefined,
-): number | undefined {
+export function entryPrice(leg: Side, position: number, costE4: number | undefined, lastFillPrice: number | undefined): number | undefined {
   if (inventoryOn(leg, position) === 0) return undefined;
   if (costE4 !== undefined && costE4 > 0) return averageCostTicks(costE4, position);
   return lastFillPrice;

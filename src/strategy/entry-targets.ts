@@ -34,14 +34,7 @@ function improvesLeg(best: BestLevel, spread: number, params: StrategyParams): b
 }
 
 /** Steps 5-7 for one leg, after the cushion lowered the pair. */
-function finishLeg(
-  leg: Side,
-  improved: number,
-  cushioned: number,
-  wasImproved: boolean,
-  position: number,
-  params: StrategyParams,
-): EntryTarget {
+function finishLeg(leg: Side, improved: number, cushioned: number, wasImproved: boolean, position: number, params: StrategyParams): EntryTarget {
   if (cushioned < 1 && cushioned < improved) return { kind: 'none', reason: 'cushion' };
   const room = roomUnderCap(leg, position, params);
   if (room === 0) return { kind: 'none', reason: 'inventory_cap' };
@@ -64,7 +57,6 @@ export function entryTargets(book: BookView, position: number, params: StrategyP
     no: best.no.price + (improves.no ? 1 : 0),
   };
   const cushioned = lowerForSumCushion(improved, position, params.sum_cushion);
-  const finish = (leg: Side): EntryTarget =>
-    finishLeg(leg, improved[leg], cushioned[leg], improves[leg], position, params);
+  const finish = (leg: Side): EntryTarget => finishLeg(leg, improved[leg], cushioned[leg], improves[leg], position, params);
   return { yes: finish('yes'), no: finish('no') };
 }

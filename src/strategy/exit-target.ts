@@ -21,12 +21,7 @@ export type ExitTarget =
   | { readonly kind: 'ask'; readonly price: number; readonly size: number; readonly reason: ExitPriceReason }
   | { readonly kind: 'none'; readonly reason: ExitSkipReason };
 
-export function exitTarget(
-  inventory: number,
-  entry: number | undefined,
-  highestBid: number | undefined,
-  params: StrategyParams,
-): ExitTarget {
+export function exitTarget(inventory: number, entry: number | undefined, highestBid: number | undefined, params: StrategyParams): ExitTarget {
   if (inventory <= 0) return { kind: 'none', reason: 'flat' };
   if (entry === undefined) return { kind: 'none', reason: 'entry_unknown' };
   const takeProfit = entry + params.take_profit;
@@ -34,7 +29,6 @@ export function exitTarget(
   const wanted = Math.max(takeProfit, aboveBid);
   const price = Math.min(wanted, MAX_ORDER_PRICE);
   if (highestBid !== undefined && price <= highestBid) return { kind: 'none', reason: 'would_cross' };
-  const reason: ExitPriceReason =
-    price < wanted ? 'price_cap' : takeProfit >= aboveBid ? 'take_profit' : 'above_best_bid';
+  const reason: ExitPriceReason = price < wanted ? 'price_cap' : takeProfit >= aboveBid ? 'take_profit' : 'above_best_bid';
   return { kind: 'ask', price, size: Math.min(contractsToHundredths(params.exit_size), inventory), reason };
 }

@@ -49,9 +49,7 @@ function orderOrNull(value: unknown, path: string): RestingOrder | null {
   if (!isJsonObject(value)) throw new MakerStateError(`maker state: ${path} must be an order or null`);
   const { price, size, postedMs, clientOrderId } = value;
   if (!isOrderPrice(price as number)) {
-    throw new MakerStateError(
-      `maker state: ${path}.price must be ${MIN_ORDER_PRICE}..${MAX_ORDER_PRICE} ticks, got ${JSON.stringify(price)}`,
-    );
+    throw new MakerStateError(`maker state: ${path}.price must be ${MIN_ORDER_PRICE}..${MAX_ORDER_PRICE} ticks, got ${JSON.stringify(price)}`);
   }
   if (!Number.isSafeInteger(size) || (size as number) <= 0) {
     throw new MakerStateError(`maker state: ${path}.size must be positive hundredths, got ${JSON.stringify(size)}`);

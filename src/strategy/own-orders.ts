@@ -40,10 +40,7 @@ function sizeAt(levels: readonly OwnLevel[], side: Side, price: number): number 
 }
 
 /** Where the maker's announced orders sit on the two bid ladders. */
-export function ownLevels(
-  bids: Readonly<Record<Side, RestingOrder | undefined>>,
-  exits: Readonly<Record<Side, RestingOrder | undefined>>,
-): OwnLevel[] {
+export function ownLevels(bids: Readonly<Record<Side, RestingOrder | undefined>>, exits: Readonly<Record<Side, RestingOrder | undefined>>): OwnLevel[] {
   const out: OwnLevel[] = [];
   for (const leg of LEGS) {
     const bid = bids[leg];

@@ -18,13 +18,7 @@ export interface LegReconciliation {
   readonly resting: RestingOrder | undefined;
 }
 
-export function reconcileBid(
-  context: DecisionContext,
-  leg: Side,
-  target: EntryTarget,
-  resting: RestingOrder | undefined,
-  ttlMs: number,
-): LegReconciliation {
+export function reconcileBid(context: DecisionContext, leg: Side, target: EntryTarget, resting: RestingOrder | undefined, ttlMs: number): LegReconciliation {
   if (target.kind === 'none') {
     return resting === undefined
       ? { intents: [], resting: undefined }
@@ -36,10 +30,7 @@ export function reconcileBid(
   }
   if (isExpired(resting, ttlMs, context.nowMs)) {
     return {
-      intents: [
-        makeIntent(context, 'cancel', leg, resting, 'ttl'),
-        makeIntent(context, 'quote', leg, target, 'ttl_refresh'),
-      ],
+      intents: [makeIntent(context, 'cancel', leg, resting, 'ttl'), makeIntent(context, 'quote', leg, target, 'ttl_refresh')],
       resting: posted,
     };
   }

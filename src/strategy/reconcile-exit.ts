@@ -13,13 +13,7 @@ import { type DecisionContext, type IntentReason, makeIntent } from './intents.j
 import type { LegReconciliation } from './reconcile-bid.js';
 import { isExpired, type RestingOrder, samePriceAndSize } from './resting-order.js';
 
-export function reconcileExit(
-  context: DecisionContext,
-  leg: Side,
-  target: ExitTarget,
-  resting: RestingOrder | undefined,
-  ttlMs: number,
-): LegReconciliation {
+export function reconcileExit(context: DecisionContext, leg: Side, target: ExitTarget, resting: RestingOrder | undefined, ttlMs: number): LegReconciliation {
   if (target.kind === 'none') {
     return resting === undefined
       ? { intents: [], resting: undefined }

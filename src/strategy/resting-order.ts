@@ -20,9 +20,6 @@ export function isExpired(order: RestingOrder, ttlMs: number, nowMs: number): bo
   return nowMs >= expiresAtMs(order, ttlMs);
 }
 
-export function samePriceAndSize(
-  order: RestingOrder,
-  target: { readonly price: number; readonly size: number },
-): boolean {
+export function samePriceAndSize(order: RestingOrder, target: { readonly price: number; readonly size: number }): boolean {
   return order.price === target.price && order.size === target.size;
 }

@@ -8,8 +8,17 @@ import type { StrategyParams } from '../../src/config/types.js';
 import type { RecordsPosted } from '../../src/log/messages.js';
 
 const PARAMS: StrategyParams = {
-  min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
-  quote_ttl_s: 6, exit_ttl_s: 20, max_inventory: 100, reduce_step: 10, improve: true, thin_queue: 50,
+  min_spread: 3,
+  bid_size: 5,
+  exit_size: 5,
+  sum_cushion: 3,
+  take_profit: 2,
+  quote_ttl_s: 6,
+  exit_ttl_s: 20,
+  max_inventory: 100,
+  reduce_step: 10,
+  improve: true,
+  thin_queue: 50,
 };
 
 /** strategy-spec example 1: a book that makes the maker quote both legs */
@@ -17,7 +26,17 @@ const SNAPSHOT = JSON.stringify({
   type: 'orderbook_snapshot',
   sid: 1,
   seq: 1,
-  msg: { market_ticker: 'A-1', yes_dollars_fp: [['0.4000', '5.00'], ['0.4200', '18.00']], no_dollars_fp: [['0.5300', '22.00'], ['0.5400', '12.00']] },
+  msg: {
+    market_ticker: 'A-1',
+    yes_dollars_fp: [
+      ['0.4000', '5.00'],
+      ['0.4200', '18.00'],
+    ],
+    no_dollars_fp: [
+      ['0.5300', '22.00'],
+      ['0.5400', '12.00'],
+    ],
+  },
 });
 
 function nextReport(port: MessagePort, kind: ActorEvent['kind']): Promise<ActorEvent> {

@@ -10,13 +10,37 @@ import { formatEventJson } from '../../src/log/log-event.js';
 import { WallClock } from '../../src/clock/clock.js';
 
 const PARAMS: StrategyParams = {
-  min_spread: 3, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
-  quote_ttl_s: 6, exit_ttl_s: 20, max_inventory: 100, reduce_step: 10, improve: true, thin_queue: 50,
+  min_spread: 3,
+  bid_size: 5,
+  exit_size: 5,
+  sum_cushion: 3,
+  take_profit: 2,
+  quote_ttl_s: 6,
+  exit_ttl_s: 20,
+  max_inventory: 100,
+  reduce_step: 10,
+  improve: true,
+  thin_queue: 50,
 };
 
 /** strategy-spec example 1: YES 42x18, 40x5; NO 54x12, 53x22 -> quote YES 5 @ 43, NO 5 @ 54 */
 const snapshot = (ticker: string): string =>
-  JSON.stringify({ type: 'orderbook_snapshot', sid: 1, seq: 1, msg: { market_ticker: ticker, yes_dollars_fp: [['0.4000', '5.00'], ['0.4200', '18.00']], no_dollars_fp: [['0.5300', '22.00'], ['0.5400', '12.00']] } });
+  JSON.stringify({
+    type: 'orderbook_snapshot',
+    sid: 1,
+    seq: 1,
+    msg: {
+      market_ticker: ticker,
+      yes_dollars_fp: [
+        ['0.4000', '5.00'],
+        ['0.4200', '18.00'],
+      ],
+      no_dollars_fp: [
+        ['0.5300', '22.00'],
+        ['0.5400', '12.00'],
+      ],
+    },
+  });
 const delta = (ticker: string, price: string, size: string): string =>
   JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 2, msg: { market_ticker: ticker, price_dollars: price, delta_fp: size, side: 'yes' } });
 
@@ -27,7 +51,12 @@ function harness(setups: TickerSetup[], logLevel: 'info' | 'debug' = 'info') {
   const submitted: Intent[] = [];
   const shard = new Shard(
     { shardId: 0, threadId: 1, logLevel, orders: { idPrefix: 'run-0.1-', ownOrdersInBook: true } },
-    { intent: (intent) => intents.push(intent), event: (event) => events.push(event), post: (event) => posted.push(event), submit: (batch) => submitted.push(...batch) },
+    {
+      intent: (intent) => intents.push(intent),
+      event: (event) => events.push(event),
+      post: (event) => posted.push(event),
+      submit: (batch) => submitted.push(...batch),
+    },
     new WallClock({ now: () => Date.now() }),
   );
   shard.addTickers(setups);
@@ -56,7 +85,10 @@ describe('Shard', () => {
   afterEach(() => clock.restore());
 
   it('quotes each ticker from its own snapshot and reports credit and state', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    const h = harness([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
     h.deliver(snapshot('A-1'), snapshot('B-1'));
     const quotes = h.intents.filter((intent) => intent.kind === 'quote').map((intent) => `${intent.ticker} ${intent.side} ${intent.price} ${intent.size}`);
     expect(quotes).to.have.members(['A-1 yes 43 500', 'A-1 no 54 500', 'B-1 yes 43 500', 'B-1 no 54 500']);
@@ -70,7 +102,10 @@ describe('Shard', () => {
   });
 
   it('isolates a ticker whose frame throws: it cancels, asks for a snapshot, and the others keep running', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    const h = harness([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
     h.deliver(snapshot('A-1'), snapshot('B-1'));
     h.intents.length = 0;
     h.posted.length = 0;
@@ -130,7 +165,10 @@ describe('Shard', () => {
   });
 
   it('shuts down: everything resting is cancelled with reason shutdown, and nothing happens afterwards', async () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    const h = harness([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
     h.deliver(snapshot('A-1'), snapshot('B-1'));
     const report = h.shard.stop();
     expect(report.intentsEmitted).to.equal(h.intents.length);
@@ -166,7 +204,11 @@ describe('Shard', () => {
   const marketFrames = [
     JSON.stringify({ type: 'trade', sid: 3, seq: 1, msg: { trade_id: 't', market_ticker: 'A-1', yes_price_dollars: '0.4200', count_fp: '2.00' } }),
     JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'A-1', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4600' } }),
-    JSON.stringify({ type: 'fill', sid: 4, msg: { trade_id: 'f', order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: '0.4300', count_fp: '5.00', outcome_side: 'yes' } }),
+    JSON.stringify({
+      type: 'fill',
+      sid: 4,
+      msg: { trade_id: 'f', order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: '0.4300', count_fp: '5.00', outcome_side: 'yes' },
+    }),
     JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: 'A-1', position_fp: '5.00', position_cost_dollars: '2.1500' } }),
   ];
 
@@ -189,12 +231,13 @@ describe('Shard', () => {
   it('states a fill at the price of the leg it bought', () => {
     const h = harness([{ ticker: 'A-1', params: PARAMS }]);
     const fill = (side: string, yesPrice: string) =>
-      JSON.stringify({ type: 'fill', sid: 4, msg: { trade_id: `f-${side}`, order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: yesPrice, count_fp: '3.00', outcome_side: side } });
+      JSON.stringify({
+        type: 'fill',
+        sid: 4,
+        msg: { trade_id: `f-${side}`, order_id: 'o', market_ticker: 'A-1', is_taker: false, yes_price_dollars: yesPrice, count_fp: '3.00', outcome_side: side },
+      });
     h.deliver(snapshot('A-1'), fill('no', '0.1600'), fill('yes', '0.4300'));
-    expect(h.events.filter((event) => event.kind === 'fill').map((event) => event.message)).to.deep.equal([
-      'no 3.00 @ 0.8400',
-      'yes 3.00 @ 0.4300',
-    ]);
+    expect(h.events.filter((event) => event.kind === 'fill').map((event) => event.message)).to.deep.equal(['no 3.00 @ 0.8400', 'yes 3.00 @ 0.4300']);
   });
 
   it('states a position with its exact size and cost', () => {
@@ -218,7 +261,16 @@ describe('Shard', () => {
     verbose.deliver(snapshot('A-1'));
     const ladder = verbose.events.find((event) => event.kind === 'book');
     expect(ladder?.level).to.equal('debug');
-    expect(ladder?.data).to.deep.equal({ yes: [[42, 1800], [40, 500]], no: [[54, 1200], [53, 2200]] });
+    expect(ladder?.data).to.deep.equal({
+      yes: [
+        [42, 1800],
+        [40, 500],
+      ],
+      no: [
+        [54, 1200],
+        [53, 2200],
+      ],
+    });
   });
 
   it('starts a ticker fresh, and says so, when its reported state is unusable', () => {
@@ -240,7 +292,10 @@ describe('Shard', () => {
   });
 
   it('isolates the ticker of a frame it cannot parse but the gateway could route, with the frame logged', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    const h = harness([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
     h.deliver(snapshot('A-1'), snapshot('B-1'));
     h.posted.length = 0;
     const broken = '{"type":"orderbook_delta","sid":1,"seq":3,"msg":{"market_ticker":"A-1"}'; // one brace short
@@ -271,11 +326,24 @@ describe('Shard', () => {
     ]);
   });
 
-  it('answers a book query with the ticker\'s phase and its levels in wire order', () => {
+  it("answers a book query with the ticker's phase and its levels in wire order", () => {
     const h = harness([{ ticker: 'A-1', params: PARAMS }]);
     expect(h.shard.book('A-1')).to.deep.equal({ phase: 'starting', book: { ticker: 'A-1', yes: [], no: [] } });
     h.deliver(snapshot('A-1'), delta('A-1', '0.4000', '-2.00'));
-    expect(h.shard.book('A-1')).to.deep.equal({ phase: 'live', book: { ticker: 'A-1', yes: [[40, 300], [42, 1800]], no: [[53, 2200], [54, 1200]] } });
+    expect(h.shard.book('A-1')).to.deep.equal({
+      phase: 'live',
+      book: {
+        ticker: 'A-1',
+        yes: [
+          [40, 300],
+          [42, 1800],
+        ],
+        no: [
+          [53, 2200],
+          [54, 1200],
+        ],
+      },
+    });
     expect(h.shard.book('NOT-HOSTED')).to.equal(undefined);
   });
 
@@ -293,15 +361,25 @@ describe('Shard', () => {
     second.deliver(position('20.00', '8.4000')); // strategy-spec example 5: entry 42
     expect(second.intents.filter((intent) => intent.kind !== 'cancel' && intent.kind !== 'exit_cancel')).to.deep.equal([]); // stale: nothing decided
     second.deliver(snapshot('A-1'));
-    const decided = second.intents.filter((intent) => intent.reason !== 'stale_book').map((intent) => `${intent.kind} ${intent.side} ${intent.size} @ ${intent.price}`);
+    const decided = second.intents
+      .filter((intent) => intent.reason !== 'stale_book')
+      .map((intent) => `${intent.kind} ${intent.side} ${intent.size} @ ${intent.price}`);
     expect(decided).to.deep.equal(['quote yes 500 @ 42', 'quote no 500 @ 55', 'exit yes 500 @ 44']);
   });
 
   it('never throws, whatever frames it is handed', () => {
-    const h = harness([{ ticker: 'A-1', params: PARAMS }, { ticker: 'B-1', params: PARAMS }]);
+    const h = harness([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
     h.deliver(snapshot('A-1'), snapshot('B-1'));
-    const value = fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: -200, max: 200 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 }),
-      fc.constantFrom('0.4200', '-1.00', '5.00', '1.0000', 'yes', 'no', '99.99'));
+    const value = fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.integer({ min: -200, max: 200 }),
+      fc.constant(null),
+      fc.jsonValue({ maxDepth: 1 }),
+      fc.constantFrom('0.4200', '-1.00', '5.00', '1.0000', 'yes', 'no', '99.99'),
+    );
     const frame = fc
       .record({
         type: fc.constantFrom('orderbook_snapshot', 'orderbook_delta', 'market_position', 'fill', 'market_lifecycle_v2', 'trade', 'ticker', 'other'),
@@ -310,10 +388,17 @@ describe('Shard', () => {
         msg: fc.record(
           {
             market_ticker: fc.constantFrom('A-1', 'B-1', 'C-1'),
-            price_dollars: value, delta_fp: value, side: value, position_fp: value, position_cost_dollars: value,
+            price_dollars: value,
+            delta_fp: value,
+            side: value,
+            position_fp: value,
+            position_cost_dollars: value,
             yes_dollars_fp: fc.oneof(value, fc.array(fc.tuple(value, value), { maxLength: 3 })),
             no_dollars_fp: fc.oneof(value, fc.array(fc.tuple(value, value), { maxLength: 3 })),
-            yes_price_dollars: value, count_fp: value, outcome_side: value, event_type: value,
+            yes_price_dollars: value,
+            count_fp: value,
+            outcome_side: value,
+            event_type: value,
           },
           { requiredKeys: ['market_ticker'] },
         ),
@@ -339,7 +424,14 @@ describe('Shard', () => {
 });
 
 describe('Shard event data from the frame text', () => {
-  const tickerMsg = { market_ticker: 'A-1', price_dollars: '0.4300', yes_bid_dollars: '0.4200', yes_ask_dollars: '0.4400', volume_fp: '10.00', ts: 1_800_000_000 };
+  const tickerMsg = {
+    market_ticker: 'A-1',
+    price_dollars: '0.4300',
+    yes_bid_dollars: '0.4200',
+    yes_ask_dollars: '0.4400',
+    volume_fp: '10.00',
+    ts: 1_800_000_000,
+  };
   const tradeMsg = { trade_id: 'x"}{\\', market_ticker: 'A-1', yes_price_dollars: '0.4300', count_fp: '5.00', taker_side: 'yes', ts: 1_800_000_000 };
   const frameOf = (type: string, msg: object): string => JSON.stringify({ type, sid: 2, seq: 7, msg });
 
@@ -357,11 +449,14 @@ describe('Shard event data from the frame text', () => {
     expect(messageJson('{"type":"trade"}')).to.equal(undefined);
   });
 
-  it('never gives text that parses to another object than the frame\'s msg (property)', () => {
+  it("never gives text that parses to another object than the frame's msg (property)", () => {
     const value = fc.jsonValue();
     fc.assert(
       fc.property(fc.dictionary(fc.string(), value), value, fc.dictionary(fc.string(), value), (before, msg, after) => {
-        for (const frame of [{ ...before, msg }, { ...before, msg, ...after }]) {
+        for (const frame of [
+          { ...before, msg },
+          { ...before, msg, ...after },
+        ]) {
           const text = JSON.stringify(frame);
           const cut = messageJson(text);
           if (cut !== undefined) expect(JSON.parse(cut)).to.deep.equal((JSON.parse(text) as { msg: unknown }).msg);

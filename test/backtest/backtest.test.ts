@@ -45,7 +45,11 @@ describe('backtest', function () {
     it('reports every bad key and value at once', () => {
       let error: unknown;
       try {
-        resolveSettings({ strategy: { min_spread: 0 } }, [parseAssignment('backtest.queue_model=optimistic'), parseAssignment('log.level=debug'), parseAssignment('execution.nope=1')]);
+        resolveSettings({ strategy: { min_spread: 0 } }, [
+          parseAssignment('backtest.queue_model=optimistic'),
+          parseAssignment('log.level=debug'),
+          parseAssignment('execution.nope=1'),
+        ]);
       } catch (caught) {
         error = caught;
       }
@@ -58,12 +62,17 @@ describe('backtest', function () {
     });
 
     it('the grid varies the first key slowest', () => {
-      expect(parameterGrid([{ key: 'a', values: [1, 2] }, { key: 'b', values: ['x', 'y'] }]).map((set) => set.map((p) => `${p.key}=${String(p.value)}`).join(' '))).to.deep.equal(['a=1 b=x', 'a=1 b=y', 'a=2 b=x', 'a=2 b=y']);
+      expect(
+        parameterGrid([
+          { key: 'a', values: [1, 2] },
+          { key: 'b', values: ['x', 'y'] },
+        ]).map((set) => set.map((p) => `${p.key}=${String(p.value)}`).join(' ')),
+      ).to.deep.equal(['a=1 b=x', 'a=1 b=y', 'a=2 b=x', 'a=2 b=y']);
     });
   });
 
   describe('a run', () => {
-    it('trades the recording\'s markets through the makers: fills in the journal equal the portfolio', async () => {
+    it("trades the recording's markets through the makers: fills in the journal equal the portfolio", async () => {
       const settings = resolveSettings({}, []);
       const result = await runRecording(FIXTURE, settings);
       expect(result.tickers).to.deep.equal(['KXRPLA-26SEP30-T40', 'KXRPLB-26SEP30-T55', 'KXRPLC-26SEP30-T62', 'KXRPLD-26SEP30-T75']);
@@ -133,8 +142,13 @@ describe('backtest', function () {
   });
 
   describe('summary figures', () => {
-    it('the total drawdown chains the recordings\' curves end to end', () => {
-      expect(chainedDrawdown([[0, 5, 2], [1, -4, 3]])).to.equal(7); // levels 0 5 2, then 3 -2 5: from the peak 5 down to -2
+    it("the total drawdown chains the recordings' curves end to end", () => {
+      expect(
+        chainedDrawdown([
+          [0, 5, 2],
+          [1, -4, 3],
+        ]),
+      ).to.equal(7); // levels 0 5 2, then 3 -2 5: from the peak 5 down to -2
       expect(chainedDrawdown([])).to.equal(0);
     });
   });
@@ -164,7 +178,16 @@ describe('backtest', function () {
 
     it('--config reads the strategy, markets, execution and backtest sections of a config file', async () => {
       const config = temp.file('config.json');
-      writeFileSync(config, JSON.stringify({ exchange: { env: 'sim' }, strategy: { bid_size: 2 }, markets: [{ ticker: 'KXRPLC-26SEP30-T62', take_profit: 3 }], execution: { min_order_life_ms: 0 }, backtest: { queue_model: 'probabilistic', queue_exponent: 2 } }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          exchange: { env: 'sim' },
+          strategy: { bid_size: 2 },
+          markets: [{ ticker: 'KXRPLC-26SEP30-T62', take_profit: 3 }],
+          execution: { min_order_life_ms: 0 },
+          backtest: { queue_model: 'probabilistic', queue_exponent: 2 },
+        }),
+      );
       const { output, captured } = captureOutput();
       const write = process.stdout.write.bind(process.stdout);
       process.stdout.write = (() => true) as typeof process.stdout.write;

@@ -38,7 +38,12 @@ describe('backtest report.html in chromium', function () {
   before(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
     temp = tempDirectory();
-    const plan = planBacktest([FIXTURE], {}, [parseAssignment('execution.min_order_life_ms=500')], [parseSweep('min_spread=2,4'), parseSweep('take_profit=2,3')]);
+    const plan = planBacktest(
+      [FIXTURE],
+      {},
+      [parseAssignment('execution.min_order_life_ms=500')],
+      [parseSweep('min_spread=2,4'), parseSweep('take_profit=2,3')],
+    );
     swept = plan.swept;
     sets = await executePlan(plan, { threads: 2 });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking'] });
@@ -100,7 +105,11 @@ describe('backtest report.html in chromium', function () {
     // another set's charts on a click of its heat map cell
     const other = written.summary.sets.find((set) => set.index !== best.index)!;
     await page.locator('#heat-map tbody td').nth(other.index).click();
-    expect(await page.textContent('#set h2')).to.equal(`Parameter set ${other.index}: ${Object.entries(other.parameters).map(([key, value]) => `${key.replace(/^strategy\./, '')}=${JSON.stringify(value)}`).join(', ')}`);
+    expect(await page.textContent('#set h2')).to.equal(
+      `Parameter set ${other.index}: ${Object.entries(other.parameters)
+        .map(([key, value]) => `${key.replace(/^strategy\./, '')}=${JSON.stringify(value)}`)
+        .join(', ')}`,
+    );
     expect(await page.locator('.chart canvas').count()).to.equal(2 + tickers.length);
     expect(errors).to.deep.equal([]);
     expect(requests).to.deep.equal([]);

@@ -312,9 +312,7 @@ describe('OrderBook', () => {
           no_dollars_fp: [['0.5400', '12.00']],
         }),
       );
-      current.applyDelta(
-        decodeDelta({ market_ticker: TICKER, side: 'yes', price_dollars: '0.4200', delta_fp: '-0.50' }),
-      );
+      current.applyDelta(decodeDelta({ market_ticker: TICKER, side: 'yes', price_dollars: '0.4200', delta_fp: '-0.50' }));
       const legacy = new OrderBook(TICKER);
       legacy.applySnapshot(
         decodeSnapshot({

@@ -47,7 +47,10 @@ describe('bin/mm (spawned)', function () {
   });
 
   it('record and replay answer --help', async () => {
-    for (const [command, usage] of [['record', /^Usage: mm record \[options\]/], ['replay', /^Usage: mm replay \[options\] <file>/]] as const) {
+    for (const [command, usage] of [
+      ['record', /^Usage: mm record \[options\]/],
+      ['replay', /^Usage: mm replay \[options\] <file>/],
+    ] as const) {
       const { code, stdout, stderr } = await runBinary(linked, [command, '--help'], elsewhere);
       expect(stderr).to.equal('');
       expect(code).to.equal(0);

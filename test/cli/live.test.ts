@@ -84,7 +84,13 @@ describe('mm start: live mode behind explicit switches', function () {
         markets: [{ ticker: 'KXLIVE-26DEC31-T1' }, { ticker: 'KXLIVE-26DEC31-T2' }],
         strategy: { min_spread: 1 },
         execution: { mode },
-        log: { intents_file: join(dir, `${name}.intents.jsonl`), events_file: join(dir, `${name}.events.jsonl`), fills_file: join(dir, `${name}.fills.jsonl`), summary_file: join(dir, `${name}.summary.json`), console: 'off' },
+        log: {
+          intents_file: join(dir, `${name}.intents.jsonl`),
+          events_file: join(dir, `${name}.events.jsonl`),
+          fills_file: join(dir, `${name}.fills.jsonl`),
+          summary_file: join(dir, `${name}.summary.json`),
+          console: 'off',
+        },
       }),
     );
     return path;
@@ -103,7 +109,12 @@ describe('mm start: live mode behind explicit switches', function () {
       const live = await mm(['start', '--config', configFile('live.json', 'live'), '--live'], dir);
       expect(live.code).to.equal(2);
       expect(live.stderr).to.match(/can be read by its group or others.*refused in live mode/);
-      const paper = await mm(['start', '--config', configFile('paper.json', 'paper')], dir, (output) => /status page|tickers live 2\/2|reconciled|SIGINT/.test(output) || output.includes('warning'), 30_000);
+      const paper = await mm(
+        ['start', '--config', configFile('paper.json', 'paper')],
+        dir,
+        (output) => /status page|tickers live 2\/2|reconciled|SIGINT/.test(output) || output.includes('warning'),
+        30_000,
+      );
       expect(paper.stderr).to.match(/warning: .*can be read by its group or others/);
     } finally {
       chmodSync(keyPath, 0o600);
@@ -113,9 +124,12 @@ describe('mm start: live mode behind explicit switches', function () {
   it('with --live: says what it will trade first, its orders are real on the simulator, and none rests after the stop', async () => {
     let sawResting = false;
     const watcher = setInterval(() => {
-      void client.listAllOrders({ status: 'resting' }).then((orders) => {
-        if (orders.length > 0) sawResting = true;
-      }, () => undefined);
+      void client.listAllOrders({ status: 'resting' }).then(
+        (orders) => {
+          if (orders.length > 0) sawResting = true;
+        },
+        () => undefined,
+      );
     }, 200);
     try {
       const run = await mm(['start', '--config', configFile('live.json', 'live'), '--live'], dir, () => sawResting, 60_000);

@@ -43,8 +43,20 @@ describe('cli/main', () => {
     it('mm start --help lists the seed flags', async () => {
       const { out } = await runProgram(['start', '--help']);
       for (const flag of [
-        '--ticker', '--with-private', '--min-spread', '--bid-size', '--exit-size', '--sum-cushion', '--take-profit',
-        '--quote-ttl', '--exit-ttl', '--max-inventory', '--reduce-step', '--no-improve', '--record', '--config',
+        '--ticker',
+        '--with-private',
+        '--min-spread',
+        '--bid-size',
+        '--exit-size',
+        '--sum-cushion',
+        '--take-profit',
+        '--quote-ttl',
+        '--exit-ttl',
+        '--max-inventory',
+        '--reduce-step',
+        '--no-improve',
+        '--record',
+        '--config',
       ]) {
         expect(out).to.contain(flag);
       }
@@ -116,9 +128,7 @@ describe('cli/main', () => {
       useEnvironment({ KALSHI_API_KEY_ID: 'key-123', KALSHI_PRIVATE_KEY_PATH: rsaKey });
       const captured = await runProgram(['config', 'check', '--config', configFixture('prod-minimal.json')]);
       expect(captured.error).to.equal(undefined);
-      expect(captured.out).to.equal(
-        `config OK: 2 markets, env prod (wss://external-api-ws.kalshi.com/trade-api/ws/v2), RSA-2048 private key ${rsaKey}\n`,
-      );
+      expect(captured.out).to.equal(`config OK: 2 markets, env prod (wss://external-api-ws.kalshi.com/trade-api/ws/v2), RSA-2048 private key ${rsaKey}\n`);
     });
 
     it('check fails with exit code 2 on a key that is not RSA, naming the key and the file', async () => {
@@ -127,7 +137,9 @@ describe('cli/main', () => {
       const { error, out } = await runProgram(['config', 'check', '-c', file]);
       expect(error).to.be.instanceOf(ConfigError);
       expect((error as ConfigError).exitCode).to.equal(2);
-      expect((error as ConfigError).message).to.contain(file).and.to.contain('credentials.private_key_path');
+      expect((error as ConfigError).message)
+        .to.contain(file)
+        .and.to.contain('credentials.private_key_path');
       expect(out).to.equal('');
     });
 

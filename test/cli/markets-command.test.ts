@@ -65,7 +65,12 @@ describe('cli/markets', () => {
   ];
 
   function simConfig(extra: Record<string, unknown> = {}): string {
-    return configFile({ exchange: { env: 'sim', rest_url: sim.restUrl }, markets: [{ ticker: sim.tickers[1]!, min_spread: 5 }], selection: { rules: RULES, max_markets: 9 }, ...extra });
+    return configFile({
+      exchange: { env: 'sim', rest_url: sim.restUrl },
+      markets: [{ ticker: sim.tickers[1]!, min_spread: 5 }],
+      selection: { rules: RULES, max_markets: 9 },
+      ...extra,
+    });
   }
 
   /** What the rules select over everything the simulator lists, computed apart from the command. */
@@ -79,11 +84,13 @@ describe('cli/markets', () => {
     }
   }
 
-  it('prints a table of what the rules select now: the explicit market first, then each rule\'s picks', async () => {
+  it("prints a table of what the rules select now: the explicit market first, then each rule's picks", async () => {
     const captured = await runProgram(['markets', '--config', simConfig()]);
     expect(captured.error).to.equal(undefined);
     const lines = captured.out.trimEnd().split('\n');
-    expect(lines[0]).to.match(new RegExp(`^9 markets selected \\(1 from markets, 8 by rules\\) of 250 listed by ${sim.restUrl.replace(/[./]/g, '\\$&')} at \\d{4}-`));
+    expect(lines[0]).to.match(
+      new RegExp(`^9 markets selected \\(1 from markets, 8 by rules\\) of 250 listed by ${sim.restUrl.replace(/[./]/g, '\\$&')} at \\d{4}-`),
+    );
     expect(lines[1]!.split(/\s{2,}/)).to.deep.equal(['TICKER', 'RULE', 'VOLUME 24H', 'OPEN INT', 'BID/ASK', 'SPREAD', 'CLOSES']);
     const rows = lines.slice(2).map((line) => line.trim().split(/\s+/));
     expect(rows.map((row) => row[0])).to.deep.equal(await expectedTickers());
@@ -119,13 +126,24 @@ describe('cli/markets', () => {
   });
 
   it('with exchange.env sim and no rest_url: the embedded simulator, started and closed by the command', async () => {
-    const path = configFile({ exchange: { env: 'sim' }, markets: [], selection: { rules: [{ series: ['KXSIM*'], max_markets: 4 }] }, sim: { seed: 3, rate_per_market: 0 } });
+    const path = configFile({
+      exchange: { env: 'sim' },
+      markets: [],
+      selection: { rules: [{ series: ['KXSIM*'], max_markets: 4 }] },
+      sim: { seed: 3, rate_per_market: 0 },
+    });
     const captured = await runProgram(['markets', '--config', path]);
     expect(captured.error).to.equal(undefined);
     const lines = captured.out.trimEnd().split('\n');
-    expect(lines[0]).to.match(/^4 markets selected \(0 from markets, 4 by rules\) of 10 listed by embedded simulator http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2 at /);
+    expect(lines[0]).to.match(
+      /^4 markets selected \(0 from markets, 4 by rules\) of 10 listed by embedded simulator http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2 at /,
+    );
     expect(lines.slice(2).map((line) => line.split(/\s+/)[1])).to.deep.equal(['rules[0]', 'rules[0]', 'rules[0]', 'rules[0]']);
-    const none = await runProgram(['markets', '--config', configFile({ exchange: { env: 'sim' }, markets: [], selection: { rules: [{ min_volume_24h: 1_000_000 }] }, sim: { rate_per_market: 0 } })]);
+    const none = await runProgram([
+      'markets',
+      '--config',
+      configFile({ exchange: { env: 'sim' }, markets: [], selection: { rules: [{ min_volume_24h: 1_000_000 }] }, sim: { rate_per_market: 0 } }),
+    ]);
     expect(none.out).to.match(/^0 markets selected \(0 from markets, 0 by rules\) of 10 listed by embedded simulator .*\n$/);
   });
 
@@ -162,7 +180,9 @@ describe('cli/markets', () => {
     const bad = await runProgram(['markets', '--config', configFile({ markets: [], selection: { rules: [{ max_spread: 0 }] } })]);
     expect(bad.error).to.be.instanceOf(ConfigError);
     expect((bad.error as ConfigError).exitCode).to.equal(2);
-    expect((bad.error as ConfigError).problems).to.deep.equal([{ key: 'selection.rules[0].max_spread', message: 'must be an integer from 1 to 100 (ticks): value was 0' }]);
+    expect((bad.error as ConfigError).problems).to.deep.equal([
+      { key: 'selection.rules[0].max_spread', message: 'must be an integer from 1 to 100 (ticks): value was 0' },
+    ]);
   });
 
   it('mm markets --help describes the command', async () => {

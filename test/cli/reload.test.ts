@@ -42,7 +42,7 @@ describe('mm start: config reload on SIGHUP', function () {
     }
   });
 
-  it('a running engine applies one market\'s new min_spread to that market only; a bad file changes nothing', async () => {
+  it("a running engine applies one market's new min_spread to that market only; a bad file changes nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-reload-'));
     const intents = join(dir, 'intents.jsonl');
     const configPath = join(dir, 'config.json');
@@ -72,7 +72,10 @@ describe('mm start: config reload on SIGHUP', function () {
       await until(() => /SIGHUP: KXSIMA-26DEC31-T1: min_spread applied/.test(stderr), 10_000, 'the change applied');
       await until(() => readJsonLines<IntentRecord>(intents).length > before, 10_000, 'the market deciding again');
       const after = readJsonLines<IntentRecord>(intents).slice(before);
-      expect(after.every((intent) => intent.ticker === A), JSON.stringify(after)).to.equal(true);
+      expect(
+        after.every((intent) => intent.ticker === A),
+        JSON.stringify(after),
+      ).to.equal(true);
       expect(after.every((intent) => intent.kind === 'cancel' && intent.reason === 'spread_too_narrow')).to.equal(true);
     } finally {
       child.kill('SIGINT');

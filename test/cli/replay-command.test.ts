@@ -94,7 +94,9 @@ describe('cli/replay-command: mm record and mm replay', function () {
 
     const recording = await loadRecording(path!);
     expect(recording.header.tickers).to.deep.equal(['KXRECA-26SEP30-T40', 'KXRECB-26SEP30-T50']);
-    const frames = recording.entries.flatMap((entry) => (entry.kind === 'frame' ? [JSON.parse(entry.text) as { type: string; msg?: { market_ticker?: string; channel?: string } }] : []));
+    const frames = recording.entries.flatMap((entry) =>
+      entry.kind === 'frame' ? [JSON.parse(entry.text) as { type: string; msg?: { market_ticker?: string; channel?: string } }] : [],
+    );
     const snapshots = frames.filter((frame) => frame.type === 'orderbook_snapshot').map((frame) => frame.msg?.market_ticker);
     expect(snapshots).to.have.members(['KXRECA-26SEP30-T40', 'KXRECB-26SEP30-T50']);
     const channels = frames.filter((frame) => frame.type === 'subscribed').map((frame) => frame.msg?.channel);

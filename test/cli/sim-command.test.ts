@@ -87,8 +87,23 @@ describe('sim/cli', () => {
   it('takes the venue options: fees per series, starting balance, no crowd, write budget; refuses bad ones', async () => {
     const keyId = Object.keys(readKeysFile(join(dir, 'sim-keys.json')))[0]!;
     const privateKey = parseRsaPrivateKey(readFileSync(join(dir, 'sim-private-key.pem'), 'utf8'));
-    const sim = run(['--markets', '0', '--tickers', 'CLIFEE-26JAN01-T1', '--keys', join(dir, 'sim-keys.json'), '--ping-interval', '0',
-      '--fee', 'CLIFEE=quadratic_with_maker_fees:0.5', '--starting-balance', '250.50', '--no-crowd', '--rate-limit', 'prime']);
+    const sim = run([
+      '--markets',
+      '0',
+      '--tickers',
+      'CLIFEE-26JAN01-T1',
+      '--keys',
+      join(dir, 'sim-keys.json'),
+      '--ping-interval',
+      '0',
+      '--fee',
+      'CLIFEE=quadratic_with_maker_fees:0.5',
+      '--starting-balance',
+      '250.50',
+      '--no-crowd',
+      '--rate-limit',
+      'prime',
+    ]);
     const line = await sim.waitForLine();
     const base = `http://${line.slice('listening ws://'.length).split('/')[0]}${REST_PREFIX}`;
     const series = (await (await fetch(`${base}/series/CLIFEE`)).json()) as { series: Record<string, unknown> };
@@ -100,7 +115,11 @@ describe('sim/cli', () => {
     expect(market.market).to.deep.include({ yes_bid_dollars: '0.0000', yes_ask_dollars: '1.0000' });
     sim.kill('SIGTERM');
     expect(await sim.exited).to.equal(0);
-    for (const args of [['--rate-limit', 'gold'], ['--fee', 'X=cubic'], ['--starting-balance', '1.005']]) {
+    for (const args of [
+      ['--rate-limit', 'gold'],
+      ['--fee', 'X=cubic'],
+      ['--starting-balance', '1.005'],
+    ]) {
       const bad = run(args);
       expect(await bad.exited, args.join(' ')).to.equal(1);
       expect(bad.stderr).to.match(/invalid/);

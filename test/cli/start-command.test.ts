@@ -55,15 +55,44 @@ describe('cli/start-command', () => {
 
   it('seed flags override the file, per-market overrides included', async () => {
     await start([
-      '--config', configFixture('sim-overrides.json'),
-      '--min-spread', '6', '--bid-size', '7', '--exit-size', '8', '--sum-cushion', '9', '--take-profit', '4',
-      '--quote-ttl', '2.5', '--exit-ttl', '30', '--max-inventory', '50', '--reduce-step', '5',
-      '--no-improve', '--no-with-private', '--record', '/tmp/feed.jsonl',
+      '--config',
+      configFixture('sim-overrides.json'),
+      '--min-spread',
+      '6',
+      '--bid-size',
+      '7',
+      '--exit-size',
+      '8',
+      '--sum-cushion',
+      '9',
+      '--take-profit',
+      '4',
+      '--quote-ttl',
+      '2.5',
+      '--exit-ttl',
+      '30',
+      '--max-inventory',
+      '50',
+      '--reduce-step',
+      '5',
+      '--no-improve',
+      '--no-with-private',
+      '--record',
+      '/tmp/feed.jsonl',
     ]);
     const { config, options } = started();
     expect(config.strategy).to.deep.equal({
-      min_spread: 6, bid_size: 7, exit_size: 8, sum_cushion: 9, take_profit: 4, quote_ttl_s: 2.5, exit_ttl_s: 30,
-      max_inventory: 50, reduce_step: 5, improve: false, thin_queue: 50,
+      min_spread: 6,
+      bid_size: 7,
+      exit_size: 8,
+      sum_cushion: 9,
+      take_profit: 4,
+      quote_ttl_s: 2.5,
+      exit_ttl_s: 30,
+      max_inventory: 50,
+      reduce_step: 5,
+      improve: false,
+      thin_queue: 50,
     });
     expect(config.runtime.with_private).to.equal(false);
     for (const { params } of marketParams(config)) {
@@ -76,11 +105,7 @@ describe('cli/start-command', () => {
 
   it('--ticker replaces the markets list; repeatable and comma-separated', async () => {
     await start(['--config', configFixture('sim-overrides.json'), '--ticker', 'KXA-26DEC31-T1,KXB-26DEC31-T2', '--ticker', 'CPI-22DEC-TN0.1']);
-    expect(started().config.markets).to.deep.equal([
-      { ticker: 'KXA-26DEC31-T1' },
-      { ticker: 'KXB-26DEC31-T2' },
-      { ticker: 'CPI-22DEC-TN0.1' },
-    ]);
+    expect(started().config.markets).to.deep.equal([{ ticker: 'KXA-26DEC31-T1' }, { ticker: 'KXB-26DEC31-T2' }, { ticker: 'CPI-22DEC-TN0.1' }]);
   });
 
   it('the last of --no-with-private and --with-private wins', async () => {

@@ -42,7 +42,14 @@ describe('config/load', () => {
         thin_queue: 50,
       });
       expect(config.runtime).to.deep.equal({ workers: 2, with_private: true, status_interval_s: 5, max_actor_crashes: 5, crash_window_s: 600, clock: 'wall' });
-      expect(config.execution).to.deep.equal({ mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1000, on_start: 'cancel', request_timeout_ms: 5000 });
+      expect(config.execution).to.deep.equal({
+        mode: 'paper',
+        write_tier: 'basic',
+        write_tokens_per_s: 0,
+        min_order_life_ms: 1000,
+        on_start: 'cancel',
+        request_timeout_ms: 5000,
+      });
       expect(config.log).to.deep.equal({
         level: 'info',
         intents_file: 'logs/intents.jsonl',
@@ -155,9 +162,7 @@ describe('config/load', () => {
     });
 
     it('a value out of range even when it is falsy (0, false)', () => {
-      const error = configErrorFrom(() =>
-        loadConfig({ env: NO_ENV, overrides: { tickers: ['KXA-1'], strategy: { min_spread: 0, quote_ttl_s: 0 } } }),
-      );
+      const error = configErrorFrom(() => loadConfig({ env: NO_ENV, overrides: { tickers: ['KXA-1'], strategy: { min_spread: 0, quote_ttl_s: 0 } } }));
       expect(problemFor(error, 'strategy.min_spread')).to.match(/from 1 to 98: value was 0/);
       expect(problemFor(error, 'strategy.quote_ttl_s')).to.match(/above 0 and at most 86400: value was 0/);
     });
@@ -178,9 +183,7 @@ describe('config/load', () => {
 
     it('a bad per-market override, checked with the rules of the strategy key', () => {
       const error = configErrorFrom(() => loadConfig({ file: configFixture('bad-market-override.json'), env: NO_ENV }));
-      expect(problemFor(error, 'markets[3].min_spread')).to.equal(
-        'must be an integer from 1 to 98: value was 0 (market KXSIMD-26DEC31-T4)',
-      );
+      expect(problemFor(error, 'markets[3].min_spread')).to.equal('must be an integer from 1 to 98: value was 0 (market KXSIMD-26DEC31-T4)');
       expect(problemFor(error, 'markets[3].quote_ttl_s')).to.match(/above 0.*value was -1 \(market KXSIMD-26DEC31-T4\)/);
       expect(problemFor(error, 'markets[3].spread')).to.match(/unknown key \(market KXSIMD-26DEC31-T4\)/);
       for (const key of Object.keys(STRATEGY_SCHEMA)) expect(problemFor(error, 'markets[3].spread')).to.contain(key);
@@ -232,7 +235,9 @@ describe('config/load', () => {
       const file = configFixture('retired-paper-orders.json');
       const error = configErrorFrom(() => loadConfig({ file, env }));
       expect(error.key).to.equal('runtime.paper_orders');
-      expect(error.message).to.contain(file).and.to.match(/replaced by execution\.mode/);
+      expect(error.message)
+        .to.contain(file)
+        .and.to.match(/replaced by execution\.mode/);
     });
 
     it('execution.mode defaults: paper with sim, announce with demo and prod (a minimal demo config sends nothing)', () => {
@@ -262,9 +267,21 @@ describe('config/load', () => {
         expect(loadConfig({ file: live, env: NO_ENV }).execution.mode).to.equal('live');
         const paperProd = join(dir, 'paper-prod.json');
         writeFileSync(paperProd, JSON.stringify({ exchange: { env: 'prod' }, markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'paper' } }));
-        expect(problemFor(configErrorFrom(() => loadConfig({ file: paperProd, env })), 'execution.mode')).to.match(/exchange\.rest_url/);
+        expect(
+          problemFor(
+            configErrorFrom(() => loadConfig({ file: paperProd, env })),
+            'execution.mode',
+          ),
+        ).to.match(/exchange\.rest_url/);
         const paperUrl = join(dir, 'paper-url.json');
-        writeFileSync(paperUrl, JSON.stringify({ exchange: { env: 'prod', rest_url: 'http://127.0.0.1:9/trade-api/v2' }, markets: [{ ticker: 'KXFOO-26' }], execution: { mode: 'paper' } }));
+        writeFileSync(
+          paperUrl,
+          JSON.stringify({
+            exchange: { env: 'prod', rest_url: 'http://127.0.0.1:9/trade-api/v2' },
+            markets: [{ ticker: 'KXFOO-26' }],
+            execution: { mode: 'paper' },
+          }),
+        );
         expect(loadConfig({ file: paperUrl, env }).execution.mode).to.equal('paper');
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -275,16 +292,12 @@ describe('config/load', () => {
       const file = configFixture('prod-minimal.json');
       const error = configErrorFrom(() => loadConfig({ file, env: NO_ENV }));
       expect(problemFor(error, 'credentials.key_id')).to.equal('is required with exchange.env prod (set KALSHI_API_KEY_ID)');
-      expect(problemFor(error, 'credentials.private_key_path')).to.equal(
-        'is required with exchange.env prod (set KALSHI_PRIVATE_KEY_PATH)',
-      );
+      expect(problemFor(error, 'credentials.private_key_path')).to.equal('is required with exchange.env prod (set KALSHI_PRIVATE_KEY_PATH)');
       expect(error.message).to.contain(file);
     });
 
     it('only one of the two credentials in sim', () => {
-      const error = configErrorFrom(() =>
-        loadConfig({ env: { KALSHI_API_KEY_ID: 'key-123' }, overrides: { tickers: ['KXA-1'] } }),
-      );
+      const error = configErrorFrom(() => loadConfig({ env: { KALSHI_API_KEY_ID: 'key-123' }, overrides: { tickers: ['KXA-1'] } }));
       expect(problemFor(error, 'credentials.private_key_path')).to.match(/set both, or neither/);
     });
 
@@ -296,11 +309,7 @@ describe('config/load', () => {
           overrides: { strategy: { take_profit: 99, exit_size: 0 } },
         }),
       );
-      expect(error.problems.map((problem) => problem.key)).to.have.members([
-        'strategy.exit_size',
-        'strategy.take_profit',
-        'markets[2].ticker',
-      ]);
+      expect(error.problems.map((problem) => problem.key)).to.have.members(['strategy.exit_size', 'strategy.take_profit', 'markets[2].ticker']);
       expect(error.message).to.match(/3 problems:\n {2}strategy\./);
     });
   });

@@ -8,9 +8,22 @@ import { ControlConfigError, authorizes, checkToken, generateToken, isLoopbackHo
 describe('control access', () => {
   describe('isLoopbackHost', () => {
     const cases: Array<[string, boolean]> = [
-      ['127.0.0.1', true], ['127.1.2.3', true], ['localhost', true], ['LOCALHOST', true], ['::1', true], ['[::1]', true],
-      ['::ffff:127.0.0.1', true], ['0.0.0.0', false], ['::', false], ['10.0.0.5', false], ['192.168.1.10', false],
-      ['128.0.0.1', false], ['example.com', false], ['localhost.example.com', false], ['::ffff:10.0.0.1', false], ['', false],
+      ['127.0.0.1', true],
+      ['127.1.2.3', true],
+      ['localhost', true],
+      ['LOCALHOST', true],
+      ['::1', true],
+      ['[::1]', true],
+      ['::ffff:127.0.0.1', true],
+      ['0.0.0.0', false],
+      ['::', false],
+      ['10.0.0.5', false],
+      ['192.168.1.10', false],
+      ['128.0.0.1', false],
+      ['example.com', false],
+      ['localhost.example.com', false],
+      ['::ffff:10.0.0.1', false],
+      ['', false],
     ];
     for (const [host, loopback] of cases) {
       it(`${JSON.stringify(host)} is ${loopback ? '' : 'not '}loopback`, () => expect(isLoopbackHost(host)).to.equal(loopback));
@@ -24,14 +37,26 @@ describe('control access', () => {
       expect(authorizes(`bearer ${token}`, token)).to.equal(true);
     });
     it('refuses a missing header, another scheme, an empty or a different token', () => {
-      for (const header of [undefined, '', 'Bearer', 'Bearer ', `Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(1)}`, token, `Bearer ${token} extra`]) {
+      for (const header of [
+        undefined,
+        '',
+        'Bearer',
+        'Bearer ',
+        `Basic ${token}`,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(1)}`,
+        token,
+        `Bearer ${token} extra`,
+      ]) {
         expect(authorizes(header, token), JSON.stringify(header)).to.equal(false);
       }
     });
     it('accepts exactly the token among arbitrary guesses (property)', () => {
-      fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 60 }), (guess) => {
-        expect(authorizes(`Bearer ${guess}`, token)).to.equal(guess === token);
-      }));
+      fc.assert(
+        fc.property(fc.string({ minLength: 1, maxLength: 60 }), (guess) => {
+          expect(authorizes(`Bearer ${guess}`, token)).to.equal(guess === token);
+        }),
+      );
     });
   });
 
@@ -50,7 +75,9 @@ describe('control access', () => {
 
   describe('writeTokenFile', () => {
     let dir: string;
-    beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'control-token-')); });
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'control-token-'));
+    });
     afterEach(() => rm(dir, { recursive: true, force: true }));
 
     it('writes the token readable by its owner only, creating the folder', async () => {

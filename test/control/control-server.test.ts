@@ -44,13 +44,21 @@ describe('control server', () => {
 
     it('refuses a non-loopback host without a token, before listening', async () => {
       for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
-        const error = await start({ host, token: '', tokenFile: join(dir, 'token') }).then(() => undefined, (e: unknown) => e);
+        const error = await start({ host, token: '', tokenFile: join(dir, 'token') }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error, host).to.be.instanceOf(ControlConfigError);
         expect((error as Error).message).to.contain(`control.host ${host} is not loopback`);
       }
       expect(server).to.equal(undefined);
       // and wrote no token for it
-      expect(await stat(join(dir, 'token')).then(() => true, () => false)).to.equal(false);
+      expect(
+        await stat(join(dir, 'token')).then(
+          () => true,
+          () => false,
+        ),
+      ).to.equal(false);
     });
 
     it('refuses invalid ports, short tokens, a missing token file and silly event rates', async () => {
@@ -64,7 +72,10 @@ describe('control server', () => {
         [{ eventsPerSecond: 1000 }, /events per second/],
       ];
       for (const [options, message] of cases) {
-        const error = await start(options).then(() => undefined, (e: unknown) => e);
+        const error = await start(options).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error, JSON.stringify(options)).to.be.instanceOf(ControlConfigError);
         expect((error as Error).message).to.match(message);
       }
@@ -85,8 +96,13 @@ describe('control server', () => {
 
     it('says clearly when the port is taken', async () => {
       const first = await start();
-      const error = await startControlServer({ port: first.port, token: TOKEN, source, actions, log: log.log })
-        .then(async (s) => { await s.close(); return undefined; }, (e: unknown) => e);
+      const error = await startControlServer({ port: first.port, token: TOKEN, source, actions, log: log.log }).then(
+        async (s) => {
+          await s.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(ControlConfigError);
       expect((error as Error).message).to.contain(`cannot listen on 127.0.0.1:${first.port}`);
     });
@@ -95,7 +111,12 @@ describe('control server', () => {
   describe('actions', () => {
     it('answers 401 with a JSON error and performs nothing without the token or with a wrong one', async () => {
       const s = await start();
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}0` }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer wrong-token-wrong-token' },
+        { authorization: `Basic ${TOKEN}` },
+        { authorization: `Bearer ${TOKEN}0` },
+      ]) {
         for (const action of ['pause', 'resume', 'flatten', 'kill']) {
           const reply = await request(`${s.url}api/${action}?ticker=${tickerOf(1)}`, { method: 'POST', headers });
           expect(reply.status, `${action} ${JSON.stringify(headers)}`).to.equal(401);
@@ -114,7 +135,8 @@ describe('control server', () => {
       const s = await start();
       actions.answer = { ok: true, message: 'paused 1 market' };
       const reply = await request(`${s.url}api/pause?ticker=${tickerOf(2)}`, {
-        method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'user-agent': 'ops-console/1.0' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'user-agent': 'ops-console/1.0' },
       });
       expect(reply.status).to.equal(200);
       expect(json(reply)).to.deep.equal({ ok: true, action: 'pause', ticker: tickerOf(2), message: 'paused 1 market' });
@@ -163,7 +185,9 @@ describe('control server', () => {
       const refused = await request(`${s.url}api/resume`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
       expect(refused.status).to.equal(409);
       expect(json(refused)).to.include({ ok: false, message: 'already halted' });
-      actions.perform = async () => { throw new Error('execution actor unreachable'); };
+      actions.perform = async () => {
+        throw new Error('execution actor unreachable');
+      };
       const failed = await request(`${s.url}api/flatten`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
       expect(failed.status).to.equal(500);
       expect(json(failed)['error']).to.equal('execution actor unreachable');
@@ -236,16 +260,23 @@ describe('control server', () => {
       const ended = new Promise<string>((resolve, reject) => {
         httpRequest(`${s.url}events`, (res) => {
           let text = '';
-          res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
           res.on('end', () => resolve(text));
           res.on('error', reject);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       while (source.calls === 0) await new Promise((resolve) => setImmediate(resolve));
       await s.close();
       server = undefined;
       expect(await ended).to.contain('event: state');
-      const after = await request(`${s.url}api/state`).then(() => 'answered', () => 'refused');
+      const after = await request(`${s.url}api/state`).then(
+        () => 'answered',
+        () => 'refused',
+      );
       expect(after).to.equal('refused');
     });
   });

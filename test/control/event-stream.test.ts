@@ -37,7 +37,10 @@ describe('EventStream (server-sent events)', () => {
   let step: number;
   let current: EngineState;
   const latest = (): EngineState => current;
-  const move = (): void => { step++; current = stateAt(step, 2); };
+  const move = (): void => {
+    step++;
+    current = stateAt(step, 2);
+  };
 
   beforeEach(() => {
     clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
@@ -58,9 +61,16 @@ describe('EventStream (server-sent events)', () => {
     clock.tick(1);
     expect(target.states().map((s) => s.ts)).to.deep.equal([stateAt(0, 2).ts, stateAt(1, 2).ts]);
     // three new samples within one interval: only the newest goes out
-    move(); move(); move();
+    move();
+    move();
+    move();
     clock.tick(500);
-    expect(target.states().map((s) => s.ts).slice(2)).to.deep.equal([stateAt(4, 2).ts]);
+    expect(
+      target
+        .states()
+        .map((s) => s.ts)
+        .slice(2),
+    ).to.deep.equal([stateAt(4, 2).ts]);
     stream.close();
   });
 
@@ -129,7 +139,14 @@ describe('EventStream (server-sent events)', () => {
   it('reports a failing sampler once and goes on streaming when it recovers', () => {
     const errors: string[] = [];
     let broken = false;
-    const stream = new EventStream({ intervalMs: 500, latest: () => { if (broken) throw new Error('no sample'); return current; }, onError: (e) => errors.push(e.message) });
+    const stream = new EventStream({
+      intervalMs: 500,
+      latest: () => {
+        if (broken) throw new Error('no sample');
+        return current;
+      },
+      onError: (e) => errors.push(e.message),
+    });
     const target = new FakeTarget();
     stream.add(target);
     broken = true;
@@ -173,7 +190,14 @@ describe('GET /events over HTTP', () => {
 
   beforeEach(async () => {
     source = new FakeStateSource({ markets: 3, moving: true });
-    server = await startControlServer({ port: 0, token: 'events-test-token-123456', source, actions: new RecordingActions(), log: new RecordingLog().log, eventsPerSecond: 20 });
+    server = await startControlServer({
+      port: 0,
+      token: 'events-test-token-123456',
+      source,
+      actions: new RecordingActions(),
+      log: new RecordingLog().log,
+      eventsPerSecond: 20,
+    });
   });
   afterEach(() => server.close());
 
@@ -200,7 +224,9 @@ describe('GET /events over HTTP', () => {
         });
         response.on('error', reject);
       });
-      req.on('error', (error) => { if (!req.destroyed) reject(error); });
+      req.on('error', (error) => {
+        if (!req.destroyed) reject(error);
+      });
       req.end();
     });
   }
@@ -218,7 +244,14 @@ describe('GET /events over HTTP', () => {
   it('stops its timer once the last page has gone', async () => {
     await server.close();
     const timers = new ManualTimers();
-    server = await startControlServer({ port: 0, token: 'events-test-token-123456', source, actions: new RecordingActions(), log: new RecordingLog().log, timers });
+    server = await startControlServer({
+      port: 0,
+      token: 'events-test-token-123456',
+      source,
+      actions: new RecordingActions(),
+      log: new RecordingLog().log,
+      timers,
+    });
     const pages = await Promise.all([0, 1].map(() => new Promise<IncomingMessage>((resolve) => httpRequest(`${server.url}events`, resolve).end())));
     expect(timers.active).to.equal(1);
     const callsBefore = source.calls;
@@ -233,7 +266,14 @@ describe('GET /events over HTTP', () => {
 
   it('refuses more pages than allowed with 503', async () => {
     await server.close();
-    server = await startControlServer({ port: 0, token: 'events-test-token-123456', source, actions: new RecordingActions(), log: new RecordingLog().log, maxEventClients: 1 });
+    server = await startControlServer({
+      port: 0,
+      token: 'events-test-token-123456',
+      source,
+      actions: new RecordingActions(),
+      log: new RecordingLog().log,
+      maxEventClients: 1,
+    });
     const first = await new Promise<IncomingMessage>((resolve) => httpRequest(`${server.url}events`, resolve).end());
     const second = await new Promise<IncomingMessage>((resolve) => httpRequest(`${server.url}events`, resolve).end());
     expect(first.statusCode).to.equal(200);

@@ -48,10 +48,27 @@ export function marketAt(index: number, step: number): MarketState {
     noBidSize: hundredths(100 * (1 + (index % 30))),
     yesAsk: `0.${String(100 - noBid).padStart(2, '0')}00`,
     noAsk: `0.${String(100 - bid).padStart(2, '0')}00`,
-    orders: index % 4 === 3 ? [] : [
-      { clientOrderId: `c-${index}-${step}-y`, side: 'yes', action: 'buy', price: `0.${String(bid).padStart(2, '0')}00`, size: '5.00', status: 'resting' },
-      { clientOrderId: `c-${index}-${step}-n`, side: 'no', action: 'buy', price: `0.${String(noBid).padStart(2, '0')}00`, size: '5.00', status: 'resting' },
-    ],
+    orders:
+      index % 4 === 3
+        ? []
+        : [
+            {
+              clientOrderId: `c-${index}-${step}-y`,
+              side: 'yes',
+              action: 'buy',
+              price: `0.${String(bid).padStart(2, '0')}00`,
+              size: '5.00',
+              status: 'resting',
+            },
+            {
+              clientOrderId: `c-${index}-${step}-n`,
+              side: 'no',
+              action: 'buy',
+              price: `0.${String(noBid).padStart(2, '0')}00`,
+              size: '5.00',
+              status: 'resting',
+            },
+          ],
     position: hundredths(figures.position),
     realizedPnl: microDollars(figures.realized),
     markedPnl: microDollars(figures.marked),

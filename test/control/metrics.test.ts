@@ -48,15 +48,35 @@ describe('control metrics (/metrics)', () => {
     const expected = stateAt(3, 5);
     const types = Object.fromEntries(families.map((f) => [f.name, f.type]));
     for (const name of [
-      'kalshi_mm_frames_received_total', 'kalshi_mm_frames_routed_total', 'kalshi_mm_sequence_gaps_total', 'kalshi_mm_resyncs_total',
-      'kalshi_mm_reconnects_total', 'kalshi_mm_intents_total', 'kalshi_mm_orders_sent_total', 'kalshi_mm_order_rejects_total',
-      'kalshi_mm_fills_total', 'kalshi_mm_rate_limited_total', 'kalshi_mm_write_tokens_spent_total', 'kalshi_mm_actor_restarts_total',
-    ]) expect(types[name], name).to.equal('COUNTER');
+      'kalshi_mm_frames_received_total',
+      'kalshi_mm_frames_routed_total',
+      'kalshi_mm_sequence_gaps_total',
+      'kalshi_mm_resyncs_total',
+      'kalshi_mm_reconnects_total',
+      'kalshi_mm_intents_total',
+      'kalshi_mm_orders_sent_total',
+      'kalshi_mm_order_rejects_total',
+      'kalshi_mm_fills_total',
+      'kalshi_mm_rate_limited_total',
+      'kalshi_mm_write_tokens_spent_total',
+      'kalshi_mm_actor_restarts_total',
+    ])
+      expect(types[name], name).to.equal('COUNTER');
     for (const name of [
-      'kalshi_mm_stale_books', 'kalshi_mm_write_tokens_left', 'kalshi_mm_connected', 'kalshi_mm_risk_state', 'kalshi_mm_mode',
-      'kalshi_mm_market_position_contracts', 'kalshi_mm_market_realized_pnl_dollars', 'kalshi_mm_market_marked_pnl_dollars',
-      'kalshi_mm_market_fees_dollars', 'kalshi_mm_market_quoting', 'kalshi_mm_realized_pnl_dollars', 'kalshi_mm_exposure_dollars',
-    ]) expect(types[name], name).to.equal('GAUGE');
+      'kalshi_mm_stale_books',
+      'kalshi_mm_write_tokens_left',
+      'kalshi_mm_connected',
+      'kalshi_mm_risk_state',
+      'kalshi_mm_mode',
+      'kalshi_mm_market_position_contracts',
+      'kalshi_mm_market_realized_pnl_dollars',
+      'kalshi_mm_market_marked_pnl_dollars',
+      'kalshi_mm_market_fees_dollars',
+      'kalshi_mm_market_quoting',
+      'kalshi_mm_realized_pnl_dollars',
+      'kalshi_mm_exposure_dollars',
+    ])
+      expect(types[name], name).to.equal('GAUGE');
     expect(types['kalshi_mm_decision_latency_seconds']).to.equal('HISTOGRAM');
 
     expect(valueOf(families, 'kalshi_mm_frames_received_total', { channel: 'orderbook_delta' })).to.equal(expected.frames.received['orderbook_delta']);
@@ -99,7 +119,9 @@ describe('control metrics (/metrics)', () => {
   it('labels only the markets in the sample, and drops a market that leaves it', async () => {
     const before = await scrape();
     const labelled = (families: ParsedFamily[]): string[] =>
-      family(families, 'kalshi_mm_market_position_contracts').metrics.map((m) => m.labels!['market']!).sort();
+      family(families, 'kalshi_mm_market_position_contracts')
+        .metrics.map((m) => m.labels!['market']!)
+        .sort();
     expect(labelled(before)).to.deep.equal([0, 1, 2, 3, 4].map(tickerOf));
     source.marketCount = 2;
     expect(labelled(await scrape())).to.deep.equal([0, 1].map(tickerOf));
@@ -158,19 +180,64 @@ describe('control metrics (/metrics)', () => {
 describe('ControlMetrics checks the sample', () => {
   const metrics = new ControlMetrics();
   const cases: Array<[string, (s: ReturnType<typeof stateAt>) => void, RegExp]> = [
-    ['a negative counter', (s) => { s.orders.fills = -1; }, /orders\.fills/],
-    ['a count that is not a number', (s) => { (s.frames.received as Record<string, unknown>)['trade'] = '7'; }, /frames\.received\.trade/],
-    ['a latency histogram with the wrong number of counts', (s) => { s.decisionLatency.counts.pop(); }, /5 bounds need 6 counts/],
-    ['bounds out of order', (s) => { s.decisionLatency.boundsMs[2] = 0.2; }, /boundsMs\[2\]/],
-    ['a money string with 7 decimals', (s) => { s.totals.fees = '0.0000001'; }, /totals\.fees/],
-    ['a bad time stamp', (s) => { s.ts = 'yesterday'; }, /ts: expected an ISO-8601/],
-    ['a market without ticker', (s) => { s.markets[0]!.ticker = ''; }, /markets\[0\]/],
+    [
+      'a negative counter',
+      (s) => {
+        s.orders.fills = -1;
+      },
+      /orders\.fills/,
+    ],
+    [
+      'a count that is not a number',
+      (s) => {
+        (s.frames.received as Record<string, unknown>)['trade'] = '7';
+      },
+      /frames\.received\.trade/,
+    ],
+    [
+      'a latency histogram with the wrong number of counts',
+      (s) => {
+        s.decisionLatency.counts.pop();
+      },
+      /5 bounds need 6 counts/,
+    ],
+    [
+      'bounds out of order',
+      (s) => {
+        s.decisionLatency.boundsMs[2] = 0.2;
+      },
+      /boundsMs\[2\]/,
+    ],
+    [
+      'a money string with 7 decimals',
+      (s) => {
+        s.totals.fees = '0.0000001';
+      },
+      /totals\.fees/,
+    ],
+    [
+      'a bad time stamp',
+      (s) => {
+        s.ts = 'yesterday';
+      },
+      /ts: expected an ISO-8601/,
+    ],
+    [
+      'a market without ticker',
+      (s) => {
+        s.markets[0]!.ticker = '';
+      },
+      /markets\[0\]/,
+    ],
   ];
   for (const [what, spoil, message] of cases) {
     it(`refuses ${what}`, async () => {
       const state = stateAt(0, 2);
       spoil(state);
-      const error = await metrics.render(state).then(() => undefined, (e: unknown) => e);
+      const error = await metrics.render(state).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(StateSampleError);
       expect((error as Error).message).to.match(message);
     });

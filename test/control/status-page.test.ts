@@ -79,7 +79,12 @@ describe('status page in chromium', function () {
 
   async function serve(source: FakeStateSource, eventsPerSecond?: number): Promise<ControlServer> {
     server = await startControlServer({
-      port: 0, token: TOKEN, source, actions, log: new RecordingLog().log, uiDir,
+      port: 0,
+      token: TOKEN,
+      source,
+      actions,
+      log: new RecordingLog().log,
+      uiDir,
       ...(eventsPerSecond === undefined ? {} : { eventsPerSecond }),
     });
     return server;
@@ -91,10 +96,13 @@ describe('status page in chromium', function () {
     const page = await context.newPage();
     const errors: string[] = [];
     const apiRequests: Opened['apiRequests'] = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
     page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
     page.on('request', (request) => {
-      if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push({ url: request.url(), method: request.method(), authorization: request.headers()['authorization'] });
+      if (new URL(request.url()).pathname.startsWith('/api/'))
+        apiRequests.push({ url: request.url(), method: request.method(), authorization: request.headers()['authorization'] });
     });
     await page.goto(url);
     opened = { context, page, errors, apiRequests };
@@ -153,7 +161,10 @@ describe('status page in chromium', function () {
 
     const dialogs: string[] = [];
     // first the user thinks again: dismissed, nothing is sent
-    page.once('dialog', (dialog) => { dialogs.push(`${dialog.type()}: ${dialog.message()}`); void dialog.dismiss(); });
+    page.once('dialog', (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
     await page.click('#global-actions button[data-action=kill]');
     await page.evaluate('0'); // the click handler has run to its end
     expect(dialogs).to.have.length(1);
@@ -161,7 +172,10 @@ describe('status page in chromium', function () {
     expect(apiRequests).to.deep.equal([]);
 
     // then confirms
-    page.once('dialog', (dialog) => { dialogs.push(`${dialog.type()}: ${dialog.message()}`); void dialog.accept(); });
+    page.once('dialog', (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.accept();
+    });
     const called: Promise<ActionCall> = actions.next();
     await page.click('#global-actions button[data-action=kill]');
     const call = await called;
@@ -174,7 +188,10 @@ describe('status page in chromium', function () {
 
     // and per market
     const ticker = tickerOf(4);
-    page.once('dialog', (dialog) => { dialogs.push(`${dialog.type()}: ${dialog.message()}`); void dialog.accept(); });
+    page.once('dialog', (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.accept();
+    });
     const perMarket = actions.next();
     await page.click(`#markets tr[data-ticker="${ticker}"] button[data-action=flatten]`);
     expect(await perMarket).to.include({ action: 'flatten', ticker });
@@ -197,7 +214,10 @@ describe('status page in chromium', function () {
     expect(await page.evaluate(`sessionStorage.getItem('kalshi-mm.control-token')`)).to.equal(null);
     // without a token an action is not even offered for confirmation
     let asked = false;
-    page.once('dialog', (dialog) => { asked = true; void dialog.dismiss(); });
+    page.once('dialog', (dialog) => {
+      asked = true;
+      void dialog.dismiss();
+    });
     await page.click('#global-actions button[data-action=pause]');
     expect(await page.textContent('#notice')).to.equal('enter the control token before asking to pause');
     expect(asked).to.equal(false);
@@ -215,7 +235,7 @@ describe('status page in chromium', function () {
     const firstLoadTask = Math.max(0, ...((await page.evaluate('window.__longTasks.splice(0)')) as number[]));
 
     // scroll through the whole list while states keep arriving; frames keep coming
-    const maxFrameGapMs = await page.evaluate(`new Promise((resolve) => {
+    const maxFrameGapMs = (await page.evaluate(`new Promise((resolve) => {
       const viewport = document.querySelector('#markets-viewport');
       let last = performance.now(); let max = 0; const end = last + 2500;
       const frame = (now) => {
@@ -224,7 +244,7 @@ describe('status page in chromium', function () {
         if (now < end) requestAnimationFrame(frame); else resolve(max);
       };
       requestAnimationFrame(frame);
-    })`) as number;
+    })`)) as number;
     await page.evaluate(`document.querySelector('#markets-viewport').scrollTop = 1e9`);
     await page.waitForSelector(`#markets tr[data-ticker="${tickerOf(999)}"]`, { timeout: 5_000 });
 
@@ -232,7 +252,8 @@ describe('status page in chromium', function () {
     let started = performance.now();
     await page.fill('#market-filter', 'M0742');
     await page.waitForFunction(
-      (ticker) => document.querySelectorAll('#markets tr.market').length === 1 && document.querySelector('#markets tr.market')?.getAttribute('data-ticker') === ticker,
+      (ticker) =>
+        document.querySelectorAll('#markets tr.market').length === 1 && document.querySelector('#markets tr.market')?.getAttribute('data-ticker') === ticker,
       tickerOf(742),
     );
     const filterMs = performance.now() - started;
@@ -258,7 +279,7 @@ describe('status page in chromium', function () {
     const longest = Math.max(0, ...((await page.evaluate('window.__longTasks')) as number[]));
     console.log(
       `      1,000 markets: ${rendered} rows in the DOM, first load ${firstLoadTask.toFixed(0)} ms, then longest task ${longest.toFixed(0)} ms, ` +
-      `longest frame gap ${maxFrameGapMs.toFixed(0)} ms, filter ${filterMs.toFixed(0)} ms, sort ${sortMs.toFixed(0)} ms`,
+        `longest frame gap ${maxFrameGapMs.toFixed(0)} ms, filter ${filterMs.toFixed(0)} ms, sort ${sortMs.toFixed(0)} ms`,
     );
     // a page rendering every row takes seconds here; these bounds leave room for a busy 2-core machine
     expect(firstLoadTask, 'first load').to.be.below(2_000);

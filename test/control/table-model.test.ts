@@ -20,22 +20,52 @@ describe('status page table model', () => {
 
     it('sorts by ticker by default order and keeps the input as it was', () => {
       const before = tickers(markets);
-      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'ticker', descending: false }))).to.deep.equal(['KXA-1', 'KXA-10', 'KXB-2', 'KXC-3']);
+      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'ticker', descending: false }))).to.deep.equal([
+        'KXA-1',
+        'KXA-10',
+        'KXB-2',
+        'KXC-3',
+      ]);
       expect(tickers(markets)).to.deep.equal(before);
     });
 
     it('sorts decimal strings by value, not as text (0.9 < 10, -2.5 first)', () => {
-      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'realizedPnl', descending: false }))).to.deep.equal(['KXA-1', 'KXB-2', 'KXC-3', 'KXA-10']);
-      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'realizedPnl', descending: true }))).to.deep.equal(['KXA-10', 'KXC-3', 'KXB-2', 'KXA-1']);
+      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'realizedPnl', descending: false }))).to.deep.equal([
+        'KXA-1',
+        'KXB-2',
+        'KXC-3',
+        'KXA-10',
+      ]);
+      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'realizedPnl', descending: true }))).to.deep.equal([
+        'KXA-10',
+        'KXC-3',
+        'KXB-2',
+        'KXA-1',
+      ]);
     });
 
     it('puts missing values last in both directions and breaks ties by ticker', () => {
-      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'yesBid', descending: false }))).to.deep.equal(['KXC-3', 'KXA-10', 'KXB-2', 'KXA-1']);
-      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'yesBid', descending: true }))).to.deep.equal(['KXA-10', 'KXB-2', 'KXC-3', 'KXA-1']);
+      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'yesBid', descending: false }))).to.deep.equal([
+        'KXC-3',
+        'KXA-10',
+        'KXB-2',
+        'KXA-1',
+      ]);
+      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'yesBid', descending: true }))).to.deep.equal([
+        'KXA-10',
+        'KXB-2',
+        'KXC-3',
+        'KXA-1',
+      ]);
     });
 
     it('sorts states worst first', () => {
-      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'state', descending: false }))).to.deep.equal(['KXA-1', 'KXC-3', 'KXA-10', 'KXB-2']);
+      expect(tickers(selectRows(markets, { text: '', state: 'all' }, { key: 'state', descending: false }))).to.deep.equal([
+        'KXA-1',
+        'KXC-3',
+        'KXA-10',
+        'KXB-2',
+      ]);
     });
 
     it('filters by any part of the ticker, any case, and by state', () => {
@@ -46,12 +76,14 @@ describe('status page table model', () => {
 
     it('orders any set of money strings as their exact values do (property)', () => {
       const micro = fc.integer({ min: -10_000_000_000, max: 10_000_000_000 });
-      fc.assert(fc.property(fc.array(micro, { maxLength: 30 }), (values) => {
-        const text = (v: number): string => `${v < 0 ? '-' : ''}${Math.floor(Math.abs(v) / 1e6)}.${String(Math.abs(v) % 1e6).padStart(6, '0')}`;
-        const rows = values.map((v, i) => market(`T${String(i).padStart(3, '0')}`, { markedPnl: text(v) }));
-        const sorted = selectRows(rows, { text: '', state: 'all' }, { key: 'markedPnl', descending: false }).map((m) => decimalKey(m.markedPnl)!);
-        expect(sorted).to.deep.equal([...values].sort((a, b) => a - b));
-      }));
+      fc.assert(
+        fc.property(fc.array(micro, { maxLength: 30 }), (values) => {
+          const text = (v: number): string => `${v < 0 ? '-' : ''}${Math.floor(Math.abs(v) / 1e6)}.${String(Math.abs(v) % 1e6).padStart(6, '0')}`;
+          const rows = values.map((v, i) => market(`T${String(i).padStart(3, '0')}`, { markedPnl: text(v) }));
+          const sorted = selectRows(rows, { text: '', state: 'all' }, { key: 'markedPnl', descending: false }).map((m) => decimalKey(m.markedPnl)!);
+          expect(sorted).to.deep.equal([...values].sort((a, b) => a - b));
+        }),
+      );
     });
   });
 
@@ -64,18 +96,20 @@ describe('status page table model', () => {
     });
 
     it('always covers the rows in view and stays in bounds (property)', () => {
-      fc.assert(fc.property(fc.nat(2000), fc.nat(100_000), fc.integer({ min: 1, max: 2000 }), fc.nat(20), (total, scrollTop, height, overscan) => {
-        const { start, end } = visibleWindow(scrollTop, height, 28, total, overscan);
-        expect(start).to.be.within(0, Math.max(0, total));
-        expect(end).to.be.within(start, total);
-        const firstInView = Math.floor(scrollTop / 28);
-        const lastInView = Math.min(total - 1, Math.floor((scrollTop + height) / 28));
-        if (firstInView < total) {
-          expect(start).to.be.at.most(firstInView);
-          expect(end).to.be.above(lastInView);
-        }
-        expect(end - start).to.be.at.most(Math.ceil(height / 28) + 1 + 2 * overscan);
-      }));
+      fc.assert(
+        fc.property(fc.nat(2000), fc.nat(100_000), fc.integer({ min: 1, max: 2000 }), fc.nat(20), (total, scrollTop, height, overscan) => {
+          const { start, end } = visibleWindow(scrollTop, height, 28, total, overscan);
+          expect(start).to.be.within(0, Math.max(0, total));
+          expect(end).to.be.within(start, total);
+          const firstInView = Math.floor(scrollTop / 28);
+          const lastInView = Math.min(total - 1, Math.floor((scrollTop + height) / 28));
+          if (firstInView < total) {
+            expect(start).to.be.at.most(firstInView);
+            expect(end).to.be.above(lastInView);
+          }
+          expect(end - start).to.be.at.most(Math.ceil(height / 28) + 1 + 2 * overscan);
+        }),
+      );
     });
   });
 

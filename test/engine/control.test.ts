@@ -26,13 +26,25 @@ function config(dir: string, tickers: readonly string[]): AppConfig {
     runtime: { workers: 2, with_private: true, status_interval_s: 5 },
     execution: { mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 200, request_timeout_ms: 5_000 },
     control: { enabled: true, host: '127.0.0.1', port: 0, token: '', token_file: join(dir, 'control-token') },
-    log: { level: 'info', intents_file: join(dir, 'i.jsonl'), events_file: join(dir, 'e.jsonl'), fills_file: join(dir, 'f.jsonl'), summary_file: join(dir, 's.json'), console: 'off' },
+    log: {
+      level: 'info',
+      intents_file: join(dir, 'i.jsonl'),
+      events_file: join(dir, 'e.jsonl'),
+      fills_file: join(dir, 'f.jsonl'),
+      summary_file: join(dir, 's.json'),
+      console: 'off',
+    },
     sim: { seed: 3, rate_per_market: 30 },
   };
 }
 
 async function resting(runtime: Runtime): Promise<number> {
-  const client = new KalshiRestClient({ baseUrl: runtime.endpoint.restUrl!, keyId: runtime.endpoint.keyId, privateKey: runtime.endpoint.privateKey, clock: { now: () => Date.now() } });
+  const client = new KalshiRestClient({
+    baseUrl: runtime.endpoint.restUrl!,
+    keyId: runtime.endpoint.keyId,
+    privateKey: runtime.endpoint.privateKey,
+    clock: { now: () => Date.now() },
+  });
   try {
     return (await client.listAllOrders({ status: 'resting' })).length;
   } finally {
@@ -66,7 +78,11 @@ describe('engine: metrics, control API and status page', function () {
       (families.find((family) => family.name === name)?.metrics ?? []).reduce((sum, metric) => sum + Number(metric.value ?? 0), 0);
     await until(async () => value(await scrape(), 'kalshi_mm_frames_received_total') > 0, 20_000, 'frames counted in /metrics');
     const first = await scrape();
-    await until(async () => value(await scrape(), 'kalshi_mm_frames_received_total') > value(first, 'kalshi_mm_frames_received_total'), 20_000, 'the frame counter moving');
+    await until(
+      async () => value(await scrape(), 'kalshi_mm_frames_received_total') > value(first, 'kalshi_mm_frames_received_total'),
+      20_000,
+      'the frame counter moving',
+    );
     await until(async () => value(await scrape(), 'kalshi_mm_orders_sent_total') > 0, 30_000, 'orders counted in /metrics');
     const positions = (await scrape()).find((family) => family.name === 'kalshi_mm_market_position_contracts');
     expect((positions?.metrics ?? []).map((metric) => metric.labels?.market).sort()).to.deep.equal([...tickers].sort());

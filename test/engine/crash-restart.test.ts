@@ -28,7 +28,12 @@ describe('engine: SIGKILL at several points, then a restart', function () {
     writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
     const tickers = tickerList(6);
     const simulator = await startSimulator({ tickers, seed: 9, ratePerMarket: 30, keys: { [key.keyId]: key.publicKeyPem } });
-    const client = new KalshiRestClient({ baseUrl: simulator.restUrl, keyId: key.keyId, privateKey: parseRsaPrivateKey(key.privateKeyPem), clock: { now: () => Date.now() } });
+    const client = new KalshiRestClient({
+      baseUrl: simulator.restUrl,
+      keyId: key.keyId,
+      privateKey: parseRsaPrivateKey(key.privateKeyPem),
+      clock: { now: () => Date.now() },
+    });
     const resting = async (): Promise<Array<{ client_order_id: string }>> => client.listAllOrders({ status: 'resting' });
     let run = 0;
     const start = (): { child: ChildProcess; intents: string; events: string; exited: Promise<number | null> } => {
@@ -44,7 +49,13 @@ describe('engine: SIGKILL at several points, then a restart', function () {
           markets: tickers.map((ticker) => ({ ticker })),
           strategy: { min_spread: 1, quote_ttl_s: 2 },
           execution: { mode: 'paper', min_order_life_ms: 200 },
-          log: { intents_file: intents, events_file: events, fills_file: join(dir, `fills-${run}.jsonl`), summary_file: join(dir, `summary-${run}.json`), console: 'off' },
+          log: {
+            intents_file: intents,
+            events_file: events,
+            fills_file: join(dir, `fills-${run}.jsonl`),
+            summary_file: join(dir, `summary-${run}.json`),
+            console: 'off',
+          },
         }),
       );
       const child = spawn(MM, ['start', '--config', config], { cwd: dir, stdio: 'ignore' });

@@ -10,8 +10,17 @@ import type { IntentRecord } from '../../src/log/intent-record.js';
 
 /** min_spread 1: the simulated books are often one tick wide, and every ticker should quote */
 export const PARAMS: StrategyParams = {
-  min_spread: 1, bid_size: 5, exit_size: 5, sum_cushion: 3, take_profit: 2,
-  quote_ttl_s: 6, exit_ttl_s: 20, max_inventory: 100, reduce_step: 10, improve: true, thin_queue: 50,
+  min_spread: 1,
+  bid_size: 5,
+  exit_size: 5,
+  sum_cushion: 3,
+  take_profit: 2,
+  quote_ttl_s: 6,
+  exit_ttl_s: 20,
+  max_inventory: 100,
+  reduce_step: 10,
+  improve: true,
+  thin_queue: 50,
 };
 
 export function tickerList(count: number): string[] {
@@ -35,7 +44,11 @@ export function tempLogs(): TempLogs {
   };
 }
 
-export function testConfig(logs: TempLogs, tickers: readonly string[], changes: { workers?: number; wsUrl?: string; keyId?: string; keyPath?: string } = {}): AppConfig {
+export function testConfig(
+  logs: TempLogs,
+  tickers: readonly string[],
+  changes: { workers?: number; wsUrl?: string; keyId?: string; keyPath?: string } = {},
+): AppConfig {
   return {
     exchange: { env: 'sim', ws_url: changes.wsUrl ?? '', rest_url: '' },
     credentials: { key_id: changes.keyId ?? '', private_key_path: changes.keyPath ?? '' },

@@ -6,7 +6,11 @@ import { PARAMS, readJsonLines, restingAfterReplay, tempLogs, testConfig, ticker
 
 /** Tickers with a quote in the intents file so far. */
 function quotedTickers(intentsFile: string): Set<string> {
-  return new Set(readJsonLines<IntentRecord>(intentsFile).filter((record) => record.kind === 'quote').map((record) => record.ticker));
+  return new Set(
+    readJsonLines<IntentRecord>(intentsFile)
+      .filter((record) => record.kind === 'quote')
+      .map((record) => record.ticker),
+  );
 }
 
 describe('runtime over loopback against the embedded simulator', function () {
@@ -24,14 +28,20 @@ describe('runtime over loopback against the embedded simulator', function () {
     const runtime = await startRuntime(testConfig(logs, tickers));
     try {
       await until(() => runtime.gateway.statistics().tickersLive === tickers.length, 15_000, 'every book live');
-      await until(async () => (await runtime.supervisor.status()).reduce((sum, actor) => sum + actor.tickers.live, 0) === tickers.length, 10_000, 'every actor ticker live');
+      await until(
+        async () => (await runtime.supervisor.status()).reduce((sum, actor) => sum + actor.tickers.live, 0) === tickers.length,
+        10_000,
+        'every actor ticker live',
+      );
       const statuses = await runtime.supervisor.status();
       expect(statuses).to.have.length(3);
       expect(statuses.every((actor) => actor.tickers.live > 0)).to.equal(true);
       // a book with an empty side is not quoted (book_incomplete): wait for the markets to fill in
       await until(() => quotedTickers(logs.intentsFile).size === tickers.length, 20_000, 'a quote on every ticker');
       // a parameter change over the control plane: the ticker's bids are re-sized at once
-      const quoting = restingAfterReplay(readJsonLines<IntentRecord>(logs.intentsFile)).find((key) => key.includes(' entry '))!.split(' ')[0]!;
+      const quoting = restingAfterReplay(readJsonLines<IntentRecord>(logs.intentsFile))
+        .find((key) => key.includes(' entry '))!
+        .split(' ')[0]!;
       expect(await runtime.supervisor.setParams(quoting, { ...PARAMS, bid_size: 7 })).to.equal(true);
       expect(await runtime.supervisor.setParams('NOT-CONFIGURED', PARAMS)).to.equal(false);
       await until(
@@ -67,7 +77,11 @@ describe('runtime over loopback against the embedded simulator', function () {
       await thread!.terminate();
       await until(() => runtime.supervisor.phaseOf(victim.shardId) !== 'running', 5_000, 'the actor to be seen down');
       await until(() => runtime.supervisor.phaseOf(victim.shardId) === 'running', 10_000, 'the actor to run again');
-      await until(async () => (await runtime.supervisor.status()).reduce((sum, actor) => sum + actor.tickers.live, 0) === tickers.length, 15_000, 'every ticker live again');
+      await until(
+        async () => (await runtime.supervisor.status()).reduce((sum, actor) => sum + actor.tickers.live, 0) === tickers.length,
+        15_000,
+        'every ticker live again',
+      );
       expect(runtime.gateway.statistics().tickersLive).to.equal(tickers.length);
     } finally {
       await runtime.stop();

@@ -33,8 +33,18 @@ async function setup(tickers: readonly string[], options: { ratePerMarket?: numb
   const key = generateKeyPair();
   const keyPath = join(dir, 'key.pem');
   writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
-  const simulator = await startSimulator({ tickers: [...tickers], seed: 11, ratePerMarket: options.ratePerMarket ?? 40, keys: { [key.keyId]: key.publicKeyPem } });
-  const client = new KalshiRestClient({ baseUrl: simulator.restUrl, keyId: key.keyId, privateKey: parseRsaPrivateKey(key.privateKeyPem), clock: { now: () => Date.now() } });
+  const simulator = await startSimulator({
+    tickers: [...tickers],
+    seed: 11,
+    ratePerMarket: options.ratePerMarket ?? 40,
+    keys: { [key.keyId]: key.publicKeyPem },
+  });
+  const client = new KalshiRestClient({
+    baseUrl: simulator.restUrl,
+    keyId: key.keyId,
+    privateKey: parseRsaPrivateKey(key.privateKeyPem),
+    clock: { now: () => Date.now() },
+  });
   return {
     dir,
     simulator,
@@ -198,12 +208,19 @@ describe('engine: an actor that keeps crashing', function () {
         await until(() => runtime.supervisor.phaseOf(victim.shardId) !== 'running', 5_000, 'the actor seen down');
       }
       await until(() => runtime.supervisor.haltedTickers().length === victimTickers.length, 10_000, 'its markets halted');
-      await until(async () => [...(await restingBy()).keys()].every((ticker) => !victimTickers.includes(ticker)), 10_000, 'no order resting in the halted markets');
+      await until(
+        async () => [...(await restingBy()).keys()].every((ticker) => !victimTickers.includes(ticker)),
+        10_000,
+        'no order resting in the halted markets',
+      );
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(runtime.supervisor.phaseOf(victim.shardId)).to.equal('faulted');
       const after = await restingBy();
       expect([...after.keys()].filter((ticker) => victimTickers.includes(ticker))).to.deep.equal([]);
-      expect([...after.keys()].some((ticker) => !victimTickers.includes(ticker)), 'the other markets trade on').to.equal(true);
+      expect(
+        [...after.keys()].some((ticker) => !victimTickers.includes(ticker)),
+        'the other markets trade on',
+      ).to.equal(true);
       expect(readJsonLines<{ kind: string }>(base.log.events_file).some((event) => event.kind === 'actor_halted')).to.equal(true);
     } finally {
       const report = await runtime.stop();
@@ -213,10 +230,10 @@ describe('engine: an actor that keeps crashing', function () {
   });
 });
 
-describe('engine: live mode\'s order groups, against the simulator', function () {
+describe("engine: live mode's order groups, against the simulator", function () {
   this.timeout(120_000);
 
-  it('every order belongs to its market\'s group; a triggered group pauses the market, which resumes once its position is checked and the group reset', async () => {
+  it("every order belongs to its market's group; a triggered group pauses the market, which resumes once its position is checked and the group reset", async () => {
     const tickers = tickerList(3);
     const s = await setup(tickers, { ratePerMarket: 60 });
     const base = s.config();
@@ -231,7 +248,11 @@ describe('engine: live mode\'s order groups, against the simulator', function ()
       await until(() => events().some((event) => event.kind === 'order_group_triggered'), 90_000, 'a group triggered by fills');
       await until(() => events().some((event) => event.kind === 'order_group_reset'), 20_000, 'the group reset after the position check');
       const triggered = events().find((event) => event.kind === 'order_group_triggered')!.ticker!;
-      await until(async () => (await s.client.listAllOrders({ status: 'resting' })).some((order) => order.ticker === triggered), 30_000, 'the market quoting again');
+      await until(
+        async () => (await s.client.listAllOrders({ status: 'resting' })).some((order) => order.ticker === triggered),
+        30_000,
+        'the market quoting again',
+      );
     } finally {
       const report = await runtime.stop();
       expect(report.execution!.remaining).to.equal(0);

@@ -26,20 +26,35 @@ describe('engine: sandbox mode on the simulator feed', function () {
       strategy: { ...PARAMS, quote_ttl_s: 30 },
       runtime: { workers: 2, with_private: true, status_interval_s: 5 },
       execution: { mode: 'sandbox', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 200, request_timeout_ms: 5_000 },
-      log: { level: 'info', intents_file: join(dir, 'i.jsonl'), events_file: join(dir, 'e.jsonl'), fills_file: join(dir, 'f.jsonl'), summary_file: join(dir, 's.json'), console: 'off' },
+      log: {
+        level: 'info',
+        intents_file: join(dir, 'i.jsonl'),
+        events_file: join(dir, 'e.jsonl'),
+        fills_file: join(dir, 'f.jsonl'),
+        summary_file: join(dir, 's.json'),
+        console: 'off',
+      },
       sim: { seed: 13, rate_per_market: 60 },
     };
     const runtime = await startRuntime(config);
     try {
       await until(() => readJsonLines(config.log.fills_file!).length >= 2, 90_000, 'sandbox fills in the journal');
-      const client = new KalshiRestClient({ baseUrl: runtime.endpoint.restUrl!, keyId: runtime.endpoint.keyId, privateKey: runtime.endpoint.privateKey, clock: { now: () => Date.now() } });
+      const client = new KalshiRestClient({
+        baseUrl: runtime.endpoint.restUrl!,
+        keyId: runtime.endpoint.keyId,
+        privateKey: runtime.endpoint.privateKey,
+        clock: { now: () => Date.now() },
+      });
       try {
         expect(await client.listAllOrders({}), 'orders the venue received').to.deep.equal([]);
       } finally {
         await client.close();
       }
       const report = await runtime.stop();
-      const fills = readFileSync(config.log.fills_file!, 'utf8').trim().split('\n').map((line) => parseFillRecord(line));
+      const fills = readFileSync(config.log.fills_file!, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => parseFillRecord(line));
       expect(report.execution!.summary.total.fills).to.equal(fills.length);
       expect(Object.keys(report.execution!.summary.total)).to.include.members(['realized', 'fees', 'net', 'volume', 'fills', 'orders_sent']);
       expect(report.execution!.remaining).to.equal(0);

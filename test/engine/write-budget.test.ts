@@ -28,7 +28,12 @@ describe('engine: 300 markets on the Basic write budget', function () {
     const keyPath = join(dir, 'key.pem');
     writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
     const simulator = await startSimulator({ tickers, seed: 5, autoRun: false, rateLimit: 'basic', keys: { [key.keyId]: key.publicKeyPem } });
-    const client = new KalshiRestClient({ baseUrl: simulator.restUrl, keyId: key.keyId, privateKey: parseRsaPrivateKey(key.privateKeyPem), clock: { now: () => Date.now() } });
+    const client = new KalshiRestClient({
+      baseUrl: simulator.restUrl,
+      keyId: key.keyId,
+      privateKey: parseRsaPrivateKey(key.privateKeyPem),
+      clock: { now: () => Date.now() },
+    });
     const config: AppConfig = {
       exchange: { env: 'sim', ws_url: simulator.url, rest_url: simulator.restUrl },
       credentials: { key_id: key.keyId, private_key_path: keyPath },
@@ -38,7 +43,14 @@ describe('engine: 300 markets on the Basic write budget', function () {
       execution: { mode: 'paper', write_tier: 'basic', write_tokens_per_s: 0, min_order_life_ms: 1_000, request_timeout_ms: 5_000 },
       // 600 resting bids are more exposure than the small-account defaults allow
       risk: { exposure_dollars: 'off' },
-      log: { level: 'warn', intents_file: join(dir, 'intents.jsonl'), events_file: join(dir, 'events.jsonl'), fills_file: join(dir, 'fills.jsonl'), summary_file: join(dir, 'summary.json'), console: 'off' },
+      log: {
+        level: 'warn',
+        intents_file: join(dir, 'intents.jsonl'),
+        events_file: join(dir, 'events.jsonl'),
+        fills_file: join(dir, 'fills.jsonl'),
+        summary_file: join(dir, 'summary.json'),
+        console: 'off',
+      },
       sim: { seed: 5 },
     };
     const runtime = await startRuntime(config);
@@ -50,17 +62,24 @@ describe('engine: 300 markets on the Basic write budget', function () {
           const role = intent.kind === 'exit' || intent.kind === 'exit_cancel' ? 'exit' : intent.kind === 'reduce_only' ? 'reduce' : 'entry';
           if (role === 'reduce') continue;
           const key = `${intent.ticker}|${intent.side}|${role}`;
-          latest.set(key, intent.kind === 'cancel' || intent.kind === 'exit_cancel' ? undefined : { price: dollarsToTicks(intent.price), size: countToHundredths(intent.size) });
+          latest.set(
+            key,
+            intent.kind === 'cancel' || intent.kind === 'exit_cancel'
+              ? undefined
+              : { price: dollarsToTicks(intent.price), size: countToHundredths(intent.size) },
+          );
         }
         return latest;
       };
       const converged = async (): Promise<boolean> => {
         const wanted = [...targets()].filter(([, target]) => target !== undefined);
         if (wanted.length < tickers.length) return false; // not every market has decided yet
-        const resting = new Set((await client.listAllOrders({ status: 'resting' })).map((order) => {
-          const read = venueOrderOf(order);
-          return `${read.ticker}|${read.leg}|entry|${read.price}|${read.remaining}`;
-        }));
+        const resting = new Set(
+          (await client.listAllOrders({ status: 'resting' })).map((order) => {
+            const read = venueOrderOf(order);
+            return `${read.ticker}|${read.leg}|entry|${read.price}|${read.remaining}`;
+          }),
+        );
         return resting.size === wanted.length && wanted.every(([slot, target]) => resting.has(`${slot}|${target!.price}|${target!.size}`));
       };
       await until(converged, 150_000, 'every slot at its latest target');
@@ -69,7 +88,9 @@ describe('engine: 300 markets on the Basic write budget', function () {
       const decisions = readJsonLines<IntentRecord>(config.log.intents_file).length;
       const tokensPerDecision = status.counters.tokensSpent / decisions;
       // reported with the suite's output; docs/benchmarks.md keeps the figure
-      console.log(`      300 markets, Basic budget: ${decisions} intents, ${status.counters.tokensSpent} write tokens, ${tokensPerDecision.toFixed(2)} tokens per decision, 0 429s`);
+      console.log(
+        `      300 markets, Basic budget: ${decisions} intents, ${status.counters.tokensSpent} write tokens, ${tokensPerDecision.toFixed(2)} tokens per decision, 0 429s`,
+      );
       expect(tokensPerDecision).to.be.greaterThan(0);
       const report = await runtime.stop();
       expect(report.execution!.remaining).to.equal(0);
@@ -78,7 +99,8 @@ describe('engine: 300 markets on the Basic write budget', function () {
       await runtime.stop();
       await client.close();
       await simulator.close();
-      if (process.env.KEEP_BUDGET_LOGS) console.log(dir); else rmSync(dir, { recursive: true, force: true });
+      if (process.env.KEEP_BUDGET_LOGS) console.log(dir);
+      else rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -27,7 +27,10 @@ function harness(options: { tokensPerSecond?: number; capacity?: number; minOrde
   const events: ExecutionEvent[] = [];
   const journal: Fill[] = [];
   const logs: RuntimeEvent[] = [];
-  const budget = new WriteBudget({ tokensPerSecond: options.tokensPerSecond ?? 100, ...(options.capacity !== undefined ? { capacity: options.capacity } : {}) }, clock.now());
+  const budget = new WriteBudget(
+    { tokensPerSecond: options.tokensPerSecond ?? 100, ...(options.capacity !== undefined ? { capacity: options.capacity } : {}) },
+    clock.now(),
+  );
   const core = new ExecutionCore({
     venue,
     clock,
@@ -126,7 +129,17 @@ describe('execution/execution-core', () => {
     await h.flush();
     const orderId = [...h.venue.orders.keys()][0]!;
     h.venue.fillOrder(orderId, 100, { tradeId: 'same' });
-    h.venue.handlers!.fill({ tradeId: 'same', orderId, clientOrderId: undefined, ticker: T, yesPrice: 40, count: 100, feeMicros: undefined, isTaker: false, tsMs: 1 });
+    h.venue.handlers!.fill({
+      tradeId: 'same',
+      orderId,
+      clientOrderId: undefined,
+      ticker: T,
+      yesPrice: 40,
+      count: 100,
+      feeMicros: undefined,
+      isTaker: false,
+      tsMs: 1,
+    });
     await h.flush();
     expect(h.journal).to.have.length(1);
     expect(h.core.portfolio.market(T).position).to.equal(100);
@@ -147,7 +160,17 @@ describe('execution/execution-core', () => {
     const h = harness();
     h.venue.hold();
     h.core.submit([intent('quote', 'yes', 40, 500)]);
-    h.venue.handlers!.fill({ tradeId: 'early', orderId: 'o1', clientOrderId: undefined, ticker: T, yesPrice: 40, count: 500, feeMicros: 0, isTaker: false, tsMs: 1 });
+    h.venue.handlers!.fill({
+      tradeId: 'early',
+      orderId: 'o1',
+      clientOrderId: undefined,
+      ticker: T,
+      yesPrice: 40,
+      count: 500,
+      feeMicros: 0,
+      isTaker: false,
+      tsMs: 1,
+    });
     expect(h.journal).to.have.length(0);
     h.venue.release();
     await h.flush();
@@ -305,7 +328,17 @@ describe('execution/execution-core', () => {
     h.core.submit([intent('quote', 'yes', 40), intent('quote', 'no', 50)]);
     await h.flush();
     // an orphan of an earlier run
-    h.venue.orders.set('orphan', { orderId: 'orphan', clientOrderId: 'old', ticker: T, leg: 'yes', action: 'buy', price: 30, remaining: 100, filled: 0, status: 'resting' });
+    h.venue.orders.set('orphan', {
+      orderId: 'orphan',
+      clientOrderId: 'old',
+      ticker: T,
+      leg: 'yes',
+      action: 'buy',
+      price: 30,
+      remaining: 100,
+      filled: 0,
+      status: 'resting',
+    });
     const stopping = h.core.stop([T], 'shutdown');
     for (let i = 0; i < 20; i++) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -344,7 +377,17 @@ describe('execution/execution-core: settlement', () => {
 });
 
 describe('execution/execution-core: reconciliation before quoting', () => {
-  const orphan = (orderId: string, clientOrderId: string, price: number) => ({ orderId, clientOrderId, ticker: T, leg: 'yes' as const, action: 'buy' as const, price, remaining: 500, filled: 0, status: 'resting' as const });
+  const orphan = (orderId: string, clientOrderId: string, price: number) => ({
+    orderId,
+    clientOrderId,
+    ticker: T,
+    leg: 'yes' as const,
+    action: 'buy' as const,
+    price,
+    remaining: 500,
+    filled: 0,
+    status: 'resting' as const,
+  });
 
   it('cancel: every order resting from before is cancelled by id; positions seed the portfolio', async () => {
     const h = harness();
@@ -359,7 +402,7 @@ describe('execution/execution-core: reconciliation before quoting', () => {
     expect(h.core.portfolio.market(T)).to.include({ position: -300, costMicros: 1_650_000 });
   });
 
-  it('adopt: a resting order becomes the slot\'s live order; an equal first target sends nothing, a different one amends it', async () => {
+  it("adopt: a resting order becomes the slot's live order; an equal first target sends nothing, a different one amends it", async () => {
     const h = harness();
     h.venue.orders.set('old1', orphan('old1', 'x1', 43));
     const report = await h.core.reconcile([T], 'adopt');
@@ -383,10 +426,30 @@ describe('execution/execution-core: resync after a reconnect', () => {
     // while disconnected: the YES bid filled 2 (the fill frame never came), the NO bid filled completely and left the list
     h.venue.orders.set(yesOrder!.orderId, { ...yesOrder!, filled: 200, remaining: 300 });
     h.venue.orders.set(noOrder!.orderId, { ...noOrder!, filled: 500, remaining: 0, status: 'executed' });
-    const missed = (orderId: string, count: number, trade: string) => ({ tradeId: trade, orderId, clientOrderId: undefined, ticker: T, yesPrice: orderId === yesOrder!.orderId ? 40 : 50, count, feeMicros: 0, isTaker: false, tsMs: 5 });
+    const missed = (orderId: string, count: number, trade: string) => ({
+      tradeId: trade,
+      orderId,
+      clientOrderId: undefined,
+      ticker: T,
+      yesPrice: orderId === yesOrder!.orderId ? 40 : 50,
+      count,
+      feeMicros: 0,
+      isTaker: false,
+      tsMs: 5,
+    });
     h.venue.listedFills.set(yesOrder!.orderId, [missed(yesOrder!.orderId, 200, 'm1')]);
     h.venue.listedFills.set(noOrder!.orderId, [missed(noOrder!.orderId, 500, 'm2')]);
-    h.venue.orders.set('stranger', { orderId: 'stranger', clientOrderId: 'lost-answer', ticker: T, leg: 'yes', action: 'buy', price: 30, remaining: 100, filled: 0, status: 'resting' });
+    h.venue.orders.set('stranger', {
+      orderId: 'stranger',
+      clientOrderId: 'lost-answer',
+      ticker: T,
+      leg: 'yes',
+      action: 'buy',
+      price: 30,
+      remaining: 100,
+      filled: 0,
+      status: 'resting',
+    });
     const report = await h.core.resync([T]);
     expect(report).to.deep.equal({ missedFills: 2, ended: 0, strangers: 1 });
     expect(h.core.portfolio.market(T).position).to.equal(200 - 500);

@@ -171,7 +171,9 @@ export class FakeVenue implements Venue {
 
   holdings: Array<{ ticker: string; position: number; costMicros: number }> = [];
 
-  positions(tickers: readonly string[]): Promise<{ positions: Array<{ ticker: string; position: number; costMicros: number }>; balanceCents: number | undefined }> {
+  positions(
+    tickers: readonly string[],
+  ): Promise<{ positions: Array<{ ticker: string; position: number; costMicros: number }>; balanceCents: number | undefined }> {
     return Promise.resolve({ positions: this.holdings.filter((holding) => tickers.includes(holding.ticker)), balanceCents: 1_000_000 });
   }
 

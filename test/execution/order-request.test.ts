@@ -156,7 +156,16 @@ describe('execution/order-request', () => {
   });
 
   describe('amend body', () => {
-    const amend = { ticker: 'T', clientOrderId: 'c-1', updatedClientOrderId: 'c-2', leg: 'no' as Leg, action: 'buy' as OrderAction, price: 57, filled: 300, resting: 500 };
+    const amend = {
+      ticker: 'T',
+      clientOrderId: 'c-1',
+      updatedClientOrderId: 'c-2',
+      leg: 'no' as Leg,
+      action: 'buy' as OrderAction,
+      price: 57,
+      filled: 300,
+      resting: 500,
+    };
 
     it('sends the new total (filled + resting) on the YES leg, with both client order ids', () => {
       expect(amendOrderBody(amend)).to.deep.equal({

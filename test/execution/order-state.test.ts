@@ -270,7 +270,12 @@ describe('execution/order-state', () => {
     it('amend: new price, total size and client order id once answered; refused amend keeps the old ones', () => {
       const sent = run(resting(), { type: 'amend_sent', price: 42, size: 1500, clientOrderId: 'c-2' });
       expect(sent).to.deep.include({ status: 'pending_amend', awaiting: 'amend', amendTo: { price: 42, size: 1500, clientOrderId: 'c-2' } });
-      expect(run(sent, { type: 'amended', price: 42, size: 1500, filled: 0 })).to.deep.include({ status: 'resting', price: 42, size: 1500, clientOrderId: 'c-2' });
+      expect(run(sent, { type: 'amended', price: 42, size: 1500, filled: 0 })).to.deep.include({
+        status: 'resting',
+        price: 42,
+        size: 1500,
+        clientOrderId: 'c-2',
+      });
       const refused = run(sent, { type: 'amend_rejected', reason: 'invalid_order' });
       expect(refused).to.deep.include({ status: 'resting', price: 40, size: 1000, clientOrderId: 'c-1', reason: 'invalid_order' });
       expect(refused).to.not.have.property('amendTo');
@@ -313,7 +318,10 @@ describe('execution/order-state', () => {
       expect(noRoom.ok).to.equal(false);
       if (!noRoom.ok) expect(noRoom.error.message).to.match(/cancel instead/);
       const pending = run(fresh(), { type: 'timed_out' });
-      expect(applyOrderEvent(pending, { type: 'found', status: 'resting', orderId: 'o-1', remaining: 0, filled: 0 }, 5)).to.have.nested.property('error.kind', 'invalid');
+      expect(applyOrderEvent(pending, { type: 'found', status: 'resting', orderId: 'o-1', remaining: 0, filled: 0 }, 5)).to.have.nested.property(
+        'error.kind',
+        'invalid',
+      );
     });
 
     it('flags an overfill and still counts it', () => {
@@ -330,7 +338,12 @@ describe('execution/order-state', () => {
 
   describe('properties', () => {
     const eventArbitrary: fc.Arbitrary<OrderEvent> = fc.oneof(
-      fc.record({ type: fc.constant('accepted' as const), orderId: fc.constant('o-1'), remaining: fc.integer({ min: 0, max: 1500 }), filled: fc.integer({ min: 0, max: 1500 }) }),
+      fc.record({
+        type: fc.constant('accepted' as const),
+        orderId: fc.constant('o-1'),
+        remaining: fc.integer({ min: 0, max: 1500 }),
+        filled: fc.integer({ min: 0, max: 1500 }),
+      }),
       fc.record({ type: fc.constant('rejected' as const), reason: fc.constant('r') }),
       fc.record({ type: fc.constant('filled' as const), count: fc.integer({ min: -5, max: 800 }) }),
       fc.constant({ type: 'cancel_sent' as const }),

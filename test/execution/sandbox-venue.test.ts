@@ -95,7 +95,9 @@ describe('execution/sandbox-venue', () => {
       expect(h.calls).to.deep.equal(['create']);
       expect(orderEvents(h.events, 'OrderAccepted').map((event) => [event.clientOrderId, event.remaining])).to.deep.equal([[quote.clientOrderId, 500]]);
       const resting = await h.sandbox.listResting([T]);
-      expect(resting.map((order) => [order.clientOrderId, order.price, order.remaining, order.status])).to.deep.equal([[quote.clientOrderId, 40, 500, 'resting']]);
+      expect(resting.map((order) => [order.clientOrderId, order.price, order.remaining, order.status])).to.deep.equal([
+        [quote.clientOrderId, 40, 500, 'resting'],
+      ]);
     });
 
     it('a TTL refresh at the same price and size sends nothing', async () => {
@@ -222,13 +224,25 @@ describe('execution/sandbox-venue', () => {
   describe('on its own', () => {
     it('refuses bad orders and duplicate client order ids with the codes Kalshi uses', async () => {
       const h = harness();
-      const order: OrderIntent = { ticker: T, clientOrderId: 'x1', leg: 'yes', action: 'buy', price: 40, size: 100, timeInForce: 'good_till_canceled', postOnly: true, reduceOnly: false };
+      const order: OrderIntent = {
+        ticker: T,
+        clientOrderId: 'x1',
+        leg: 'yes',
+        action: 'buy',
+        price: 40,
+        size: 100,
+        timeInForce: 'good_till_canceled',
+        postOnly: true,
+        reduceOnly: false,
+      };
       await h.sandbox.create(order);
       const duplicate = await h.sandbox.create(order).catch((error: unknown) => error);
       expect(duplicate).to.be.instanceOf(VenueRefusedError).and.include({ code: 'duplicate_client_order_id', status: 409 });
       const bad = await h.sandbox.create({ ...order, clientOrderId: 'x2', price: 100 }).catch((error: unknown) => error);
       expect(bad).to.be.instanceOf(VenueRefusedError).and.include({ code: 'invalid_order' });
-      const reduce = await h.sandbox.create({ ...order, clientOrderId: 'x3', action: 'sell', reduceOnly: true, postOnly: false, timeInForce: 'immediate_or_cancel' }).catch((error: unknown) => error);
+      const reduce = await h.sandbox
+        .create({ ...order, clientOrderId: 'x3', action: 'sell', reduceOnly: true, postOnly: false, timeInForce: 'immediate_or_cancel' })
+        .catch((error: unknown) => error);
       expect(reduce).to.be.instanceOf(VenueRefusedError).and.include({ code: 'invalid_order' });
       const unknown = await h.sandbox.cancel({ orderId: 'nope', ticker: T }).catch((error: unknown) => error);
       expect(unknown).to.be.instanceOf(VenueRefusedError).and.include({ status: 404 });
@@ -238,16 +252,34 @@ describe('execution/sandbox-venue', () => {
       const problems: string[] = [];
       const clock = new ManualClock(5_000);
       const sandbox = new SandboxVenue({ clock, onProblem: (problem) => problems.push(problem) });
-      expect(sandbox.ingestFrame(JSON.stringify({ type: 'orderbook_snapshot', msg: { market_ticker: T, yes_dollars_fp: [['0.4000', '3.00']], no_dollars_fp: [['0.5500', '10.00']] } }))).to.equal(true);
+      expect(
+        sandbox.ingestFrame(
+          JSON.stringify({ type: 'orderbook_snapshot', msg: { market_ticker: T, yes_dollars_fp: [['0.4000', '3.00']], no_dollars_fp: [['0.5500', '10.00']] } }),
+        ),
+      ).to.equal(true);
       expect(sandbox.top(T)).to.deep.equal({ yesBid: 40, noBid: 55 });
-      sandbox.ingestFrame(JSON.stringify({ type: 'orderbook_delta', msg: { market_ticker: T, price_dollars: '0.4200', delta_fp: '1.00', side: 'yes', ts_ms: 5_001 } }));
+      sandbox.ingestFrame(
+        JSON.stringify({ type: 'orderbook_delta', msg: { market_ticker: T, price_dollars: '0.4200', delta_fp: '1.00', side: 'yes', ts_ms: 5_001 } }),
+      );
       expect(sandbox.top(T).yesBid).to.equal(42);
       expect(sandbox.ingestFrame('{"type":"orderbook_delta","msg":{"market_ticker":"KXTEST-26","side":"up"}}')).to.equal(false);
       expect(sandbox.ingestFrame('not json')).to.equal(false);
       expect(problems).to.have.length(2);
       expect(problems[0]).to.match(/bad side/);
-      expect(decodeTrade({ market_ticker: T, yes_price_dollars: '0.2200', count_fp: '7.83', taker_outcome_side: 'yes', ts_ms: 9 })).to.deep.equal({ ticker: T, takerSide: 'yes', yesPrice: 22, count: 783, tsMs: 9 });
-      expect(decodeTrade({ market_ticker: T, yes_price: 22, count: 3, taker_side: 'no', ts: 2 })).to.deep.equal({ ticker: T, takerSide: 'no', yesPrice: 22, count: 300, tsMs: 2000 });
+      expect(decodeTrade({ market_ticker: T, yes_price_dollars: '0.2200', count_fp: '7.83', taker_outcome_side: 'yes', ts_ms: 9 })).to.deep.equal({
+        ticker: T,
+        takerSide: 'yes',
+        yesPrice: 22,
+        count: 783,
+        tsMs: 9,
+      });
+      expect(decodeTrade({ market_ticker: T, yes_price: 22, count: 3, taker_side: 'no', ts: 2 })).to.deep.equal({
+        ticker: T,
+        takerSide: 'no',
+        yesPrice: 22,
+        count: 300,
+        tsMs: 2000,
+      });
       expect(() => decodeTrade({ market_ticker: T, yes_price_dollars: '0.2200', count_fp: '1.00' })).to.throw(/taker/);
     });
 
@@ -258,7 +290,17 @@ describe('execution/sandbox-venue', () => {
         const sandbox = new SandboxVenue({ clock, feedTime, queue: { entryLatencyMs: 100 } });
         sandbox.listen({ fill: (fill) => fills.push(fill.tsMs), orderEnded: () => undefined, position: () => undefined, settled: () => undefined });
         sandbox.ingest({ kind: 'snapshot', snapshot: { ticker: T, yes: [[40, 100]], no: [] } });
-        void sandbox.create({ ticker: T, clientOrderId: `f-${feedTime}`, leg: 'yes', action: 'buy', price: 40, size: 100, timeInForce: 'good_till_canceled', postOnly: true, reduceOnly: false });
+        void sandbox.create({
+          ticker: T,
+          clientOrderId: `f-${feedTime}`,
+          leg: 'yes',
+          action: 'buy',
+          price: 40,
+          size: 100,
+          timeInForce: 'good_till_canceled',
+          postOnly: true,
+          reduceOnly: false,
+        });
         clock.advance(50); // the order arrives at 10 100
         // a trade through its price, stamped 10 150 by an exchange whose clock is ahead of the host's
         sandbox.ingest({ kind: 'trade', trade: { ticker: T, takerSide: 'no', yesPrice: 39, count: 100, tsMs: 10_150 } });
@@ -268,7 +310,15 @@ describe('execution/sandbox-venue', () => {
 
     it('counts the time each market had orders resting, and on both sides', async () => {
       const h = harness();
-      const base = { ticker: T, leg: 'yes' as const, action: 'buy' as const, size: 100, timeInForce: 'good_till_canceled' as const, postOnly: true, reduceOnly: false };
+      const base = {
+        ticker: T,
+        leg: 'yes' as const,
+        action: 'buy' as const,
+        size: 100,
+        timeInForce: 'good_till_canceled' as const,
+        postOnly: true,
+        reduceOnly: false,
+      };
       const bid = await h.sandbox.create({ ...base, clientOrderId: 'q1', price: 40 });
       h.clock.advance(1_000);
       const ask = await h.sandbox.create({ ...base, clientOrderId: 'q2', leg: 'no', price: 50 });

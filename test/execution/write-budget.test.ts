@@ -1,13 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  RateLimitBackoff,
-  USAGE_TIERS,
-  WRITE_COST,
-  WRITE_TOKENS_PER_SECOND,
-  WriteBudget,
-  writeCost,
-} from '../../src/execution/write-budget.js';
+import { RateLimitBackoff, USAGE_TIERS, WRITE_COST, WRITE_TOKENS_PER_SECOND, WriteBudget, writeCost } from '../../src/execution/write-budget.js';
 
 describe('execution/write-budget', () => {
   describe('costs and tiers', () => {

@@ -1,12 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  DEFAULT_FEE_SCHEDULE,
-  chargesMakers,
-  fillFeeMicros,
-  parseFeeMultiplier,
-  parseFeeType,
-} from '../../src/fees/fee-model.js';
+import { DEFAULT_FEE_SCHEDULE, chargesMakers, fillFeeMicros, parseFeeMultiplier, parseFeeType } from '../../src/fees/fee-model.js';
 import type { FeeSchedule, FeeType } from '../../src/fees/fee-model.js';
 import { ProtocolError } from '../../src/protocol/fixed.js';
 
@@ -63,9 +57,7 @@ describe('fees/fee-model', () => {
       expect(fillFeeMicros(55, 21, true, HALF_MAKER)).to.equal(1820);
       expect(fillFeeMicros(50, 100, true, ZERO_MAKER)).to.equal(0);
       expect(fillFeeMicros(50, 100, false, ZERO_MAKER)).to.equal(0);
-      expect(fillFeeMicros(37, 333, true, { feeType: 'quadratic', multiplierMilli: 1000 })).to.equal(
-        fillFeeMicros(37, 333, true, DEFAULT_FEE_SCHEDULE),
-      );
+      expect(fillFeeMicros(37, 333, true, { feeType: 'quadratic', multiplierMilli: 1000 })).to.equal(fillFeeMicros(37, 333, true, DEFAULT_FEE_SCHEDULE));
     });
 
     it('stays exact where the intermediate product passes 2^53', () => {

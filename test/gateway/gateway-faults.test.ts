@@ -15,7 +15,8 @@ function liveHarness(options: Parameters<typeof harness>[0] = {}) {
   return h;
 }
 
-const position = (ticker: string, count: string): string => JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: ticker, position_fp: count, position_cost_dollars: '1.0000' } });
+const position = (ticker: string, count: string): string =>
+  JSON.stringify({ type: 'market_position', sid: 5, msg: { market_ticker: ticker, position_fp: count, position_cost_dollars: '1.0000' } });
 
 interface BadInput {
   readonly name: string;
@@ -42,14 +43,34 @@ const BAD_INPUTS: readonly BadInput[] = [
   },
   {
     name: 'a delta for a ticker nobody owns (the simulator fault, in sequence)',
-    frame: JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 4, msg: { market_ticker: 'KXSIMNONE-26JAN01-T0', price_dollars: '0.5000', delta_fp: '1.00', side: 'yes' } }),
+    frame: JSON.stringify({
+      type: 'orderbook_delta',
+      sid: 1,
+      seq: 4,
+      msg: { market_ticker: 'KXSIMNONE-26JAN01-T0', price_dollars: '0.5000', delta_fp: '1.00', side: 'yes' },
+    }),
     anomaly: 'unowned_ticker',
     nextSeq: 5,
   },
-  { name: 'a ticker update for a ticker nobody owns', frame: JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'ZZZ-9' } }), anomaly: 'unowned_ticker', nextSeq: 4 },
-  { name: 'an error reply from the server', frame: JSON.stringify({ type: 'error', id: 12, msg: { code: 5, msg: 'Unknown command' } }), anomaly: 'error_reply', nextSeq: 4 },
+  {
+    name: 'a ticker update for a ticker nobody owns',
+    frame: JSON.stringify({ type: 'ticker', sid: 2, msg: { market_ticker: 'ZZZ-9' } }),
+    anomaly: 'unowned_ticker',
+    nextSeq: 4,
+  },
+  {
+    name: 'an error reply from the server',
+    frame: JSON.stringify({ type: 'error', id: 12, msg: { code: 5, msg: 'Unknown command' } }),
+    anomaly: 'error_reply',
+    nextSeq: 4,
+  },
   { name: 'a duplicate seq', frame: delta(1, 3, 'A-1'), anomaly: 'duplicate_sequence', nextSeq: 4 },
-  { name: 'a delta without sid and seq', frame: JSON.stringify({ type: 'orderbook_delta', msg: { market_ticker: 'A-1', price_dollars: '0.4000', delta_fp: '1.00', side: 'yes' } }), anomaly: 'missing_sequence', nextSeq: 4 },
+  {
+    name: 'a delta without sid and seq',
+    frame: JSON.stringify({ type: 'orderbook_delta', msg: { market_ticker: 'A-1', price_dollars: '0.4000', delta_fp: '1.00', side: 'yes' } }),
+    anomaly: 'missing_sequence',
+    nextSeq: 4,
+  },
 ];
 
 describe('Gateway under bad input and faults', () => {
@@ -143,7 +164,21 @@ describe('Gateway under bad input and faults', () => {
   });
 
   it('never throws and never fails inside, whatever the server sends', () => {
-    const knownTypes = ['orderbook_snapshot', 'orderbook_delta', 'ticker', 'trade', 'fill', 'market_position', 'market_lifecycle_v2', 'event_lifecycle', 'subscribed', 'ok', 'unsubscribed', 'error', 'other'];
+    const knownTypes = [
+      'orderbook_snapshot',
+      'orderbook_delta',
+      'ticker',
+      'trade',
+      'fill',
+      'market_position',
+      'market_lifecycle_v2',
+      'event_lifecycle',
+      'subscribed',
+      'ok',
+      'unsubscribed',
+      'error',
+      'other',
+    ];
     const field = fc.oneof(fc.integer({ min: -3, max: 12 }), fc.string({ maxLength: 4 }), fc.constant(null), fc.double(), fc.jsonValue({ maxDepth: 1 }));
     const structured = fc
       .record(
@@ -153,7 +188,16 @@ describe('Gateway under bad input and faults', () => {
           sid: field,
           seq: field,
           msg: fc.oneof(
-            fc.record({ market_ticker: fc.oneof(fc.constantFrom('A-1', 'A-2', 'B-1', 'ZZZ-9', ''), field), channel: fc.oneof(fc.constantFrom('orderbook_delta', 'trade'), field), sid: field, code: field, msg: field }, { requiredKeys: [] }),
+            fc.record(
+              {
+                market_ticker: fc.oneof(fc.constantFrom('A-1', 'A-2', 'B-1', 'ZZZ-9', ''), field),
+                channel: fc.oneof(fc.constantFrom('orderbook_delta', 'trade'), field),
+                sid: field,
+                code: field,
+                msg: field,
+              },
+              { requiredKeys: [] },
+            ),
             field,
           ),
         },

@@ -2,10 +2,14 @@ import { expect } from 'chai';
 import { delta, harness, snapshot, subscribed } from './gateway-harness.js';
 
 describe('Gateway', () => {
-  it('subscribes on connect and routes each ticker\'s frames to its owner, raw', () => {
+  it("subscribes on connect and routes each ticker's frames to its owner, raw", () => {
     const h = harness();
     h.connect();
-    expect(h.sent[0]).to.deep.equal({ id: 1, cmd: 'subscribe', params: { channels: ['orderbook_delta', 'ticker', 'trade', 'fill', 'market_positions'], market_tickers: ['A-1', 'A-2', 'B-1'] } });
+    expect(h.sent[0]).to.deep.equal({
+      id: 1,
+      cmd: 'subscribe',
+      params: { channels: ['orderbook_delta', 'ticker', 'trade', 'fill', 'market_positions'], market_tickers: ['A-1', 'A-2', 'B-1'] },
+    });
     const frames = [snapshot(1, 1, 'A-1'), snapshot(1, 2, 'B-1'), snapshot(1, 3, 'A-2'), delta(1, 4, 'B-1'), delta(1, 5, 'A-1')];
     h.feed(...frames);
     expect(h.framesTo(0)).to.deep.equal([frames[0], frames[2], frames[4]]);
@@ -60,7 +64,8 @@ describe('Gateway', () => {
     const h = harness();
     h.connect();
     h.feed(snapshot(1, 1, 'A-1'));
-    const trade = (seq: number): string => JSON.stringify({ type: 'trade', sid: 3, seq, msg: { market_ticker: 'A-1', trade_id: 'x', yes_price_dollars: '0.4000', count_fp: '1.00' } });
+    const trade = (seq: number): string =>
+      JSON.stringify({ type: 'trade', sid: 3, seq, msg: { market_ticker: 'A-1', trade_id: 'x', yes_price_dollars: '0.4000', count_fp: '1.00' } });
     h.feed(trade(1), trade(5));
     expect(h.commandsTo(0)).to.deep.equal([]);
     expect(h.events.some((event) => event.kind === 'sequence_gap' && /trade/.test(event.message))).to.equal(true);
@@ -100,7 +105,10 @@ describe('Gateway', () => {
     expect(h.commandsTo(0)).to.deep.equal([{ kind: 'MarkStale', tickers: ['A-1', 'A-2'], reason: 'subscription_lost' }]);
     expect(h.sent).to.have.length(1);
     expect(h.sent[0]).to.deep.include({ cmd: 'subscribe' });
-    expect((h.sent[0] as { params: { channels: string[]; market_tickers: string[] } }).params).to.deep.equal({ channels: ['orderbook_delta'], market_tickers: ['A-1', 'A-2', 'B-1'] });
+    expect((h.sent[0] as { params: { channels: string[]; market_tickers: string[] } }).params).to.deep.equal({
+      channels: ['orderbook_delta'],
+      market_tickers: ['A-1', 'A-2', 'B-1'],
+    });
   });
 
   it('marks every live book stale on a disconnect, and a new connection starts a new sequence space', () => {

@@ -30,10 +30,14 @@ describe('runtime under simulator faults', function () {
 
       simulator.faults.trigger('malformed');
       simulator.faults.trigger('unknown_market');
-      await until(() => {
-        const anomalies = runtime.gateway.statistics().anomalies;
-        return (anomalies.malformed_frame ?? 0) >= 1 && (anomalies.unowned_ticker ?? 0) >= 1;
-      }, 5_000, 'the garbage to be counted');
+      await until(
+        () => {
+          const anomalies = runtime.gateway.statistics().anomalies;
+          return (anomalies.malformed_frame ?? 0) >= 1 && (anomalies.unowned_ticker ?? 0) >= 1;
+        },
+        5_000,
+        'the garbage to be counted',
+      );
 
       simulator.faults.trigger('drop');
       await until(() => runtime.gateway.statistics().connectionsOpened === 2, 5_000, 'a reconnect after the drop');

@@ -50,7 +50,9 @@ describe('signed handshake against the simulator', function () {
     }
     expect(failure).to.be.instanceOf(HandshakeRefused);
     expect((failure as HandshakeRefused).fatal).to.equal(true);
-    expect((failure as Error).message).to.contain(registered.keyId).and.to.contain('bad signature');
+    expect((failure as Error).message)
+      .to.contain(registered.keyId)
+      .and.to.contain('bad signature');
     const events = readJsonLines<{ kind: string }>(logs.eventsFile);
     expect(events.filter((event) => event.kind === 'reconnect')).to.deep.equal([]);
     expect(events.filter((event) => event.kind === 'connection_failed')).to.have.length(1);

@@ -59,7 +59,8 @@ function decisionsOnStaleBooks(intents: readonly IntentRecord[], events: readonl
         next++;
       }
       const intent = own[index]!;
-      if (!live && !CANCELS.has(intent.kind)) violations.push(`${ticker} #${index} ${intent.kind} ${intent.side} @ ${intent.price} (${intent.reason}) at ${intent.ts}`);
+      if (!live && !CANCELS.has(intent.kind))
+        violations.push(`${ticker} #${index} ${intent.kind} ${intent.side} @ ${intent.price} (${intent.reason}) at ${intent.ts}`);
     }
   }
   return { violations, staleWindows };

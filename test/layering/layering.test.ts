@@ -28,7 +28,10 @@ async function cruise(cwd: string): Promise<{ code: number; output: string }> {
 async function cruiseTree(files: Record<string, string>): Promise<{ code: number; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'layering-'));
   try {
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', allowImportingTsExtensions: false } }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', allowImportingTsExtensions: false } }),
+    );
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
@@ -49,13 +52,44 @@ describe('layering (dependency-cruiser rules)', function () {
   });
 
   const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['a gateway <-> actors cycle', { 'src/gateway/g.ts': "import { a } from '../actors/a.js';\nexport const g = a;\n", 'src/actors/a.ts': "import { g } from '../gateway/g.js';\nexport const a = 1; export const b = g;\n" }, /no-circular|layer-actors/],
-    ['actors importing the gateway', { 'src/actors/a.ts': "import { g } from '../gateway/g.js';\nexport const a = g;\n", 'src/gateway/g.ts': 'export const g = 1;\n' }, /layer-actors/],
-    ['the strategy importing the logger', { 'src/strategy/s.ts': "import { l } from '../log/l.js';\nexport const s = l;\n", 'src/log/l.ts': 'export const l = 1;\n' }, /layer-strategy/],
-    ['config importing the simulator', { 'src/config/c.ts': "import { d } from '../sim/d.js';\nexport const c = d;\n", 'src/sim/d.ts': 'export const d = 1;\n' }, /layer-config/],
-    ['the simulator importing the gateway', { 'src/sim/s.ts': "import { g } from '../gateway/g.js';\nexport const s = g;\n", 'src/gateway/g.ts': 'export const g = 1;\n' }, /sim-is-a-venue/],
-    ['replay importing the composition root', { 'src/replay/r.ts': "import { e } from '../engine/e.js';\nexport const r = e;\n", 'src/engine/e.ts': 'export const e = 1;\n' }, /replay-imports-no-engine|layer-replay/],
-    ['the clock importing replay', { 'src/clock/c.ts': "import { r } from '../replay/r.js';\nexport const c = r;\n", 'src/replay/r.ts': 'export const r = 1;\n' }, /layer-clock/],
+    [
+      'a gateway <-> actors cycle',
+      {
+        'src/gateway/g.ts': "import { a } from '../actors/a.js';\nexport const g = a;\n",
+        'src/actors/a.ts': "import { g } from '../gateway/g.js';\nexport const a = 1; export const b = g;\n",
+      },
+      /no-circular|layer-actors/,
+    ],
+    [
+      'actors importing the gateway',
+      { 'src/actors/a.ts': "import { g } from '../gateway/g.js';\nexport const a = g;\n", 'src/gateway/g.ts': 'export const g = 1;\n' },
+      /layer-actors/,
+    ],
+    [
+      'the strategy importing the logger',
+      { 'src/strategy/s.ts': "import { l } from '../log/l.js';\nexport const s = l;\n", 'src/log/l.ts': 'export const l = 1;\n' },
+      /layer-strategy/,
+    ],
+    [
+      'config importing the simulator',
+      { 'src/config/c.ts': "import { d } from '../sim/d.js';\nexport const c = d;\n", 'src/sim/d.ts': 'export const d = 1;\n' },
+      /layer-config/,
+    ],
+    [
+      'the simulator importing the gateway',
+      { 'src/sim/s.ts': "import { g } from '../gateway/g.js';\nexport const s = g;\n", 'src/gateway/g.ts': 'export const g = 1;\n' },
+      /sim-is-a-venue/,
+    ],
+    [
+      'replay importing the composition root',
+      { 'src/replay/r.ts': "import { e } from '../engine/e.js';\nexport const r = e;\n", 'src/engine/e.ts': 'export const e = 1;\n' },
+      /replay-imports-no-engine|layer-replay/,
+    ],
+    [
+      'the clock importing replay',
+      { 'src/clock/c.ts': "import { r } from '../replay/r.js';\nexport const c = r;\n", 'src/replay/r.ts': 'export const r = 1;\n' },
+      /layer-clock/,
+    ],
   ];
   for (const [what, files, rule] of cases) {
     it(`fails on ${what}`, async () => {

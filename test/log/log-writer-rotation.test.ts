@@ -31,7 +31,11 @@ describe('log/log-writer: rotation and reopen of the three files', () => {
 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'mm-writer-rotation-'));
-    files = { intentsFile: join(directory, 'logs', 'intents.jsonl'), eventsFile: join(directory, 'logs', 'events.jsonl'), fillsFile: join(directory, 'logs', 'fills.jsonl') };
+    files = {
+      intentsFile: join(directory, 'logs', 'intents.jsonl'),
+      eventsFile: join(directory, 'logs', 'events.jsonl'),
+      fillsFile: join(directory, 'logs', 'fills.jsonl'),
+    };
   });
   afterEach(() => {
     clock?.restore();
@@ -58,7 +62,10 @@ describe('log/log-writer: rotation and reopen of the three files', () => {
       [files.eventsFile, 'event'],
       [files.fillsFile, 'fill'],
     ] as const) {
-      const expected = written.flat().filter((record) => record.stream === stream).map((record) => record.line);
+      const expected = written
+        .flat()
+        .filter((record) => record.stream === stream)
+        .map((record) => record.line);
       expect(logFiles(file).length, file).to.be.greaterThan(1);
       expect(allLines(file), file).to.deep.equal(expected);
     }
@@ -89,7 +96,10 @@ describe('log/log-writer: rotation and reopen of the three files', () => {
       [files.fillsFile, 'fills'],
     ] as const) {
       const logs = logFiles(file);
-      expect(logs.map((entry) => [entry.name, entry.lines.length]), file).to.deep.equal([
+      expect(
+        logs.map((entry) => [entry.name, entry.lines.length]),
+        file,
+      ).to.deep.equal([
         [`${name}.2026-11-25.1.jsonl`, 2],
         [`${name}.jsonl`, 1],
       ]);
@@ -107,7 +117,11 @@ describe('log/log-writer: rotation and reopen of the three files', () => {
     await logWriter.reopen();
     for (const batch of after) logWriter.writeBatch(batch);
     await logWriter.close();
-    const lines = (records: LogRecord[][], stream: LogRecord['stream']): string[] => records.flat().filter((record) => record.stream === stream).map((record) => record.line);
+    const lines = (records: LogRecord[][], stream: LogRecord['stream']): string[] =>
+      records
+        .flat()
+        .filter((record) => record.stream === stream)
+        .map((record) => record.line);
     for (const [file, stream] of [
       [files.intentsFile, 'intent'],
       [files.eventsFile, 'event'],

@@ -73,10 +73,7 @@ describe('log/log-writer', () => {
     await logWriter.close();
     sinon.restore();
     const printed = stdout.getCalls().map((call) => String(call.args[0]));
-    expect(printed).to.deep.equal([
-      `${formatIntentLine(toIntentRecord(intentFor('KXA-1', 0)))}\n`,
-      `${formatEventLine(eventFor('KXA-1', 1, 'info'))}\n`,
-    ]);
+    expect(printed).to.deep.equal([`${formatIntentLine(toIntentRecord(intentFor('KXA-1', 0)))}\n`, `${formatEventLine(eventFor('KXA-1', 1, 'info'))}\n`]);
     expect(stderr.getCalls().map((call) => String(call.args[0]))).to.deep.equal([`${formatEventLine(eventFor('KXA-1', 2, 'warn'))}\n`]);
   });
 
@@ -162,7 +159,11 @@ describe('log/log-writer', () => {
   it('has an intent in its file when writeBatch returns even while the events file is behind', async () => {
     const logWriter = writer('info', 'off');
     // events well past the events stream's buffer: its transport holds them back for a while
-    const bulky = (sequence: number): LogRecord => ({ stream: 'event', level: 'info', line: JSON.stringify({ ...eventFor('KXA-1', sequence, 'info'), pad: 'x'.repeat(2_000) }) });
+    const bulky = (sequence: number): LogRecord => ({
+      stream: 'event',
+      level: 'info',
+      line: JSON.stringify({ ...eventFor('KXA-1', sequence, 'info'), pad: 'x'.repeat(2_000) }),
+    });
     for (let batch = 0; batch < 40; batch += 1) logWriter.writeBatch([bulky(2 * batch), bulky(2 * batch + 1)]);
     logWriter.writeBatch([intentRecord('KXA-1', 100)]);
     expect(readFileSync(intentsFile, 'utf8')).to.equal(`${JSON.stringify(toIntentRecord(intentFor('KXA-1', 100)))}\n`);
@@ -202,7 +203,14 @@ describe('log/log-writer: the fills journal', () => {
   it('writes fill records to the fills file only, counted, and never drops them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-fills-'));
     try {
-      const writer = new LogWriter({ intentsFile: join(dir, 'i.jsonl'), eventsFile: join(dir, 'e.jsonl'), fillsFile: join(dir, 'f.jsonl'), level: 'error', console: 'off', highWaterMark: 0 });
+      const writer = new LogWriter({
+        intentsFile: join(dir, 'i.jsonl'),
+        eventsFile: join(dir, 'e.jsonl'),
+        fillsFile: join(dir, 'f.jsonl'),
+        level: 'error',
+        console: 'off',
+        highWaterMark: 0,
+      });
       writer.writeBatch([
         { stream: 'fill', level: 'info', line: '{"fill":1}' },
         { stream: 'event', level: 'info', line: '{"event":1}' },

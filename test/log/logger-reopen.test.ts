@@ -48,7 +48,14 @@ describe('log/logger-actor: reopen and rotation (real worker threads)', function
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
   it('reopen after the files were renamed away: what was posted before it in the renamed files, the rest in new ones, every line once', async () => {
-    const logger = await startLogger({ intentsFile, eventsFile, level: 'info', console: 'off', highWaterMark: 1_000_000, rotation: { maxBytes: 0, daily: true, keep: 0 } });
+    const logger = await startLogger({
+      intentsFile,
+      eventsFile,
+      level: 'info',
+      console: 'off',
+      highWaterMark: 1_000_000,
+      rotation: { maxBytes: 0, daily: true, keep: 0 },
+    });
     const producers = TICKERS.map(() => new LogProducer(logger.connectProducer()));
     produce(producers, 0, 1_500);
     // logrotate renames, then signals; the records posted so far may still be on their way
@@ -71,7 +78,14 @@ describe('log/logger-actor: reopen and rotation (real worker threads)', function
   });
 
   it('rotates by size in the logger thread, each intent in exactly one file', async () => {
-    const logger = await startLogger({ intentsFile, eventsFile, level: 'info', console: 'off', highWaterMark: 1_000_000, rotation: { maxBytes: 20_000, daily: false, keep: 0 } });
+    const logger = await startLogger({
+      intentsFile,
+      eventsFile,
+      level: 'info',
+      console: 'off',
+      highWaterMark: 1_000_000,
+      rotation: { maxBytes: 20_000, daily: false, keep: 0 },
+    });
     const producers = TICKERS.map(() => new LogProducer(logger.connectProducer()));
     produce(producers, 0, 1_000);
     producers.forEach((producer) => producer.close());
@@ -84,7 +98,14 @@ describe('log/logger-actor: reopen and rotation (real worker threads)', function
   });
 
   it('a write failure after rotation still fails the logger (the engine then stops trading)', async () => {
-    const logger = await startLogger({ intentsFile, eventsFile, level: 'info', console: 'off', highWaterMark: 1_000_000, rotation: { maxBytes: 5_000, daily: true, keep: 2 } });
+    const logger = await startLogger({
+      intentsFile,
+      eventsFile,
+      level: 'info',
+      console: 'off',
+      highWaterMark: 1_000_000,
+      rotation: { maxBytes: 5_000, daily: true, keep: 2 },
+    });
     const producers = TICKERS.map(() => new LogProducer(logger.connectProducer()));
     produce(producers, 0, 200);
     await logger.reopen(); // every record so far is handled: the intents have been rotated

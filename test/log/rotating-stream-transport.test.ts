@@ -77,7 +77,10 @@ describe('log/rotating-stream-transport: the events file', () => {
     events.write(lines);
     await events.close();
     const files = logFiles(file);
-    expect(files.map((entry) => entry.name)).to.deep.equal([...Array.from({ length: 9 }, (_, index) => `events.2026-11-25.${index + 1}.jsonl`), 'events.jsonl']);
+    expect(files.map((entry) => entry.name)).to.deep.equal([
+      ...Array.from({ length: 9 }, (_, index) => `events.2026-11-25.${index + 1}.jsonl`),
+      'events.jsonl',
+    ]);
     expect(files.flatMap((entry) => entry.lines)).to.deep.equal(lines);
     for (const rotated of listRotated(file)) expect(statSync(rotated.path).size).to.equal(100);
     expect(events.logged).to.equal(lines.length);

@@ -34,7 +34,14 @@ describe('log/rotation: names and retention', () => {
 
   it('lists only the rotated files of that log, oldest first by day then number (10 after 9)', () => {
     const names = ['intents.2026-11-25.10.jsonl', 'intents.2026-11-24.3.jsonl', 'intents.2026-11-25.9.jsonl', 'intents.2026-11-25.1.jsonl'];
-    const others = ['intents.jsonl', 'events.2026-11-25.1.jsonl', 'intents.2026-11-25.1.jsonl.gz', 'intents.jsonl.1', 'xintents.2026-11-25.1.jsonl', 'intents.2026-11-25.x.jsonl'];
+    const others = [
+      'intents.jsonl',
+      'events.2026-11-25.1.jsonl',
+      'intents.2026-11-25.1.jsonl.gz',
+      'intents.jsonl.1',
+      'xintents.2026-11-25.1.jsonl',
+      'intents.2026-11-25.x.jsonl',
+    ];
     for (const name of [...names, ...others]) writeFileSync(join(directory, name), name);
     const listed = listRotated(join(directory, 'intents.jsonl'));
     expect(listed.map((file) => [file.day, file.index])).to.deep.equal([
@@ -53,7 +60,13 @@ describe('log/rotation: names and retention', () => {
     expect(pruneRotated(file, 0)).to.deep.equal([]);
     expect(readdirSync(directory)).to.have.length(7);
     expect(pruneRotated(file, 2)).to.deep.equal([join(directory, rotated[0]!), join(directory, rotated[1]!)]);
-    expect(readdirSync(directory).sort()).to.deep.equal(['fills.2026-11-24.2.jsonl', 'fills.2026-11-25.1.jsonl', 'fills.jsonl', 'fills.jsonl.1', 'intents.2026-11-20.1.jsonl']);
+    expect(readdirSync(directory).sort()).to.deep.equal([
+      'fills.2026-11-24.2.jsonl',
+      'fills.2026-11-25.1.jsonl',
+      'fills.jsonl',
+      'fills.jsonl.1',
+      'intents.2026-11-20.1.jsonl',
+    ]);
     expect(pruneRotated(file, 2)).to.deep.equal([]);
     expect(existsSync(file)).to.equal(true);
   });

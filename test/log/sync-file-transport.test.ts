@@ -55,7 +55,10 @@ describe('log/sync-file-transport: rotation and reopen', () => {
     const lines = numbered(95); // 10 bytes each with the newline: 10 lines a file
     for (const line of lines) send(transport, line);
     const files = logFiles(file);
-    expect(files.map((entry) => entry.name)).to.deep.equal([...Array.from({ length: 9 }, (_, index) => `intents.2026-11-25.${index + 1}.jsonl`), 'intents.jsonl']);
+    expect(files.map((entry) => entry.name)).to.deep.equal([
+      ...Array.from({ length: 9 }, (_, index) => `intents.2026-11-25.${index + 1}.jsonl`),
+      'intents.jsonl',
+    ]);
     expect(files.flatMap((entry) => entry.lines)).to.deep.equal(lines);
     expect(files.map((entry) => entry.lines.length)).to.deep.equal([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
     for (const rotated of listRotated(file)) expect(statSync(rotated.path).size).to.equal(100);
@@ -74,7 +77,12 @@ describe('log/sync-file-transport: rotation and reopen', () => {
     const lines = numbered(200);
     for (const line of lines) send(transport, line);
     const files = logFiles(file);
-    expect(files.map((entry) => entry.name)).to.deep.equal(['intents.2026-11-25.17.jsonl', 'intents.2026-11-25.18.jsonl', 'intents.2026-11-25.19.jsonl', 'intents.jsonl']);
+    expect(files.map((entry) => entry.name)).to.deep.equal([
+      'intents.2026-11-25.17.jsonl',
+      'intents.2026-11-25.18.jsonl',
+      'intents.2026-11-25.19.jsonl',
+      'intents.jsonl',
+    ]);
     const kept = files.flatMap((entry) => entry.lines);
     expect(kept).to.deep.equal(lines.slice(lines.length - kept.length));
     expect(kept).to.have.length(40);

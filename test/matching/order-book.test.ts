@@ -33,8 +33,14 @@ describe('matching/order-book', () => {
     });
 
     it('keeps ascending levels of summed size per leg, with nothing crossed', () => {
-      expect(book.ladders.yes.levels()).to.deep.equal([[40, 525], [42, 150]]);
-      expect(book.ladders.no.levels()).to.deep.equal([[55, 1000], [57, 200]]);
+      expect(book.ladders.yes.levels()).to.deep.equal([
+        [40, 525],
+        [42, 150],
+      ]);
+      expect(book.ladders.no.levels()).to.deep.equal([
+        [55, 1000],
+        [57, 200],
+      ]);
       expect(book.crosses('yes', 42)).to.equal(false);
       expect(book.crosses('yes', 43), 'a YES bid at 43 meets the NO bid at 57').to.equal(true);
       expect(book.restingOrders).to.equal(5);
@@ -42,7 +48,10 @@ describe('matching/order-book', () => {
 
     it('a YES bid at 45 buys the YES asks 43 then 45: best price first, fills for both sides, remainder rests', () => {
       const result = book.submit(gtc('t', 'yes', 45, 1500, { owner: 'taker' }));
-      expect(matched(result)).to.deep.equal([['e', 200, 43], ['d', 1000, 45]]);
+      expect(matched(result)).to.deep.equal([
+        ['e', 200, 43],
+        ['d', 1000, 45],
+      ]);
       const [first, second] = result.executions;
       expect(first!.tradeId).to.equal('t1');
       expect(first!.taker).to.deep.equal({ orderId: 't', owner: 'taker', side: 'yes', isTaker: true, price: 43, count: 200, feeMicros: 34_314 });
@@ -56,14 +65,21 @@ describe('matching/order-book', () => {
         { side: 'yes', price: 45, delta: 300 },
       ]);
       expect(book.ladders.no.levels()).to.deep.equal([]);
-      expect(book.ladders.yes.levels()).to.deep.equal([[40, 525], [42, 150], [45, 300]]);
+      expect(book.ladders.yes.levels()).to.deep.equal([
+        [40, 525],
+        [42, 150],
+        [45, 300],
+      ]);
       expect(book.order('t')!.remaining).to.equal(300);
     });
 
     it('a NO bid (a YES ask) takes YES bids first in, first out within a level', () => {
       // selling YES at 40 = buying NO at 60: 42 x 1.50 first, then at 40 a (5.00) before c (0.25)
       const result = book.submit(gtc('s', 'no', 60, 600));
-      expect(matched(result)).to.deep.equal([['b', 150, 42], ['a', 450, 40]]);
+      expect(matched(result)).to.deep.equal([
+        ['b', 150, 42],
+        ['a', 450, 40],
+      ]);
       expect(result.executions.map((execution) => execution.taker.price)).to.deep.equal([58, 60]);
       expect(book.order('a')!.remaining).to.equal(50);
       expect(book.ladders.yes.levels()).to.deep.equal([[40, 75]]);
@@ -73,7 +89,10 @@ describe('matching/order-book', () => {
     it('a price that does not reach the other side rests without trading', () => {
       const result = book.submit(gtc('x', 'no', 57, 100));
       expect(result).to.deep.include({ status: 'resting', filled: 0, resting: 100 });
-      expect(book.ladders.no.queueAt(57).map((order) => order.orderId), 'behind e').to.deep.equal(['e', 'x']);
+      expect(
+        book.ladders.no.queueAt(57).map((order) => order.orderId),
+        'behind e',
+      ).to.deep.equal(['e', 'x']);
     });
 
     it('post-only: refused with PostOnlyCrossCancel when it would cross, rests otherwise', () => {
@@ -97,7 +116,10 @@ describe('matching/order-book', () => {
       const killed = book.submit({ orderId: 'k', side: 'yes', price: 45, count: 1201, timeInForce: 'fill_or_kill' });
       expect(killed).to.deep.include({ status: 'canceled', filled: 0 });
       expect(killed.canceled).to.deep.include({ count: 1201, reason: 'FillOrKillCancel' });
-      expect(book.ladders.no.levels()).to.deep.equal([[55, 1000], [57, 200]]);
+      expect(book.ladders.no.levels()).to.deep.equal([
+        [55, 1000],
+        [57, 200],
+      ]);
       const filled = book.submit({ orderId: 'f', side: 'yes', price: 45, count: 1200, timeInForce: 'fill_or_kill' });
       expect(filled).to.deep.include({ status: 'executed', filled: 1200 });
     });
@@ -131,12 +153,19 @@ describe('matching/order-book', () => {
       expect(result.canceled).to.deep.include({ count: 800, reason: 'SelfTradeCancel' });
       expect(result.makerCancels).to.deep.equal([]);
       expect(book.order('mine')!.remaining, 'its own order stays').to.equal(100);
-      expect(book.ladders.no.levels()).to.deep.equal([[54, 500], [55, 400]]);
+      expect(book.ladders.no.levels()).to.deep.equal([
+        [54, 500],
+        [55, 400],
+      ]);
     });
 
     it('maker: the resting order of the same owner is cancelled and matching goes on behind it', () => {
       const result = book.submit(gtc('t', 'yes', 46, 1000, { owner: 'me', selfTradePrevention: 'maker' }));
-      expect(matched(result)).to.deep.equal([['x', 200, 45], ['y', 300, 45], ['z', 500, 46]]);
+      expect(matched(result)).to.deep.equal([
+        ['x', 200, 45],
+        ['y', 300, 45],
+        ['z', 500, 46],
+      ]);
       expect(result.makerCancels).to.deep.equal([{ orderId: 'mine', owner: 'me', side: 'no', price: 55, count: 100, reason: 'SelfTradeCancel' }]);
       expect(result.bookChanges).to.deep.equal([
         { side: 'no', price: 55, delta: -600 },
@@ -171,7 +200,8 @@ describe('matching/order-book', () => {
       book.submit(gtc('ask', 'no', 55, 500, { owner: 'c' })); // YES asked at 45
     });
 
-    const takeAt40 = (count: number): SubmitResult => book.submit({ orderId: `sell-${count}`, side: 'no', price: 60, count, timeInForce: 'immediate_or_cancel' });
+    const takeAt40 = (count: number): SubmitResult =>
+      book.submit({ orderId: `sell-${count}`, side: 'no', price: 60, count, timeInForce: 'immediate_or_cancel' });
 
     it('a smaller size at the same price keeps the place in the queue', () => {
       const result = book.amend('first', { price: 40, remaining: 100 })!;
@@ -184,7 +214,10 @@ describe('matching/order-book', () => {
       const result = book.amend('first', { price: 40, remaining: 400 })!;
       expect(result).to.deep.include({ priorityKept: false, resting: 400 });
       expect(result.bookChanges).to.deep.equal([{ side: 'yes', price: 40, delta: 100 }]);
-      expect(matched(takeAt40(400))).to.deep.equal([['second', 300, 40], ['first', 100, 40]]);
+      expect(matched(takeAt40(400))).to.deep.equal([
+        ['second', 300, 40],
+        ['first', 100, 40],
+      ]);
     });
 
     it('a new price that crosses trades, and the rest rests there', () => {

@@ -12,7 +12,9 @@ function bid(id: string, side: 'yes' | 'no', price: number, size: number, extra:
 }
 
 function fills(events: readonly QueueEvent[], id?: string): Array<[number, boolean]> {
-  return events.filter((event) => event.kind === 'fill' && (id === undefined || event.id === id)).map((event) => [(event as { count: number }).count, (event as { isTaker: boolean }).isTaker]);
+  return events
+    .filter((event) => event.kind === 'fill' && (id === undefined || event.id === id))
+    .map((event) => [(event as { count: number }).count, (event as { isTaker: boolean }).isTaker]);
 }
 
 describe('matching/queue-model', () => {
@@ -44,7 +46,10 @@ describe('matching/queue-model', () => {
       expect(queue.visibleSize('yes', 40)).to.equal(350);
 
       queue.trade('yes', 38, 1000, 1011); // the makers were at 38: our 40 was traded through
-      expect(fills(events)).to.deep.equal([[50, false], [250, false]]);
+      expect(fills(events)).to.deep.equal([
+        [50, false],
+        [250, false],
+      ]);
       expect(queue.order('o1')).to.equal(undefined);
       expect(queue.position).to.equal(300);
     });
@@ -189,7 +194,14 @@ describe('matching/queue-model', () => {
 
     it('a decrease keeps the queue place; an amend to a new price goes to the back of the new level', () => {
       const { queue, events } = model();
-      queue.snapshot([[40, 200], [39, 50]], [], 0);
+      queue.snapshot(
+        [
+          [40, 200],
+          [39, 50],
+        ],
+        [],
+        0,
+      );
       queue.submit(bid('o1', 'yes', 40, 300), 0);
       queue.trade('yes', 40, 150, 1);
       queue.decrease('o1', 100, 2);
@@ -222,10 +234,21 @@ describe('matching/queue-model', () => {
 
     it('an order that crosses takes the visible size at the best prices, then rests; an IOC cancels the rest', () => {
       const { queue, events } = model();
-      queue.snapshot([[40, 100]], [[50, 300], [47, 200]], 0);
+      queue.snapshot(
+        [[40, 100]],
+        [
+          [50, 300],
+          [47, 200],
+        ],
+        0,
+      );
       queue.submit(bid('t1', 'yes', 55, 700, { postOnly: false }), 0);
       // YES is asked at 50 (300) and 53 (200)
-      expect(events.filter((event) => event.kind === 'fill').map((event) => [(event as { price: number }).price, (event as { count: number }).count, (event as { isTaker: boolean }).isTaker])).to.deep.equal([
+      expect(
+        events
+          .filter((event) => event.kind === 'fill')
+          .map((event) => [(event as { price: number }).price, (event as { count: number }).count, (event as { isTaker: boolean }).isTaker]),
+      ).to.deep.equal([
         [50, 300, true],
         [53, 200, true],
       ]);
@@ -281,7 +304,10 @@ describe('matching/queue-model', () => {
     });
 
     /** Runs the steps; reports each fill with the feed call it came in. */
-    function run(cfg: QueueModelConfig, steps: readonly Step[]): { fills: Array<{ id: string; count: number; isTaker: boolean; during: Step | undefined }>; sizes: Map<string, number> } {
+    function run(
+      cfg: QueueModelConfig,
+      steps: readonly Step[],
+    ): { fills: Array<{ id: string; count: number; isTaker: boolean; during: Step | undefined }>; sizes: Map<string, number> } {
       const out: Array<{ id: string; count: number; isTaker: boolean; during: Step | undefined }> = [];
       let during: Step | undefined;
       const queue = new QueueModel(cfg, (event) => {
@@ -289,7 +315,17 @@ describe('matching/queue-model', () => {
       });
       const sizes = new Map<string, number>();
       let now = 0;
-      queue.snapshot([[40, 300], [45, 200]], [[50, 300], [52, 100]], now);
+      queue.snapshot(
+        [
+          [40, 300],
+          [45, 200],
+        ],
+        [
+          [50, 300],
+          [52, 100],
+        ],
+        now,
+      );
       const ids: string[] = [];
       for (const s of steps) {
         during = s;

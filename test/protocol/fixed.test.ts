@@ -102,7 +102,10 @@ describe('protocol/fixed', () => {
     let text: string;
     if (typeof value === 'string') text = value.trim();
     else if (typeof value === 'number' && Number.isFinite(value)) text = /e/i.test(String(value)) ? value.toFixed(12) : String(value);
-    else throw new ProtocolError(`${what}: expected a decimal string, got ${value === undefined ? 'nothing' : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60)}`);
+    else
+      throw new ProtocolError(
+        `${what}: expected a decimal string, got ${value === undefined ? 'nothing' : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60)}`,
+      );
     const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
     if (!match) throw new ProtocolError(`${what}: not a decimal number: ${JSON.stringify(text)}`);
     const [, sign, whole, fractionRaw = ''] = match;
@@ -125,7 +128,13 @@ describe('protocol/fixed', () => {
   it('reads decimals exactly as the regular expression -?digits(.digits)? reads them, errors included', () => {
     const decimalish = fc.stringMatching(/^[ \t]?-?[0-9]{0,18}(\.[0-9]{0,8})?[ \t]?$/);
     const noisy = fc.string({ unit: fc.constantFrom('0', '1', '9', '-', '.', ' ', 'e', '+', '٣', 'x'), maxLength: 12 });
-    const value = fc.oneof(decimalish, noisy, fc.double({ noNaN: true }), fc.integer(), fc.constantFrom(null, undefined, '', '-', '.', '1.', '.5', '-0', '9007199254740991', '9007199254740992', '0.00000001'));
+    const value = fc.oneof(
+      decimalish,
+      noisy,
+      fc.double({ noNaN: true }),
+      fc.integer(),
+      fc.constantFrom(null, undefined, '', '-', '.', '1.', '.5', '-0', '9007199254740991', '9007199254740992', '0.00000001'),
+    );
     fc.assert(
       fc.property(value, fc.constantFrom(0, 2, 4, 6), (input, scale) => {
         const actual = outcome(() => parseScaled(input, scale, 'x'));

@@ -11,7 +11,8 @@ describe('scanFrame', () => {
   });
 
   it('agrees with JSON.parse whatever the key order and whitespace', () => {
-    const text = '{ "msg" : { "market_ticker" : "KX-B", "yes_dollars_fp": [["0.0100","1.00"]] } , "seq" : 7 , "id": 3, "sid" : 2 , "type" : "orderbook_snapshot" }\n';
+    const text =
+      '{ "msg" : { "market_ticker" : "KX-B", "yes_dollars_fp": [["0.0100","1.00"]] } , "seq" : 7 , "id": 3, "sid" : 2 , "type" : "orderbook_snapshot" }\n';
     expect(scanFrame(text)).to.deep.equal({ type: 'orderbook_snapshot', id: 3, sid: 2, seq: 7, ticker: 'KX-B' });
   });
 
@@ -63,7 +64,13 @@ describe('scanFrame, single pass', () => {
   it('gives up on an unreadable key the frame type needs, and on negative or huge integers it cannot hold', () => {
     expect(scanFrame('{"type":"orderbook_snapshot","sid":1,"seq":1,"id":"x","msg":{"market_ticker":"KX-H"}}')).to.equal(undefined);
     expect(scanFrame('{"type":"trade","sid":1,"seq":1234567890123456,"msg":{"market_ticker":"KX-H"}}')).to.equal(undefined);
-    expect(scanFrame('{"type":"trade","sid":-1,"seq":5,"msg":{"market_ticker":"KX-H"}}')).to.deep.equal({ type: 'trade', id: undefined, sid: -1, seq: 5, ticker: 'KX-H' });
+    expect(scanFrame('{"type":"trade","sid":-1,"seq":5,"msg":{"market_ticker":"KX-H"}}')).to.deep.equal({
+      type: 'trade',
+      id: undefined,
+      sid: -1,
+      seq: 5,
+      ticker: 'KX-H',
+    });
   });
 
   it('agrees with JSON.parse on every frame of the fixture recordings', async () => {
@@ -90,7 +97,11 @@ describe('scanFrame, single pass', () => {
 
   it('agrees with JSON.parse on generated frames in any key order, or gives up', () => {
     const key = fc.constantFrom('type', 'id', 'sid', 'seq', 'msg', 'market_ticker', 'ts_ms', 'price_dollars');
-    const value = fc.oneof(fc.integer({ min: -1000, max: 1_000_000 }), fc.string({ maxLength: 12 }), fc.constantFrom('orderbook_delta', 'trade', 'ticker', 'orderbook_snapshot', 'ok'));
+    const value = fc.oneof(
+      fc.integer({ min: -1000, max: 1_000_000 }),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('orderbook_delta', 'trade', 'ticker', 'orderbook_snapshot', 'ok'),
+    );
     const object = fc.dictionary(key, value, { maxKeys: 6 });
     fc.assert(
       fc.property(object, object, fc.boolean(), (top, msg, spaced) => {

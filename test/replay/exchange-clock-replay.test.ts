@@ -40,7 +40,11 @@ async function decide(recording: string): Promise<Decided> {
     const armed = timers.get(host.ticker);
     if (armed !== undefined) clock.clearTimer(armed);
     const deadline = host.nextDeadlineMs();
-    if (deadline !== undefined) timers.set(host.ticker, clock.setTimer(deadline, () => emit(host, host.timer())));
+    if (deadline !== undefined)
+      timers.set(
+        host.ticker,
+        clock.setTimer(deadline, () => emit(host, host.timer())),
+      );
   };
   for (const entry of entries) {
     if (entry.kind !== 'frame') continue;

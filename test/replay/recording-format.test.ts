@@ -11,7 +11,13 @@ import {
   type SessionDescription,
 } from '../../src/replay/recording-format.js';
 
-const SESSION: SessionDescription = { session: 's-1', started_ms: 1_787_000_000_000, ws_url: 'ws://127.0.0.1:1/trade-api/ws/v2', tickers: ['A-1', 'B-2'], wire_format: 'current' };
+const SESSION: SessionDescription = {
+  session: 's-1',
+  started_ms: 1_787_000_000_000,
+  ws_url: 'ws://127.0.0.1:1/trade-api/ws/v2',
+  tickers: ['A-1', 'B-2'],
+  wire_format: 'current',
+};
 
 describe('replay/recording-format', () => {
   it('a frame line keeps the frame text exactly, whatever it contains', () => {
@@ -34,7 +40,10 @@ describe('replay/recording-format', () => {
   });
 
   it('rejects what is not a header, naming the file', () => {
-    expect(() => parseHeaderLine('{"t":1,"f":"x"}', 'rec.gz line 1')).to.throw(RecordingError, 'rec.gz line 1: the first line is not a kalshi-mm-recording header');
+    expect(() => parseHeaderLine('{"t":1,"f":"x"}', 'rec.gz line 1')).to.throw(
+      RecordingError,
+      'rec.gz line 1: the first line is not a kalshi-mm-recording header',
+    );
     expect(() => parseHeaderLine('garbage', 'rec.gz line 1')).to.throw(RecordingError, 'not JSON');
     const future = headerLine(SESSION, 1).replace('"version":1', '"version":2').trim();
     expect(() => parseHeaderLine(future, 'x')).to.throw(RecordingError, 'version 2 is not supported');

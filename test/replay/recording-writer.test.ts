@@ -6,14 +6,20 @@ import { loadRecording, openRecording } from '../../src/replay/recording-reader.
 import { RecordingWriter } from '../../src/replay/recording-writer.js';
 import { tempDirectory, type TempDirectory } from './temp-directory.js';
 
-const SESSION: SessionDescription = { session: 'session-one', started_ms: 1_787_000_000_000, ws_url: 'ws://127.0.0.1:9/trade-api/ws/v2', tickers: ['KXA-1'], wire_format: 'current' };
+const SESSION: SessionDescription = {
+  session: 'session-one',
+  started_ms: 1_787_000_000_000,
+  ws_url: 'ws://127.0.0.1:9/trade-api/ws/v2',
+  tickers: ['KXA-1'],
+  wire_format: 'current',
+};
 
 /** Varied frame texts: real-looking deltas plus escapes and non-ASCII, so compression and line splitting are exercised. */
 function frames(count: number): string[] {
   return Array.from({ length: count }, (_, index) =>
     index % 97 === 5
       ? `odd "frame" ${index} with \\ and \n and é✓`
-      : `{"type":"orderbook_delta","sid":1,"seq":${index + 1},"msg":{"market_ticker":"KXA-1","price_dollars":"0.${String((index * 37) % 90 + 10)}00","delta_fp":"${(index * 7919) % 1000}.00","side":"${index % 2 ? 'yes' : 'no'}","ts_ms":${1_787_000_000_000 + index * 3}}}`,
+      : `{"type":"orderbook_delta","sid":1,"seq":${index + 1},"msg":{"market_ticker":"KXA-1","price_dollars":"0.${String(((index * 37) % 90) + 10)}00","delta_fp":"${(index * 7919) % 1000}.00","side":"${index % 2 ? 'yes' : 'no'}","ts_ms":${1_787_000_000_000 + index * 3}}}`,
   );
 }
 

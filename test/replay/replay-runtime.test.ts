@@ -163,7 +163,11 @@ describe('replay/mm start --record', function () {
       const runtime = await startRuntime(testConfig(logs, tickers, { workers: 2 }), { recordPath });
       let report;
       try {
-        await until(() => runtime.gateway.statistics().tickersLive === tickers.length && runtime.gateway.statistics().framesReceived >= 100, 20_000, 'live books and 100 frames');
+        await until(
+          () => runtime.gateway.statistics().tickersLive === tickers.length && runtime.gateway.statistics().framesReceived >= 100,
+          20_000,
+          'live books and 100 frames',
+        );
       } finally {
         report = await runtime.stop();
       }

@@ -10,7 +10,13 @@ import { tempDirectory, type TempDirectory } from './temp-directory.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/recordings/sim-current.jsonl.gz', import.meta.url));
 const SUBSCRIBE = { id: 1, cmd: 'subscribe', params: { channels: ['orderbook_delta'], market_tickers: ['KXA-1'] } };
-const SESSION: SessionDescription = { session: 'synthetic', started_ms: 1_787_000_000_000, ws_url: 'ws://127.0.0.1:9/trade-api/ws/v2', tickers: ['KXA-1'], wire_format: 'current' };
+const SESSION: SessionDescription = {
+  session: 'synthetic',
+  started_ms: 1_787_000_000_000,
+  ws_url: 'ws://127.0.0.1:9/trade-api/ws/v2',
+  tickers: ['KXA-1'],
+  wire_format: 'current',
+};
 
 async function frameTexts(path: string): Promise<string[]> {
   return (await loadRecording(path)).entries.flatMap((entry) => (entry.kind === 'frame' ? [entry.text] : []));
@@ -206,7 +212,10 @@ describe('replay/replay-server', () => {
   });
 
   it('rejects a warm-up that is not a whole number of frames at a pace', async () => {
-    for (const warmup of [{ frames: -3, pace: { kind: 'as-fast-as-read' as const } }, { frames: 10, pace: { kind: 'recorded' as const, speed: Number.NaN } }]) {
+    for (const warmup of [
+      { frames: -3, pace: { kind: 'as-fast-as-read' as const } },
+      { frames: 10, pace: { kind: 'recorded' as const, speed: Number.NaN } },
+    ]) {
       try {
         await startReplayServer({ recording: FIXTURE, warmup });
       } catch (error) {

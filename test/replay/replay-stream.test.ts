@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import type { RecordingEntry } from '../../src/replay/recording-format.js';
-import { checkWarmup, spreadWithinMilliseconds, streamRecording, wholeMilliseconds, type FrameSink, type ReplayStreamOptions } from '../../src/replay/replay-stream.js';
+import {
+  checkWarmup,
+  spreadWithinMilliseconds,
+  streamRecording,
+  wholeMilliseconds,
+  type FrameSink,
+  type ReplayStreamOptions,
+} from '../../src/replay/replay-stream.js';
 
 const frame = (receivedAtMs: number, text = `f${receivedAtMs}`): RecordingEntry => ({ kind: 'frame', receivedAtMs, text });
 const gap = (receivedAtMs: number, lost: number): RecordingEntry => ({ kind: 'gap', receivedAtMs, lost });
@@ -28,9 +35,19 @@ describe('replay stream pacing', () => {
   });
 
   it('never splits one millisecond between two batches, and loses or reorders nothing', async () => {
-    const source = batches([frame(1, 'a'), frame(2, 'b'), frame(2, 'c')], [frame(2, 'd'), frame(3, 'e')], [frame(3, 'f')], [frame(3, 'g'), gap(4, 1), frame(4, 'h')]);
+    const source = batches(
+      [frame(1, 'a'), frame(2, 'b'), frame(2, 'c')],
+      [frame(2, 'd'), frame(3, 'e')],
+      [frame(3, 'f')],
+      [frame(3, 'g'), gap(4, 1), frame(4, 'h')],
+    );
     const out = await collect(wholeMilliseconds(source));
-    expect(out.map((batch) => batch.map((entry) => (entry.kind === 'frame' ? entry.text : `gap${entry.lost}`)))).to.deep.equal([['a'], ['b', 'c', 'd'], ['e', 'f', 'g', 'gap1'], ['h']]);
+    expect(out.map((batch) => batch.map((entry) => (entry.kind === 'frame' ? entry.text : `gap${entry.lost}`)))).to.deep.equal([
+      ['a'],
+      ['b', 'c', 'd'],
+      ['e', 'f', 'g', 'gap1'],
+      ['h'],
+    ]);
   });
 
   it('sends every frame in order at the recorded pace across batches that split a millisecond', async () => {
@@ -78,7 +95,11 @@ describe('replay stream pacing', () => {
 
     it('sends the warm-up frames at their pace, then the rest at the pace counted from where it takes over', async () => {
       const entries = [0, 1, 2, 3, 4, 5, 6].map((ms) => frame(ms));
-      const sent = await sendTimes(entries, { pace: { kind: 'recorded', speed: 0.5 }, warmup: { frames: 4, pace: { kind: 'recorded', speed: 1 } }, highWaterBytes: 1 << 20 });
+      const sent = await sendTimes(entries, {
+        pace: { kind: 'recorded', speed: 0.5 },
+        warmup: { frames: 4, pace: { kind: 'recorded', speed: 1 } },
+        highWaterBytes: 1 << 20,
+      });
       // four frames at 1 ms apart; the fifth takes over at once, and each later one is 2 ms after it
       expect(sent).to.deep.equal([
         ['f0', 0],
@@ -93,7 +114,11 @@ describe('replay stream pacing', () => {
 
     it('sends everything after a paced warm-up as fast as it is read', async () => {
       const entries = [0, 10, 20, 30, 40].map((ms) => frame(ms));
-      const sent = await sendTimes(entries, { pace: { kind: 'as-fast-as-read' }, warmup: { frames: 2, pace: { kind: 'recorded', speed: 1 } }, highWaterBytes: 1 << 20 });
+      const sent = await sendTimes(entries, {
+        pace: { kind: 'as-fast-as-read' },
+        warmup: { frames: 2, pace: { kind: 'recorded', speed: 1 } },
+        highWaterBytes: 1 << 20,
+      });
       expect(sent).to.deep.equal([
         ['f0', 0],
         ['f10', 10],
@@ -105,7 +130,11 @@ describe('replay stream pacing', () => {
 
     it('paces a recording from its first frame when the warm-up is longer than the recording', async () => {
       const entries = [100, 104].map((ms) => frame(ms));
-      const sent = await sendTimes(entries, { pace: { kind: 'as-fast-as-read' }, warmup: { frames: 10, pace: { kind: 'recorded', speed: 2 } }, highWaterBytes: 1 << 20 });
+      const sent = await sendTimes(entries, {
+        pace: { kind: 'as-fast-as-read' },
+        warmup: { frames: 10, pace: { kind: 'recorded', speed: 2 } },
+        highWaterBytes: 1 << 20,
+      });
       expect(sent).to.deep.equal([
         ['f100', 0],
         ['f104', 2],

@@ -50,7 +50,13 @@ describe('replay/session-recorder', () => {
   it('reports a recording it cannot create and lets the caller carry on', async () => {
     writeFileSync(dir.file('taken.jsonl.gz'), 'x');
     const errors: Error[] = [];
-    const recorder = new SessionRecorder({ path: dir.file('taken.jsonl.gz'), wsUrl: 'ws://x', tickers: [], clock: { now: () => 0 }, onError: (error) => errors.push(error) });
+    const recorder = new SessionRecorder({
+      path: dir.file('taken.jsonl.gz'),
+      wsUrl: 'ws://x',
+      tickers: [],
+      clock: { now: () => 0 },
+      onError: (error) => errors.push(error),
+    });
     recorder.sessionOpened();
     recorder.frame('dropped', 1);
     expect(await recorder.close()).to.deep.equal([]);

@@ -87,7 +87,9 @@ describe('risk/limits', () => {
     expect(problemsOf({ exposure_dollars: '0.0000001' })).to.deep.equal([
       'risk.exposure_dollars: expected a dollar amount (25, "25.50", "$25") or "off"; "0.0000001" is finer than $0.000001',
     ]);
-    expect(problemsOf({ open_orders: 2.5 })).to.deep.equal(['risk.open_orders: expected a whole number of orders (10, "10") or "off"; number 2.5 must be a whole number']);
+    expect(problemsOf({ open_orders: 2.5 })).to.deep.equal([
+      'risk.open_orders: expected a whole number of orders (10, "10") or "off"; number 2.5 must be a whole number',
+    ]);
     expect(problemsOf({ orders_per_second: '2.5' })).to.deep.equal([
       'risk.orders_per_second: expected a whole number of orders (10, "10") or "off"; "2.5" must be a whole number',
     ]);
@@ -122,11 +124,17 @@ describe('risk/limits', () => {
 
   it('validates limits built in code: each field present, a positive integer or undefined', () => {
     expect(validateRiskLimits(DEFAULT_RISK_LIMITS)).to.equal(DEFAULT_RISK_LIMITS);
-    expect(() => validateRiskLimits({ ...DEFAULT_RISK_LIMITS, ordersPerSecond: 0 })).to.throw(RiskConfigError, /ordersPerSecond \(orders_per_second\) must be a positive integer/);
+    expect(() => validateRiskLimits({ ...DEFAULT_RISK_LIMITS, ordersPerSecond: 0 })).to.throw(
+      RiskConfigError,
+      /ordersPerSecond \(orders_per_second\) must be a positive integer/,
+    );
     expect(() => validateRiskLimits({ ...DEFAULT_RISK_LIMITS, exposureMicros: Infinity })).to.throw(RiskConfigError);
     expect(() => validateRiskLimits({ ...DEFAULT_RISK_LIMITS, exposureMicros: 1.5 })).to.throw(RiskConfigError);
     const { dailyLossMicros: _, ...missing } = DEFAULT_RISK_LIMITS;
-    expect(() => validateRiskLimits(missing as RiskLimits)).to.throw(RiskConfigError, /dailyLossMicros is missing; give a positive integer, or undefined to turn daily_loss_dollars off/);
+    expect(() => validateRiskLimits(missing as RiskLimits)).to.throw(
+      RiskConfigError,
+      /dailyLossMicros is missing; give a positive integer, or undefined to turn daily_loss_dollars off/,
+    );
     expect(validateRiskLimits({ ...DEFAULT_RISK_LIMITS, dailyLossMicros: undefined }).dailyLossMicros).to.equal(undefined);
   });
 

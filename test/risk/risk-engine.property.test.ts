@@ -42,11 +42,21 @@ function placeArbOf(tickers: readonly string[]) {
     amend: fc.option(fc.nat(), { nil: null, freq: 4 }),
   });
 }
-const fillArb = fc.record({ kind: fc.constant('fill' as const), pick: fc.nat(), part: fc.integer({ min: 1, max: 1000 }), better: fc.integer({ min: 0, max: 5 }) });
+const fillArb = fc.record({
+  kind: fc.constant('fill' as const),
+  pick: fc.nat(),
+  part: fc.integer({ min: 1, max: 1000 }),
+  better: fc.integer({ min: 0, max: 5 }),
+});
 const cancelArb = fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() });
 const waitArb = fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 700 }) });
 function opArbOf(tickers: readonly string[]) {
-  return fc.oneof({ arbitrary: placeArbOf(tickers), weight: 5 }, { arbitrary: fillArb, weight: 4 }, { arbitrary: cancelArb, weight: 1 }, { arbitrary: waitArb, weight: 2 });
+  return fc.oneof(
+    { arbitrary: placeArbOf(tickers), weight: 5 },
+    { arbitrary: fillArb, weight: 4 },
+    { arbitrary: cancelArb, weight: 1 },
+    { arbitrary: waitArb, weight: 2 },
+  );
 }
 const placeArb = placeArbOf(TICKERS);
 const opArb = opArbOf(TICKERS);
@@ -75,13 +85,29 @@ class Venue {
   private place(op: Extract<Op, { kind: 'place' }>): void {
     const target = op.amend !== null && this.orders.length > 0 ? this.orders[op.amend % this.orders.length] : undefined;
     const base: RiskOrder = target
-      ? { ticker: target.ticker, leg: target.leg, action: target.action, price: op.price, size: op.size, reduceOnly: target.reduceOnly, replaces: target.clientOrderId }
+      ? {
+          ticker: target.ticker,
+          leg: target.leg,
+          action: target.action,
+          price: op.price,
+          size: op.size,
+          reduceOnly: target.reduceOnly,
+          replaces: target.clientOrderId,
+        }
       : { ticker: op.ticker, leg: op.leg, action: op.action, price: op.price, size: op.size, reduceOnly: op.reduceOnly };
     if (!this.risk.check(base, this.now).allowed) return;
     const order: RiskOrderSent = { ...base, clientOrderId: `c${++this.next}` };
     this.risk.orderSent(order, this.now);
     if (target) this.orders.splice(this.orders.indexOf(target), 1);
-    this.orders.push({ clientOrderId: order.clientOrderId, ticker: order.ticker, leg: order.leg, action: order.action, price: order.price, reduceOnly: order.reduceOnly, remaining: order.size });
+    this.orders.push({
+      clientOrderId: order.clientOrderId,
+      ticker: order.ticker,
+      leg: order.leg,
+      action: order.action,
+      price: order.price,
+      reduceOnly: order.reduceOnly,
+      remaining: order.size,
+    });
   }
 
   private fill(pick: number, part: number, better: number): void {
@@ -169,7 +195,11 @@ describe('risk/risk-engine properties', () => {
     const controlArb = fc.oneof(
       opArb,
       fc.record({ kind: fc.constant('pnl' as const), net: fc.integer({ min: -100_000_000, max: 100_000_000 }) }),
-      fc.record({ kind: fc.constant('mode' as const), which: fc.constantFrom('activate', 'pause', 'flatten'), ticker: fc.option(fc.constantFrom(...TICKERS), { nil: undefined }) }),
+      fc.record({
+        kind: fc.constant('mode' as const),
+        which: fc.constantFrom('activate', 'pause', 'flatten'),
+        ticker: fc.option(fc.constantFrom(...TICKERS), { nil: undefined }),
+      }),
       fc.record({ kind: fc.constant('day' as const), days: fc.integer({ min: 1, max: 3 }) }),
       fc.record({ kind: fc.constant('trip' as const) }),
       fc.record({ kind: fc.constant('limits' as const) }),
@@ -188,7 +218,10 @@ describe('risk/risk-engine properties', () => {
           if (risk.state === 'halted') {
             expect(risk.trippedBecause).to.not.equal(null);
             for (const probe of probes) {
-              const decision = risk.check({ ticker: probe.ticker, leg: probe.leg, action: probe.action, price: probe.price, size: probe.size, reduceOnly: probe.reduceOnly }, venue.now);
+              const decision = risk.check(
+                { ticker: probe.ticker, leg: probe.leg, action: probe.action, price: probe.price, size: probe.size, reduceOnly: probe.reduceOnly },
+                venue.now,
+              );
               expect(decision).to.deep.include({ allowed: false, limit: 'halted', hard: true });
             }
           }
@@ -273,7 +306,14 @@ describe('risk/risk-engine properties', () => {
     );
     fc.assert(
       fc.property(
-        fc.record({ ticker: fc.string(), leg: fc.anything(), action: fc.constantFrom('buy', 'sell', 'hold'), price: fc.double(), size: fc.oneof(fc.integer(), fc.double()), reduceOnly: fc.anything() }),
+        fc.record({
+          ticker: fc.string(),
+          leg: fc.anything(),
+          action: fc.constantFrom('buy', 'sell', 'hold'),
+          price: fc.double(),
+          size: fc.oneof(fc.integer(), fc.double()),
+          reduceOnly: fc.anything(),
+        }),
         fc.integer({ min: T0, max: T0 + 10_000 }),
         (order, nowMs) => {
           const decision = risk.check(order as unknown as RiskOrder, nowMs);

@@ -372,7 +372,9 @@ describe('risk/risk-engine', () => {
         const block = blocked(risk.check(o, T0 + 2));
         expect(block.limit).to.equal('halted');
         expect(block.hard).to.equal(true);
-        expect(block.reason).to.match(/^halted: the kill switch is tripped \(max_drawdown_dollars: net PnL -\$10\.000001 is .*\); only cancels are sent until someone resumes; .* refused$/);
+        expect(block.reason).to.match(
+          /^halted: the kill switch is tripped \(max_drawdown_dollars: net PnL -\$10\.000001 is .*\); only cancels are sent until someone resumes; .* refused$/,
+        );
       }
       expect(risk.stateOf('A')).to.equal('halted');
       expect(risk.stateOf('Z')).to.equal('halted');
@@ -586,7 +588,13 @@ describe('risk/risk-engine', () => {
       risk.orderResting(sent({ size: 400, clientOrderId: 'r' }));
       expect(risk.check(order({ size: 600 }), T0).allowed).to.equal(true);
       risk.setPosition('A', -300, 300 * 40 * 100);
-      expect(risk.worstCaseOf('A')).to.deep.equal({ yesReach: 100, noReach: 300, yesCostMicros: 100 * 50 * 100, noCostMicros: 1_200_000, exposureMicros: 1_200_000 });
+      expect(risk.worstCaseOf('A')).to.deep.equal({
+        yesReach: 100,
+        noReach: 300,
+        yesCostMicros: 100 * 50 * 100,
+        noCostMicros: 1_200_000,
+        exposureMicros: 1_200_000,
+      });
       risk.settled('A');
       expect(risk.openOrders('A')).to.equal(0);
       expect(risk.position('A')).to.equal(0);
@@ -631,7 +639,17 @@ describe('risk/risk-engine', () => {
       });
       expect(snapshot.limits.exposure_dollars).to.equal('$250.00');
       expect(snapshot.markets).to.deep.equal([
-        { ticker: 'A', state: 'active', mode: 'active', position: 1000, costMicros: 4_000_000, openOrders: 0, yesReach: 1000, noReach: -1000, exposureMicros: 4_000_000 },
+        {
+          ticker: 'A',
+          state: 'active',
+          mode: 'active',
+          position: 1000,
+          costMicros: 4_000_000,
+          openOrders: 0,
+          yesReach: 1000,
+          noReach: -1000,
+          exposureMicros: 4_000_000,
+        },
         { ticker: 'B', state: 'reducing', mode: 'reducing', position: 0, costMicros: 0, openOrders: 1, yesReach: 0, noReach: 500, exposureMicros: 1_500_000 },
       ]);
     });

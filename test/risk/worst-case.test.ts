@@ -96,7 +96,17 @@ describe('risk/worst-case', () => {
             const count = Math.max(1, Math.floor((room * step.part) / 1000));
             left[index] = left[index]! - count;
             const price = Math.max(1, order.price - step.better); // a buy fills at its price or better
-            portfolio.applyFill({ tsMs: tsMs++, ticker: 'T', orderId: `o${index}`, side: order.leg, action: 'buy', price, count, feeMicros: 0, isTaker: false });
+            portfolio.applyFill({
+              tsMs: tsMs++,
+              ticker: 'T',
+              orderId: `o${index}`,
+              side: order.leg,
+              action: 'buy',
+              price,
+              count,
+              feeMicros: 0,
+              isTaker: false,
+            });
             observe();
           }
         },
@@ -109,9 +119,15 @@ describe('risk/worst-case', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: -3000, max: 3000 }),
-        fc.array(fc.record({ leg: fc.constantFrom<Leg>('yes', 'no'), price: fc.integer({ min: 1, max: 99 }), size: fc.integer({ min: 1, max: 3000 }) }), { maxLength: 6 }),
+        fc.array(fc.record({ leg: fc.constantFrom<Leg>('yes', 'no'), price: fc.integer({ min: 1, max: 99 }), size: fc.integer({ min: 1, max: 3000 }) }), {
+          maxLength: 6,
+        }),
         (position, orders) => {
-          const worst = worstCase(position, Math.abs(position) * 50 * 100, orders.map((o) => ({ ...o, reduceOnly: false })));
+          const worst = worstCase(
+            position,
+            Math.abs(position) * 50 * 100,
+            orders.map((o) => ({ ...o, reduceOnly: false })),
+          );
           const sum = (leg: Leg) => orders.filter((order) => order.leg === leg).reduce((total, order) => total + order.size, 0);
           expect(worst.yesReach).to.equal(position + sum('yes'));
           expect(worst.noReach).to.equal(-position + sum('no'));

@@ -32,7 +32,15 @@ describe('selection config keys', () => {
 
   it('a config with rules and no explicit market loads, the rules as given', () => {
     const rules = [
-      { name: 'weather', series: ['KXHIGH*'], min_volume_24h: 500.5, max_spread: 6, min_time_to_close_s: 3600, max_markets: 10, strategy: { bid_size: 2, improve: false } },
+      {
+        name: 'weather',
+        series: ['KXHIGH*'],
+        min_volume_24h: 500.5,
+        max_spread: 6,
+        min_time_to_close_s: 3600,
+        max_markets: 10,
+        strategy: { bid_size: 2, improve: false },
+      },
       { events: ['KXFED-26DEC'], status: 'open', min_open_interest: 0, min_spread: 2 },
     ];
     const config = loadConfig({ file: file({ markets: [], selection: { rules, refresh_s: 60, max_markets: 20, on_remove: 'flatten' } }), env: {} });
@@ -64,8 +72,12 @@ describe('selection config keys', () => {
     expect(problemFor(error, 'selection.rules[0].min_spread')).to.equal('is above max_spread (7 > 5): the rule could select nothing');
     expect(problemFor(error, 'selection.rules[0].colour')).to.match(/^unknown key; a rule takes: name, series, events, status, min_volume_24h/);
     expect(problemFor(error, 'selection.rules[1]')).to.match(/^must be an object like \{"series": \["KXHIGH\*"\]/);
-    expect(problemFor(error, 'selection.rules[2].events')).to.match(/^must be a non-empty array \(at most 1000\) of event patterns like "KXHIGH\*": value was \[\]$/);
-    expect(problemFor(error, 'selection.rules[2].min_volume_24h')).to.equal('must be a number of contracts from 0 to 1000000000, with at most 2 decimals: value was 0.001');
+    expect(problemFor(error, 'selection.rules[2].events')).to.match(
+      /^must be a non-empty array \(at most 1000\) of event patterns like "KXHIGH\*": value was \[\]$/,
+    );
+    expect(problemFor(error, 'selection.rules[2].min_volume_24h')).to.equal(
+      'must be a number of contracts from 0 to 1000000000, with at most 2 decimals: value was 0.001',
+    );
     expect(problemFor(error, 'selection.rules[2].max_markets')).to.equal('must be an integer from 1 to 10000 (markets): value was 0');
     expect(problemFor(error, 'selection.rules[2].status')).to.match(/^must be "open"/);
     expect(problemFor(error, 'selection.rules[2].strategy')).to.equal('bid_size must be an integer from 1 to 1000000: value was 0');
@@ -82,12 +94,16 @@ describe('selection config keys', () => {
   it('rules that are not an array, and an unknown selection key', () => {
     const error = errorOf({ markets: [{ ticker: 'KXA-1' }], selection: { rules: 'KXA*', refresh: 5 } });
     expect(problemFor(error, 'selection.rules')).to.match(/^must be an array of rule objects like .*: value was "KXA\*"$/);
-    expect(problemFor(errorOf({ markets: [{ ticker: 'KXA-1' }], selection: { rules: { series: ['KXA'] } } }), 'selection.rules')).to.match(/^must be a single value, not an object/);
+    expect(problemFor(errorOf({ markets: [{ ticker: 'KXA-1' }], selection: { rules: { series: ['KXA'] } } }), 'selection.rules')).to.match(
+      /^must be a single value, not an object/,
+    );
     expect(problemFor(error, 'selection.refresh')).to.match(/^unknown key; selection takes: rules, refresh_s, max_markets, on_remove/);
   });
 
   it('selectionRuleProblems checks rules given outside a config file', () => {
     expect(selectionRuleProblems([{ series: ['KXA', 'KX*-26*'], max_markets: 3 }])).to.deep.equal([]);
-    expect(selectionRuleProblems([{ max_spread: 101 }], 'rules')).to.deep.equal([{ key: 'rules[0].max_spread', message: 'must be an integer from 1 to 100 (ticks): value was 101' }]);
+    expect(selectionRuleProblems([{ max_spread: 101 }], 'rules')).to.deep.equal([
+      { key: 'rules[0].max_spread', message: 'must be an integer from 1 to 100 (ticks): value was 101' },
+    ]);
   });
 });

@@ -49,7 +49,10 @@ describe('selection/refresher', () => {
 
   afterEach(() => clock.restore());
 
-  function refresher(script: ReturnType<typeof scripted>, extra: { timeoutMs?: number; initial?: ResolvedSelection; onChange?: (change: SelectionChange) => void } = {}): SelectionRefresher {
+  function refresher(
+    script: ReturnType<typeof scripted>,
+    extra: { timeoutMs?: number; initial?: ResolvedSelection; onChange?: (change: SelectionChange) => void } = {},
+  ): SelectionRefresher {
     return new SelectionRefresher({
       resolve: script.resolve,
       clock: new WallClock(),
@@ -243,7 +246,16 @@ describe('selection/refresher', () => {
         queries.push(query);
         for (const [ticker, volume] of volumes) {
           if (query.tickers !== undefined && !(query.tickers as string[]).includes(ticker)) continue;
-          const market: KalshiMarket = { ticker, event_ticker: ticker.slice(0, -3), status: 'active', yes_bid_dollars: '0.4000', yes_ask_dollars: '0.4400', volume_24h_fp: volume, fee_type: 'quadratic', fee_multiplier: 1 };
+          const market: KalshiMarket = {
+            ticker,
+            event_ticker: ticker.slice(0, -3),
+            status: 'active',
+            yes_bid_dollars: '0.4000',
+            yes_ask_dollars: '0.4400',
+            volume_24h_fp: volume,
+            fee_type: 'quadratic',
+            fee_multiplier: 1,
+          };
           yield market;
         }
       },
@@ -274,7 +286,19 @@ describe('selection/refresher', () => {
 
   it('refuses a refresh period or a timeout that is not positive', () => {
     const script = scripted([selection([])]);
-    expect(() => new SelectionRefresher({ resolve: script.resolve, clock: new WallClock(), refreshMs: 0, onChange: () => undefined, onError: () => undefined })).to.throw(RangeError, /refreshMs/);
-    expect(() => new SelectionRefresher({ resolve: script.resolve, clock: new WallClock(), refreshMs: 1, timeoutMs: -1, onChange: () => undefined, onError: () => undefined })).to.throw(RangeError, /timeoutMs/);
+    expect(
+      () => new SelectionRefresher({ resolve: script.resolve, clock: new WallClock(), refreshMs: 0, onChange: () => undefined, onError: () => undefined }),
+    ).to.throw(RangeError, /refreshMs/);
+    expect(
+      () =>
+        new SelectionRefresher({
+          resolve: script.resolve,
+          clock: new WallClock(),
+          refreshMs: 1,
+          timeoutMs: -1,
+          onChange: () => undefined,
+          onError: () => undefined,
+        }),
+    ).to.throw(RangeError, /timeoutMs/);
   });
 });

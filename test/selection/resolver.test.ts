@@ -89,7 +89,11 @@ describe('selection/resolver', () => {
     });
 
     it('exact series are asked of the venue one by one; exact events likewise; the selection is the same as over everything', async () => {
-      const rules: SelectionRule[] = [{ series: ['KXSIMA', 'KXSIMD'], max_markets: 4 }, { events: [eventOf(sim.tickers[100]!), eventOf(sim.tickers[101]!)] }, { series: ['KXSIMA'], min_open_interest: 1 }];
+      const rules: SelectionRule[] = [
+        { series: ['KXSIMA', 'KXSIMD'], max_markets: 4 },
+        { events: [eventOf(sim.tickers[100]!), eventOf(sim.tickers[101]!)] },
+        { series: ['KXSIMA'], min_open_interest: 1 },
+      ];
       const source = recording(client);
       const resolved = await resolveSelection(source, { rules, maxMarkets: 100, explicit: [] }, wallClock, { pageLimit: 5 });
       expect(source.queries).to.deep.equal([
@@ -136,7 +140,9 @@ describe('selection/resolver', () => {
       expect(fees.get('KXSIMA')).to.deep.equal({ feeType: 'quadratic', multiplierMilli: 1000 });
       expect(fees.get('KXSIMB')).to.deep.equal({ feeType: 'quadratic_with_maker_fees', multiplierMilli: 1000 });
       expect(resolved.markets.every((entry) => entry.market!.fees !== undefined)).to.equal(true);
-      const none = await resolveSelection(recording(client), { rules: [{ series: ['KXSIMA'] }], maxMarkets: 100, explicit: [] }, wallClock, { fetchFees: false });
+      const none = await resolveSelection(recording(client), { rules: [{ series: ['KXSIMA'] }], maxMarkets: 100, explicit: [] }, wallClock, {
+        fetchFees: false,
+      });
       expect(none.markets.length).to.be.greaterThan(0);
     });
 
@@ -181,7 +187,10 @@ describe('selection/resolver', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    const page1 = { markets: [{ ticker: 'KXA-1-T1', event_ticker: 'KXA-1', status: 'active', yes_bid_dollars: '0.4000', yes_ask_dollars: '0.4500', volume_24h_fp: '10.00' }], cursor: 'next' };
+    const page1 = {
+      markets: [{ ticker: 'KXA-1-T1', event_ticker: 'KXA-1', status: 'active', yes_bid_dollars: '0.4000', yes_ask_dollars: '0.4500', volume_24h_fp: '10.00' }],
+      cursor: 'next',
+    };
 
     async function failure(status: number, body: unknown): Promise<unknown> {
       answer = (url) => (url.searchParams.get('cursor') === 'next' ? { status, body } : { status: 200, body: page1 });
@@ -239,7 +248,15 @@ describe('selection/resolver', () => {
       const resolved = await resolveSelection(client, { rules: [{}], maxMarkets: 10, explicit: [] }, wallClock);
       await client.close();
       expect(resolved.markets.map((entry) => entry.ticker)).to.deep.equal(['KXA-1-T2']);
-      expect(resolved.markets[0]!.market).to.deep.include({ yesBid: 40, yesAsk: 44, volume24h: 700, openInterest: 300, closeTimeMs: undefined, seriesTicker: 'KXA', eventTicker: 'KXA-1' });
+      expect(resolved.markets[0]!.market).to.deep.include({
+        yesBid: 40,
+        yesAsk: 44,
+        volume24h: 700,
+        openInterest: 300,
+        closeTimeMs: undefined,
+        seriesTicker: 'KXA',
+        eventTicker: 'KXA-1',
+      });
       expect(resolved.warnings[0]).to.match(/^KXA-1-T1 left out: yes_bid_dollars: sub-cent price 0.405/);
       expect(resolved.warnings[1]).to.match(/^a listed market is not an object/);
       // its series had no fee fields, and this server has no /series route: fees unknown, with a warning

@@ -105,7 +105,7 @@ describe('selection/rules', () => {
       ]);
     });
 
-    it('a market beyond the first rule\'s cap may go to the next rule', () => {
+    it("a market beyond the first rule's cap may go to the next rule", () => {
       const selection = selectMarkets([{ series: ['KXA'], max_markets: 1 }, { series: ['KXA'] }], BOOK, NOW);
       expect(selection.map((entry) => [entry.ticker, entry.ruleIndex])).to.deep.equal([
         ['KXA-E1-T1', 0],
@@ -168,7 +168,11 @@ describe('selection/rules', () => {
   describe('diffs and configs', () => {
     it('diffSelections: entered, left, and changed (another rule or other overrides)', () => {
       const before = selectMarkets([{ series: ['KXA'], strategy: { bid_size: 2 } }, { series: ['KXB'] }], BOOK, NOW);
-      const after = selectMarkets([{ series: ['KXA'], max_markets: 1, strategy: { bid_size: 3 } }, { events: ['KXB-E2'], max_markets: 1 }, { min_volume_24h: 0 }], BOOK, NOW);
+      const after = selectMarkets(
+        [{ series: ['KXA'], max_markets: 1, strategy: { bid_size: 3 } }, { events: ['KXB-E2'], max_markets: 1 }, { min_volume_24h: 0 }],
+        BOOK,
+        NOW,
+      );
       const diff = diffSelections(before, after);
       expect(tickers(diff.entered)).to.deep.equal([]);
       expect(tickers(diff.left)).to.deep.equal([]);
@@ -184,7 +188,9 @@ describe('selection/rules', () => {
     });
 
     it('asMarketConfigs gives the markets list the engine takes', () => {
-      const selection = selectMarkets([{ series: ['KXA'], max_markets: 1, strategy: { bid_size: 2 } }], BOOK, NOW, { explicit: [{ ticker: 'KXZ-1-T1', min_spread: 4 }] });
+      const selection = selectMarkets([{ series: ['KXA'], max_markets: 1, strategy: { bid_size: 2 } }], BOOK, NOW, {
+        explicit: [{ ticker: 'KXZ-1-T1', min_spread: 4 }],
+      });
       expect(asMarketConfigs(selection)).to.deep.equal([
         { ticker: 'KXZ-1-T1', min_spread: 4 },
         { ticker: 'KXA-E1-T1', bid_size: 2 },
@@ -205,20 +211,18 @@ describe('selection/rules', () => {
       openInterest: fc.integer({ min: 0, max: 1_000_00 }),
       closeInH: fc.option(fc.integer({ min: -48, max: 48 }), { nil: undefined }),
     });
-    const marketsArb = fc
-      .uniqueArray(marketArb, { selector: (m) => `${m.series}-${m.event}-${m.strike}`, maxLength: 40 })
-      .map((raw) =>
-        raw.map((m) =>
-          market(`${m.series}-E${m.event}-T${m.strike}`, {
-            status: m.status,
-            yesBid: m.yesBid,
-            yesAsk: Math.min(100, m.yesBid + m.width),
-            volume24h: m.volume24h,
-            openInterest: m.openInterest,
-            closeTimeMs: m.closeInH === undefined ? undefined : NOW + m.closeInH * HOUR,
-          }),
-        ),
-      );
+    const marketsArb = fc.uniqueArray(marketArb, { selector: (m) => `${m.series}-${m.event}-${m.strike}`, maxLength: 40 }).map((raw) =>
+      raw.map((m) =>
+        market(`${m.series}-E${m.event}-T${m.strike}`, {
+          status: m.status,
+          yesBid: m.yesBid,
+          yesAsk: Math.min(100, m.yesBid + m.width),
+          volume24h: m.volume24h,
+          openInterest: m.openInterest,
+          closeTimeMs: m.closeInH === undefined ? undefined : NOW + m.closeInH * HOUR,
+        }),
+      ),
+    );
     const ruleArb: fc.Arbitrary<SelectionRule> = fc.record(
       {
         series: fc.array(fc.constantFrom('KXA', 'KXB', 'KX*', 'KXC*', '*'), { minLength: 1, maxLength: 2 }),
@@ -233,7 +237,9 @@ describe('selection/rules', () => {
       },
       { requiredKeys: [] },
     );
-    const explicitArb = fc.uniqueArray(fc.constantFrom('KXA-E1-T1', 'KXB-E2-T2', 'KXZ-9-T9', 'KXC-E3-T3'), { maxLength: 3 }).map((list) => list.map((ticker) => ({ ticker })));
+    const explicitArb = fc
+      .uniqueArray(fc.constantFrom('KXA-E1-T1', 'KXB-E2-T2', 'KXZ-9-T9', 'KXC-E3-T3'), { maxLength: 3 })
+      .map((list) => list.map((ticker) => ({ ticker })));
     const inputArb = fc.record({
       markets: marketsArb,
       rules: fc.array(ruleArb, { maxLength: 4 }),

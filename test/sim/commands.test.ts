@@ -225,7 +225,9 @@ describe('sim/commands', () => {
 
     it('error 15 without action, 7 for an unknown sid, 14 (scoped) without markets, 11 (scoped) for an unknown market', async () => {
       expect((await client.command('update_subscription', { sid: 1 }))[0]!.msg).to.deep.equal(errorFrame(15));
-      expect((await client.command('update_subscription', { sid: 8, action: 'add_markets', market_tickers: [tickers[3]] }))[0]!.msg).to.deep.equal(errorFrame(7));
+      expect((await client.command('update_subscription', { sid: 8, action: 'add_markets', market_tickers: [tickers[3]] }))[0]!.msg).to.deep.equal(
+        errorFrame(7),
+      );
       const [noMarkets] = await client.command('update_subscription', { sid: 1, action: 'add_markets' });
       expect(noMarkets).to.deep.include({ sid: 1, seq: 3, msg: errorFrame(14) });
       const [unknown] = await client.command('update_subscription', { sid: 1, action: 'add_markets', market_tickers: ['NOPE-1'] });
@@ -254,7 +256,9 @@ describe('sim/commands', () => {
         [2, 2, tickers[2], 'settled'],
         [2, 3, tickers[3], 'deactivated'],
       ]);
-      expect(lifecycle[0]!.msg).to.have.property('settlement_value').that.matches(/^[01]\.0000$/);
+      expect(lifecycle[0]!.msg)
+        .to.have.property('settlement_value')
+        .that.matches(/^[01]\.0000$/);
       expect(lifecycle[2]!.msg.is_deactivated).to.equal(true);
     });
 

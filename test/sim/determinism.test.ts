@@ -14,7 +14,14 @@ async function recordRun(seed: number): Promise<string[]> {
       harness.clock.advance(1000);
       const book = harness.sim.bookSnapshot(tickers[round]!);
       const price = book.yes.length > 0 ? book.yes.at(-1)![0] : 30;
-      const placed = await harness.order({ ticker: tickers[round], side: 'bid', count: '3.00', price: ticksToDollars(price), time_in_force: 'good_till_canceled', client_order_id: `order-${round}` });
+      const placed = await harness.order({
+        ticker: tickers[round],
+        side: 'bid',
+        count: '3.00',
+        price: ticksToDollars(price),
+        time_in_force: 'good_till_canceled',
+        client_order_id: `order-${round}`,
+      });
       expect(placed.status).to.equal(201);
       await client.command('update_subscription', { sid: 1, action: 'get_snapshot', market_tickers: [tickers[round]] });
     }

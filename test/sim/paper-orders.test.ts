@@ -52,7 +52,12 @@ describe('sim/paper orders', () => {
     expect(noSize).to.be.at.least(100);
     const answer = await order({ side: 'bid', count: '1.00', price: ticksToDollars(100 - noBid), client_order_id: 'take-1' });
     expect(answer.status).to.equal(201);
-    expect(answer.body).to.deep.include({ client_order_id: 'take-1', fill_count: '1.00', remaining_count: '0.00', average_fill_price: ticksToDollars(100 - noBid) });
+    expect(answer.body).to.deep.include({
+      client_order_id: 'take-1',
+      fill_count: '1.00',
+      remaining_count: '0.00',
+      average_fill_price: ticksToDollars(100 - noBid),
+    });
     expect(answer.body.order_id).to.match(/^[0-9a-f-]{36}$/);
     expect(answer.body.ts_ms).to.equal(harness.clock.now());
     expect(best('no')).to.deep.equal(noSize === 100 ? best('no') : [noBid, noSize - 100]);
@@ -125,7 +130,13 @@ describe('sim/paper orders', () => {
       rounds += 1;
     }
     const fill = own.frames.find((frame) => frame.type === 'fill')!;
-    expect(fill.msg).to.deep.include({ order_id: answer.body.order_id, client_order_id: 'rest-1', is_taker: false, yes_price_dollars: ticksToDollars(price), fee_cost: '0.000000' });
+    expect(fill.msg).to.deep.include({
+      order_id: answer.body.order_id,
+      client_order_id: 'rest-1',
+      is_taker: false,
+      yes_price_dollars: ticksToDollars(price),
+      fee_cost: '0.000000',
+    });
     const trades = own.frames.filter((frame) => frame.type === 'trade' && frame.msg.trade_id === fill.msg.trade_id);
     expect(trades).to.have.length(1);
     expect(trades[0]!.msg.taker_side).to.equal('no');
@@ -180,7 +191,13 @@ describe('sim/paper orders', () => {
     const stopped = await order({ side: 'ask', count: '1.00', price: ticksToDollars(price), self_trade_prevention_type: 'taker_at_cross' });
     expect(stopped.body).to.deep.include({ fill_count: '0.00', remaining_count: '0.00' });
     expect(best('yes')).to.deep.equal([price, 100]);
-    const cancelling = await order({ side: 'ask', count: '1.00', price: ticksToDollars(price), self_trade_prevention_type: 'maker', time_in_force: 'immediate_or_cancel' });
+    const cancelling = await order({
+      side: 'ask',
+      count: '1.00',
+      price: ticksToDollars(price),
+      self_trade_prevention_type: 'maker',
+      time_in_force: 'immediate_or_cancel',
+    });
     expect(cancelling.body).to.deep.include({ fill_count: '0.00', remaining_count: '0.00' });
     expect(best('yes')[0]).to.be.below(price);
   });

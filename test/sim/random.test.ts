@@ -31,10 +31,14 @@ describe('sim/random, clock and tickers', () => {
     const fired: string[] = [];
     after(clock, () => fired.push(`b@${clock.now()}`), 20);
     const cancelled = after(clock, () => fired.push('x'), 5);
-    after(clock, () => {
-      fired.push(`a@${clock.now()}`);
-      after(clock, () => fired.push(`c@${clock.now()}`), 15);
-    }, 10);
+    after(
+      clock,
+      () => {
+        fired.push(`a@${clock.now()}`);
+        after(clock, () => fired.push(`c@${clock.now()}`), 15);
+      },
+      10,
+    );
     clock.clearTimer(cancelled);
     clock.advance(24);
     expect(fired).to.deep.equal(['a@1010', 'b@1020']);

@@ -93,7 +93,13 @@ describe('sim/stream', () => {
     await client.sync();
     // an account sells into every YES bid of the first market: its snapshot has an empty side
     const emptied = harness.sim.bookSnapshot(tickers[0]!).yes.reduce((sum, [, size]) => sum + size, 0);
-    const sold = await harness.order({ ticker: tickers[0], side: 'ask', count: hundredthsToCount(emptied), price: '0.0100', time_in_force: 'immediate_or_cancel' });
+    const sold = await harness.order({
+      ticker: tickers[0],
+      side: 'ask',
+      count: hundredthsToCount(emptied),
+      price: '0.0100',
+      time_in_force: 'immediate_or_cancel',
+    });
     expect(sold.body.fill_count).to.equal(hundredthsToCount(emptied));
     await client.command('update_subscription', { sid: 1, action: 'get_snapshot', market_tickers: [tickers[0]] });
     const snapshots = client.frames.filter((frame) => frame.type === 'orderbook_snapshot');

@@ -54,11 +54,13 @@ const paramsArbitrary: fc.Arbitrary<StrategyParams> = fc.record({
   thin_queue: fc.integer({ min: 0, max: 60 }),
 });
 
-const sizeArbitrary = fc.oneof(fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 80 }).map((n) => n * 100));
+const sizeArbitrary = fc.oneof(
+  fc.integer({ min: 1, max: 99 }),
+  fc.integer({ min: 1, max: 80 }).map((n) => n * 100),
+);
 
 function ladderBelow(top: number, offsets: readonly number[], sizes: readonly number[]): Level[] {
-  return offsets
-    .map((offset, index): Level => [Math.max(top - offset, 0), sizes[index % sizes.length]!]);
+  return offsets.map((offset, index): Level => [Math.max(top - offset, 0), sizes[index % sizes.length]!]);
 }
 
 /**
@@ -121,15 +123,7 @@ const eventArbitrary: fc.Arbitrary<Event> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('lifecycle' as const),
-      eventType: fc.constantFrom(
-        'deactivated',
-        'activated',
-        'activated',
-        'determined',
-        'settled',
-        'close_date_updated',
-        'metadata_updated',
-      ),
+      eventType: fc.constantFrom('deactivated', 'activated', 'activated', 'determined', 'settled', 'close_date_updated', 'metadata_updated'),
       closeOffsetMs: fc.integer({ min: -5_000, max: 5_000 }),
     }),
   },
@@ -146,10 +140,7 @@ const openingArbitrary: fc.Arbitrary<Step> = bookArbitrary.map((book) => ({
 }));
 
 const stepsArbitrary: fc.Arbitrary<Step[]> = fc
-  .tuple(
-    openingArbitrary,
-    fc.array(fc.record({ event: eventArbitrary, elapsedMs: elapsedArbitrary }), { minLength: 5, maxLength: 80 }),
-  )
+  .tuple(openingArbitrary, fc.array(fc.record({ event: eventArbitrary, elapsedMs: elapsedArbitrary }), { minLength: 5, maxLength: 80 }))
   .map(([opening, rest]) => [opening, ...rest]);
 
 /** What an order router would hold if it carried out every intent in order; it refuses impossible ones. */
@@ -230,11 +221,7 @@ class Harness {
         const price = Math.min(Math.max(best + event.offset, 0), 100);
         const current = this.book.sizeAt(event.side, price);
         const change =
-          event.direction === 'add' || current === 0
-            ? event.magnitude
-            : event.direction === 'remove'
-              ? -Math.min(event.magnitude, current)
-              : -current - 1;
+          event.direction === 'add' || current === 0 ? event.magnitude : event.direction === 'remove' ? -Math.min(event.magnitude, current) : -current - 1;
         const delta = { ticker: TICKER, side: event.side, price, delta: change };
         if (this.book.applyDelta(delta)) return this.maker.onBook(this.book, this.nowMs);
         return this.maker.onStale(this.book.staleReason ?? 'refused', this.nowMs);
@@ -243,33 +230,19 @@ class Harness {
         this.position = event.position;
         const magnitude = Math.abs(event.position);
         // a cost of averageTicks per contract, plus a remainder so that the average is rarely whole
-        const costE4 =
-          event.averageTicks === undefined || magnitude === 0
-            ? undefined
-            : event.averageTicks * magnitude + (event.remainder % magnitude);
-        const update =
-          costE4 === undefined
-            ? { ticker: TICKER, position: event.position }
-            : { ticker: TICKER, position: event.position, costE4 };
+        const costE4 = event.averageTicks === undefined || magnitude === 0 ? undefined : event.averageTicks * magnitude + (event.remainder % magnitude);
+        const update = costE4 === undefined ? { ticker: TICKER, position: event.position } : { ticker: TICKER, position: event.position, costE4 };
         return this.maker.onPosition(update, this.book, this.nowMs);
       }
       case 'fill':
-        return this.maker.onFill(
-          { ticker: TICKER, tradeId: 't', orderId: 'o', side: event.side, yesPrice: event.yesPrice, count: 100 },
-          this.book,
-          this.nowMs,
-        );
+        return this.maker.onFill({ ticker: TICKER, tradeId: 't', orderId: 'o', side: event.side, yesPrice: event.yesPrice, count: 100 }, this.book, this.nowMs);
       case 'timer':
         return this.maker.onTimer(this.book, this.nowMs);
       case 'stale':
         this.book.markStale('disconnected');
         return this.maker.onStale('disconnected', this.nowMs);
       case 'lifecycle':
-        return this.maker.onLifecycle(
-          { ticker: TICKER, eventType: event.eventType, closeTsMs: this.nowMs + event.closeOffsetMs },
-          this.book,
-          this.nowMs,
-        );
+        return this.maker.onLifecycle({ ticker: TICKER, eventType: event.eventType, closeTsMs: this.nowMs + event.closeOffsetMs }, this.book, this.nowMs);
       case 'params':
         this.params = event.params;
         return this.maker.setParams(event.params, this.book, this.nowMs);
@@ -296,8 +269,7 @@ class PauseTracker {
     if (event.kind === 'lifecycle') {
       const closeTsMs = harness.nowMs + event.closeOffsetMs;
       const closes =
-        ['deactivated', 'determined', 'settled'].includes(event.eventType) ||
-        (event.eventType === 'close_date_updated' && closeTsMs <= harness.nowMs);
+        ['deactivated', 'determined', 'settled'].includes(event.eventType) || (event.eventType === 'close_date_updated' && closeTsMs <= harness.nowMs);
       if (closes) {
         this.closed = true;
         this.closeAtMs = undefined;

@@ -4,15 +4,7 @@ import { OrderBook } from '../../src/book/order-book.js';
 import type { Intent } from '../../src/strategy/intent.js';
 import { DualMaker } from '../../src/strategy/dual-maker.js';
 import { MakerStateError } from '../../src/strategy/maker-state.js';
-import {
-  bookOf,
-  describeIntents,
-  exampleOneBook,
-  hundredths,
-  paramsWith,
-  SPEC_DEFAULTS,
-  TICKER,
-} from './fixtures.js';
+import { bookOf, describeIntents, exampleOneBook, hundredths, paramsWith, SPEC_DEFAULTS, TICKER } from './fixtures.js';
 
 const T0 = 1_767_225_600_000;
 
@@ -54,10 +46,7 @@ describe('DualMaker', () => {
     it('starts the age again on a reprice', () => {
       const { maker, book } = quotingMaker();
       book.applyDelta({ ticker: TICKER, side: 'yes', price: 42, delta: hundredths(40) }); // YES queue now thick
-      expect(describeIntents(maker.onBook(book, T0 + 3_000))).to.deep.equal([
-        'reprice buy yes 5.00@42 join was 43',
-        'reprice buy no 5.00@55 improve was 54',
-      ]);
+      expect(describeIntents(maker.onBook(book, T0 + 3_000))).to.deep.equal(['reprice buy yes 5.00@42 join was 43', 'reprice buy no 5.00@55 improve was 54']);
       expect(maker.nextDeadlineMs()).to.equal(T0 + 9_000);
       expect(maker.onTimer(book, T0 + 6_000)).to.deep.equal([]);
     });
@@ -108,10 +97,7 @@ describe('DualMaker', () => {
       const { maker, book } = quotingMaker();
       const spread = sinon.spy(book, 'spread');
       book.applyDelta({ ticker: TICKER, side: 'yes', price: 42, delta: hundredths(40) }); // YES queue now thick
-      expect(describeIntents(maker.onBook(book, T0 + 1_000))).to.deep.equal([
-        'reprice buy yes 5.00@42 join was 43',
-        'reprice buy no 5.00@55 improve was 54',
-      ]);
+      expect(describeIntents(maker.onBook(book, T0 + 1_000))).to.deep.equal(['reprice buy yes 5.00@42 join was 43', 'reprice buy no 5.00@55 improve was 54']);
       expect(spread.called).to.equal(true);
     });
 
@@ -143,29 +129,20 @@ describe('DualMaker', () => {
       maker.onTimer(book, T0 + 12_000);
       maker.onTimer(book, T0 + 18_000);
       expect(maker.nextDeadlineMs()).to.equal(T0 + 20_000);
-      expect(describeIntents(maker.onTimer(book, T0 + 20_000))).to.deep.equal([
-        'exit_cancel sell yes 5.00@44 ttl',
-        'exit sell yes 5.00@44 ttl_refresh',
-      ]);
+      expect(describeIntents(maker.onTimer(book, T0 + 20_000))).to.deep.equal(['exit_cancel sell yes 5.00@44 ttl', 'exit sell yes 5.00@44 ttl_refresh']);
     });
 
     it('reprices the exit when the average cost changes', () => {
       const { maker, book } = holdingMaker();
       // +30 at $13.20 = 44c each: exit 46
       const intents = maker.onPosition({ ticker: TICKER, position: hundredths(30), costE4: 132_000 }, book, T0 + 1);
-      expect(describeIntents(intents)).to.deep.equal([
-        'exit_cancel sell yes 5.00@44 reprice',
-        'exit sell yes 5.00@46 take_profit',
-      ]);
+      expect(describeIntents(intents)).to.deep.equal(['exit_cancel sell yes 5.00@44 reprice', 'exit sell yes 5.00@46 take_profit']);
     });
 
     it('reprices the exit size when inventory drops under exit_size', () => {
       const { maker, book } = holdingMaker();
       const intents = maker.onPosition({ ticker: TICKER, position: hundredths(2.5), costE4: 10_500 }, book, T0 + 1);
-      expect(describeIntents(intents).slice(-2)).to.deep.equal([
-        'exit_cancel sell yes 5.00@44 reprice',
-        'exit sell yes 2.50@44 take_profit',
-      ]);
+      expect(describeIntents(intents).slice(-2)).to.deep.equal(['exit_cancel sell yes 5.00@44 reprice', 'exit sell yes 2.50@44 take_profit']);
     });
 
     it('moves the exit above the best bid when the bid climbs to it', () => {
@@ -204,11 +181,7 @@ describe('DualMaker', () => {
       const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
       const book = bookOf([[40, 10]], [[50, 100]]);
       const intents = maker.onPosition({ ticker: TICKER, position: hundredths(5), costE4: 19_500 }, book, T0);
-      expect(describeIntents(intents)).to.deep.equal([
-        'quote buy yes 5.00@41 improve',
-        'quote buy no 5.00@50 join',
-        'exit sell yes 5.00@42 above_best_bid',
-      ]);
+      expect(describeIntents(intents)).to.deep.equal(['quote buy yes 5.00@41 improve', 'quote buy no 5.00@50 join', 'exit sell yes 5.00@42 above_best_bid']);
     });
 
     it('caps the exit at 99 and never asks at or below the best bid', () => {
@@ -286,10 +259,7 @@ describe('DualMaker', () => {
       expect(describeIntents(intents)).to.deep.equal(['exit sell yes 5.00@44 take_profit']);
       expect(maker.nextDeadlineMs()).to.equal(T0 + 20_000);
       book.applyDelta({ ticker: TICKER, side: 'yes', price: 40, delta: hundredths(3) });
-      expect(describeIntents(maker.onBook(book, T0 + 10))).to.deep.equal([
-        'quote buy no 5.00@55 improve',
-        'reduce_only sell yes 10.00@40 inventory_cap',
-      ]);
+      expect(describeIntents(maker.onBook(book, T0 + 10))).to.deep.equal(['quote buy no 5.00@55 improve', 'reduce_only sell yes 10.00@40 inventory_cap']);
     });
   });
 
@@ -329,10 +299,7 @@ describe('DualMaker', () => {
       const { maker, book } = quotingMaker();
       book.applyDelta({ ticker: TICKER, side: 'yes', price: 42, delta: -hundredths(19) });
       expect(book.stale).to.equal(true);
-      expect(describeIntents(maker.onBook(book, T0 + 1))).to.deep.equal([
-        'cancel buy yes 5.00@43 stale_book',
-        'cancel buy no 5.00@54 stale_book',
-      ]);
+      expect(describeIntents(maker.onBook(book, T0 + 1))).to.deep.equal(['cancel buy yes 5.00@43 stale_book', 'cancel buy no 5.00@54 stale_book']);
       expect(maker.onBook(book, T0 + 2)).to.deep.equal([]);
     });
 
@@ -410,10 +377,7 @@ describe('DualMaker', () => {
       expect(maker.exportState().mode).to.equal('active');
       expect(maker.onBook(book, T0 + 3)).to.deep.equal([]);
       snapshotAgain(book);
-      expect(describeIntents(maker.onBook(book, T0 + 4))).to.deep.equal([
-        'quote buy yes 5.00@43 improve',
-        'quote buy no 5.00@54 cushion',
-      ]);
+      expect(describeIntents(maker.onBook(book, T0 + 4))).to.deep.equal(['quote buy yes 5.00@43 improve', 'quote buy no 5.00@54 cushion']);
     });
 
     it('treats activated on an open market as nothing', () => {
@@ -454,10 +418,7 @@ describe('DualMaker', () => {
       const { maker, book } = quotingMaker();
       book.applyDelta({ ticker: TICKER, side: 'no', price: 54, delta: -hundredths(12) });
       book.applyDelta({ ticker: TICKER, side: 'no', price: 53, delta: -hundredths(22) });
-      expect(describeIntents(maker.onBook(book, T0 + 1))).to.deep.equal([
-        'cancel buy yes 5.00@43 book_incomplete',
-        'cancel buy no 5.00@54 book_incomplete',
-      ]);
+      expect(describeIntents(maker.onBook(book, T0 + 1))).to.deep.equal(['cancel buy yes 5.00@43 book_incomplete', 'cancel buy no 5.00@54 book_incomplete']);
     });
   });
 
@@ -465,23 +426,14 @@ describe('DualMaker', () => {
     it('re-decides at once on new parameters', () => {
       const { maker, book } = quotingMaker();
       const intents = maker.setParams(paramsWith({ bid_size: 7, improve: false }), book, T0 + 1);
-      expect(describeIntents(intents)).to.deep.equal([
-        'reprice buy yes 7.00@42 join was 43',
-        'reprice buy no 7.00@54 join was 54',
-      ]);
+      expect(describeIntents(intents)).to.deep.equal(['reprice buy yes 7.00@42 join was 43', 'reprice buy no 7.00@54 join was 54']);
     });
 
     it('lets each market run its own parameters on the same book', () => {
       const wide = new DualMaker(TICKER, paramsWith({ sum_cushion: 10 }));
       const narrow = new DualMaker(TICKER, paramsWith({ bid_size: 2 }));
-      expect(describeIntents(wide.onBook(exampleOneBook(), T0))).to.deep.equal([
-        'quote buy yes 5.00@43 improve',
-        'quote buy no 5.00@47 cushion',
-      ]);
-      expect(describeIntents(narrow.onBook(exampleOneBook(), T0))).to.deep.equal([
-        'quote buy yes 2.00@43 improve',
-        'quote buy no 2.00@54 cushion',
-      ]);
+      expect(describeIntents(wide.onBook(exampleOneBook(), T0))).to.deep.equal(['quote buy yes 5.00@43 improve', 'quote buy no 5.00@47 cushion']);
+      expect(describeIntents(narrow.onBook(exampleOneBook(), T0))).to.deep.equal(['quote buy yes 2.00@43 improve', 'quote buy no 2.00@54 cushion']);
     });
 
     it('uses fractional TTL seconds to the millisecond', () => {
@@ -526,9 +478,10 @@ describe('DualMaker', () => {
     it('refuses events for another ticker', () => {
       const { maker, book } = quotingMaker();
       expect(() => maker.onPosition({ ticker: 'OTHER-1', position: 100 }, book, T0)).to.throw(RangeError, /OTHER-1/);
-      expect(() =>
-        maker.onFill({ ticker: 'OTHER-1', tradeId: 't', orderId: 'o', side: 'yes', yesPrice: 40, count: 1 }, book, T0),
-      ).to.throw(RangeError, /OTHER-1/);
+      expect(() => maker.onFill({ ticker: 'OTHER-1', tradeId: 't', orderId: 'o', side: 'yes', yesPrice: 40, count: 1 }, book, T0)).to.throw(
+        RangeError,
+        /OTHER-1/,
+      );
       expect(() => maker.onLifecycle({ ticker: 'OTHER-1', eventType: 'settled' }, book, T0)).to.throw(RangeError);
       expect(maker.exportState().mode).to.equal('active');
     });

@@ -4,8 +4,7 @@ import { TICKER } from './fixtures.js';
 
 describe('market lifecycle', () => {
   const now = 1_767_225_600_000;
-  const event = (eventType: string, closeTsMs?: number) =>
-    closeTsMs === undefined ? { ticker: TICKER, eventType } : { ticker: TICKER, eventType, closeTsMs };
+  const event = (eventType: string, closeTsMs?: number) => (closeTsMs === undefined ? { ticker: TICKER, eventType } : { ticker: TICKER, eventType, closeTsMs });
 
   it('closes on deactivated, determined and settled', () => {
     for (const type of ['deactivated', 'determined', 'settled']) expect(closesMarket(event(type), now), type).to.equal(true);

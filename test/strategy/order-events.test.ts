@@ -61,7 +61,9 @@ describe('strategy: order events and client order ids', () => {
     const { maker } = idMaker();
     const book = exampleOneBook();
     const [yesQuote] = maker.onBook(book, T0);
-    expect(maker.onOrderEvent(event('OrderFilled', yesQuote!, { remaining: 0, fill: { count: 500, price: 43, feeMicros: 0, isTaker: false } }), book)).to.deep.equal([]);
+    expect(
+      maker.onOrderEvent(event('OrderFilled', yesQuote!, { remaining: 0, fill: { count: 500, price: 43, feeMicros: 0, isTaker: false } }), book),
+    ).to.deep.equal([]);
     const next = maker.onBook(book, T0 + 10);
     expect(describeIntents(next)).to.deep.equal(['quote buy yes 5.00@43 improve']);
     expect(next[0]!.clientOrderId).to.equal('id3');

@@ -17,7 +17,16 @@ describe('strategy/own-orders', () => {
   });
 
   it('takes own size off a level and skips a level that holds only own size', () => {
-    const book = bookOf([[42, 18], [43, 5]], [[54, 12], [53, 22]]);
+    const book = bookOf(
+      [
+        [42, 18],
+        [43, 5],
+      ],
+      [
+        [54, 12],
+        [53, 22],
+      ],
+    );
     const view = excludingOwn(book, [{ side: 'yes', price: 43, size: 500 }]);
     expect(view.bestBid('yes')).to.deep.equal({ price: 42, size: 1800 });
     expect(view.bestBid('no')).to.deep.equal({ price: 54, size: 1200 });
@@ -39,13 +48,19 @@ describe('strategy/own-orders', () => {
     const first = maker.onBook(before, 0);
     expect(first.map((i) => `${i.kind} ${i.side} ${i.price}`)).to.deep.equal(['quote yes 41', 'quote no 51']);
     // the exchange now shows both bids on top; seen raw they are thin best bids to improve on
-    const withOwn = bookOf([[41, 5], [40, 10]], [[51, 5], [50, 10]]);
+    const withOwn = bookOf(
+      [
+        [41, 5],
+        [40, 10],
+      ],
+      [
+        [51, 5],
+        [50, 10],
+      ],
+    );
     const raw = new DualMaker(TICKER, SPEC_DEFAULTS);
     raw.onBook(before, 0);
-    expect(raw.onBook(withOwn, 1).map((i) => `${i.kind} ${i.side} ${i.price}`)).to.deep.equal([
-      'reprice yes 42',
-      'reprice no 52',
-    ]);
+    expect(raw.onBook(withOwn, 1).map((i) => `${i.kind} ${i.side} ${i.price}`)).to.deep.equal(['reprice yes 42', 'reprice no 52']);
     // seen without its own orders, nothing changed: no intent
     expect(maker.onBook(excludingOwn(withOwn, maker.ownLevels()), 1)).to.deep.equal([]);
   });

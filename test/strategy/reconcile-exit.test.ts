@@ -50,8 +50,6 @@ describe('reconcileExit', () => {
       ],
       resting: { price: 45, size: 500, postedMs: now },
     });
-    expect(reconcileExit(context, 'yes', target, { ...resting, postedMs: now - ttlMs + 1 }, ttlMs).intents).to.deep.equal(
-      [],
-    );
+    expect(reconcileExit(context, 'yes', target, { ...resting, postedMs: now - ttlMs + 1 }, ttlMs).intents).to.deep.equal([]);
   });
 });

@@ -44,11 +44,7 @@ describe('strategy-spec worked examples', () => {
 
   it('5. holding YES +20 at $8.40: cushion comes off YES, and a YES exit at 44', () => {
     const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
-    const intents = maker.onPosition(
-      { ticker: TICKER, position: hundredths(20), costE4: 84_000 },
-      exampleOneBook(),
-      NOW,
-    );
+    const intents = maker.onPosition({ ticker: TICKER, position: hundredths(20), costE4: 84_000 }, exampleOneBook(), NOW);
     expect(intents).to.deep.equal([
       intentAt(NOW, { kind: 'quote', side: 'yes', action: 'buy', price: 42, size: 5, reason: 'cushion' }),
       intentAt(NOW, { kind: 'quote', side: 'no', action: 'buy', price: 55, size: 5, reason: 'improve' }),
@@ -58,11 +54,7 @@ describe('strategy-spec worked examples', () => {
 
   it('6. holding YES +100 (the cap): no YES bid, NO bid as usual, reduce-only into the YES bid, the same exit', () => {
     const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
-    const intents = maker.onPosition(
-      { ticker: TICKER, position: hundredths(100), costE4: 420_000 },
-      exampleOneBook(),
-      NOW,
-    );
+    const intents = maker.onPosition({ ticker: TICKER, position: hundredths(100), costE4: 420_000 }, exampleOneBook(), NOW);
     expect(intents).to.deep.equal([
       intentAt(NOW, { kind: 'quote', side: 'no', action: 'buy', price: 55, size: 5, reason: 'improve' }),
       intentAt(NOW, { kind: 'reduce_only', side: 'yes', action: 'sell', price: 42, size: 10, reason: 'inventory_cap' }),
@@ -73,11 +65,7 @@ describe('strategy-spec worked examples', () => {
   it('6 (continued). a YES bid that rested before the cap is cancelled with inventory_cap', () => {
     const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
     maker.onPosition({ ticker: TICKER, position: hundredths(20), costE4: 84_000 }, exampleOneBook(), NOW);
-    const intents = maker.onPosition(
-      { ticker: TICKER, position: hundredths(100), costE4: 420_000 },
-      exampleOneBook(),
-      NOW + 1,
-    );
+    const intents = maker.onPosition({ ticker: TICKER, position: hundredths(100), costE4: 420_000 }, exampleOneBook(), NOW + 1);
     expect(intents).to.deep.equal([
       intentAt(NOW + 1, { kind: 'cancel', side: 'yes', action: 'buy', price: 42, size: 5, reason: 'inventory_cap' }),
       intentAt(NOW + 1, { kind: 'reduce_only', side: 'yes', action: 'sell', price: 42, size: 10, reason: 'inventory_cap' }),

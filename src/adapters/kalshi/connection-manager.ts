@@ -202,7 +202,9 @@ export class ConnectionManager {
       socket.on('message', (data, isBinary) => {
         lastFrameAt = this.clock.now();
         if (isBinary) return;
-        this.handlers.frame(typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+        this.handlers.frame(
+          typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+        );
       });
       socket.on('ping', () => {
         lastFrameAt = this.clock.now();

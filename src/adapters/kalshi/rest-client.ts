@@ -488,7 +488,8 @@ export class KalshiRestClient {
     const keepAliveTimeout = options.keepAliveTimeoutMs ?? 30_000;
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     if (!Number.isSafeInteger(connections) || connections < 1) throw new RangeError(`connections must be a whole number, at least 1, got ${connections}`);
-    if (!(Number.isFinite(keepAliveTimeout) && keepAliveTimeout > 0)) throw new RangeError(`keepAliveTimeoutMs must be a positive number, got ${keepAliveTimeout}`);
+    if (!(Number.isFinite(keepAliveTimeout) && keepAliveTimeout > 0))
+      throw new RangeError(`keepAliveTimeoutMs must be a positive number, got ${keepAliveTimeout}`);
     const unsigned = options.keyId === undefined && options.privateKey === undefined;
     if (!unsigned && (typeof options.keyId !== 'string' || options.keyId === '')) throw new RangeError('keyId must be a non-empty string');
     if (!unsigned && options.privateKey === undefined) throw new RangeError('privateKey is required with a keyId');
@@ -518,9 +519,8 @@ export class KalshiRestClient {
 
   /** `POST /portfolio/events/orders/{order_id}/amend`; the body's count is the new total. */
   async amendOrder(orderId: string, body: AmendOrderV2Request, options: { readonly subaccount?: number } = {}): Promise<AmendOrderV2Response> {
-    return this.send(
-      { method: 'POST', endpoint: `${ORDERS}/${encodeId(orderId)}/amend`, query: { subaccount: options.subaccount }, body },
-      (b) => requireOrderId<AmendOrderV2Response>(b),
+    return this.send({ method: 'POST', endpoint: `${ORDERS}/${encodeId(orderId)}/amend`, query: { subaccount: options.subaccount }, body }, (b) =>
+      requireOrderId<AmendOrderV2Response>(b),
     );
   }
 
@@ -572,7 +572,11 @@ export class KalshiRestClient {
 
   /** Every order matching the query, page after page (follows the cursor). */
   orders(query: GetOrdersQuery = {}): AsyncIterable<KalshiOrder> {
-    return this.paginate(query, (q) => this.getOrders(q), (page) => page.orders);
+    return this.paginate(
+      query,
+      (q) => this.getOrders(q),
+      (page) => page.orders,
+    );
   }
 
   async listAllOrders(query: GetOrdersQuery = {}): Promise<KalshiOrder[]> {
@@ -614,7 +618,11 @@ export class KalshiRestClient {
 
   /** Every market position matching the query (follows the cursor). */
   positions(query: GetPositionsQuery = {}): AsyncIterable<KalshiMarketPosition> {
-    return this.paginate(query, (q) => this.getPositions(q), (page) => page.market_positions);
+    return this.paginate(
+      query,
+      (q) => this.getPositions(q),
+      (page) => page.market_positions,
+    );
   }
 
   async listAllPositions(query: GetPositionsQuery = {}): Promise<KalshiMarketPosition[]> {
@@ -635,7 +643,11 @@ export class KalshiRestClient {
   }
 
   fills(query: GetFillsQuery = {}): AsyncIterable<KalshiFill> {
-    return this.paginate(query, (q) => this.getFills(q), (page) => page.fills);
+    return this.paginate(
+      query,
+      (q) => this.getFills(q),
+      (page) => page.fills,
+    );
   }
 
   async listAllFills(query: GetFillsQuery = {}): Promise<KalshiFill[]> {
@@ -650,7 +662,11 @@ export class KalshiRestClient {
   }
 
   markets(query: GetMarketsQuery = {}): AsyncIterable<KalshiMarket> {
-    return this.paginate(query, (q) => this.getMarkets(q), (page) => page.markets);
+    return this.paginate(
+      query,
+      (q) => this.getMarkets(q),
+      (page) => page.markets,
+    );
   }
 
   async listAllMarkets(query: GetMarketsQuery = {}): Promise<KalshiMarket[]> {

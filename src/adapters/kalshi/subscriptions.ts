@@ -63,7 +63,9 @@ export class Subscriptions {
 
   /** Everything to send right after the handshake. */
   initialCommands(): ClientCommand[] {
-    const channels = this.options.withPrivate ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS, ...(this.options.withOrders ? [ORDERS_CHANNEL] : [])] : [...MARKET_CHANNELS];
+    const channels = this.options.withPrivate
+      ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS, ...(this.options.withOrders ? [ORDERS_CHANNEL] : [])]
+      : [...MARKET_CHANNELS];
     const commands = batches(this.options.tickers, this.options.batchSize).map((tickers) => this.subscribe(channels, tickers));
     commands.push(this.subscribe(this.options.withOrders ? [LIFECYCLE_CHANNEL, GROUPS_CHANNEL] : [LIFECYCLE_CHANNEL], []));
     return commands;
@@ -165,9 +167,7 @@ export class Subscriptions {
   private subscribe(channels: string[], tickers: readonly string[]): ClientCommand {
     const id = this.nextId++;
     this.pending.set(id, { purpose: 'subscribe', channels, tickers });
-    return tickers.length > 0
-      ? { id, cmd: 'subscribe', params: { channels, market_tickers: [...tickers] } }
-      : { id, cmd: 'subscribe', params: { channels } };
+    return tickers.length > 0 ? { id, cmd: 'subscribe', params: { channels, market_tickers: [...tickers] } } : { id, cmd: 'subscribe', params: { channels } };
   }
 
   private addTickers(sid: number, channel: string, tickers: readonly string[]): void {

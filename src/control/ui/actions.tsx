@@ -25,4 +25,3 @@ export function ActionButtons(props: { ticker?: string; perform: Perform; busy: 
     </span>
   );
 }
-

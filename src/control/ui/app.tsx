@@ -111,7 +111,9 @@ function TokenForm(props: { token: string; onToken: (token: string) => void; inp
     return (
       <span class="token-set">
         control token set{' '}
-        <button type="button" class="link" id="forget-token" onClick={() => props.onToken('')}>forget</button>
+        <button type="button" class="link" id="forget-token" onClick={() => props.onToken('')}>
+          forget
+        </button>
       </span>
     );
   }
@@ -137,7 +139,9 @@ function TokenForm(props: { token: string; onToken: (token: string) => void; inp
           onInput={(event) => setDraft((event.target as HTMLInputElement).value)}
         />
       </label>
-      <button type="submit" id="token-save">use</button>
+      <button type="submit" id="token-save">
+        use
+      </button>
     </form>
   );
 }
@@ -163,50 +167,68 @@ export function App() {
     setNotice(next === '' ? { kind: 'info', text: 'token forgotten' } : undefined);
   }, []);
 
-  const perform = useCallback<Perform>((action, ticker) => {
-    const target = ticker ?? 'ALL markets';
-    if (token === '') {
-      setNotice({ kind: 'error', text: `enter the control token before asking to ${action}` });
-      tokenInput.current?.focus();
-      return;
-    }
-    if (!window.confirm(`${action.toUpperCase()} ${target}?\n\n${WHAT[action]}`)) return;
-    setBusy(true);
-    setNotice({ kind: 'info', text: `${action} ${target}: sent…` });
-    const query = ticker === undefined ? '' : `?ticker=${encodeURIComponent(ticker)}`;
-    fetch(`/api/${action}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
-      .then(async (response) => {
-        const body = (await response.json().catch(() => ({}))) as { ok?: boolean; message?: string; error?: string };
-        if (response.status === 401) {
-          changeToken('');
-          setNotice({ kind: 'error', text: `${action} ${target}: the server refused the token; enter it again` });
-          return;
-        }
-        const text = body.message ?? body.error ?? `HTTP ${response.status}`;
-        setNotice({ kind: response.ok && body.ok === true ? 'ok' : 'error', text: `${action} ${target}: ${text}` });
-      })
-      .catch((error: unknown) => setNotice({ kind: 'error', text: `${action} ${target}: no answer (${(error as Error).message})` }))
-      .finally(() => setBusy(false));
-  }, [token, changeToken]);
+  const perform = useCallback<Perform>(
+    (action, ticker) => {
+      const target = ticker ?? 'ALL markets';
+      if (token === '') {
+        setNotice({ kind: 'error', text: `enter the control token before asking to ${action}` });
+        tokenInput.current?.focus();
+        return;
+      }
+      if (!window.confirm(`${action.toUpperCase()} ${target}?\n\n${WHAT[action]}`)) return;
+      setBusy(true);
+      setNotice({ kind: 'info', text: `${action} ${target}: sent…` });
+      const query = ticker === undefined ? '' : `?ticker=${encodeURIComponent(ticker)}`;
+      fetch(`/api/${action}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+        .then(async (response) => {
+          const body = (await response.json().catch(() => ({}))) as { ok?: boolean; message?: string; error?: string };
+          if (response.status === 401) {
+            changeToken('');
+            setNotice({ kind: 'error', text: `${action} ${target}: the server refused the token; enter it again` });
+            return;
+          }
+          const text = body.message ?? body.error ?? `HTTP ${response.status}`;
+          setNotice({ kind: response.ok && body.ok === true ? 'ok' : 'error', text: `${action} ${target}: ${text}` });
+        })
+        .catch((error: unknown) => setNotice({ kind: 'error', text: `${action} ${target}: no answer (${(error as Error).message})` }))
+        .finally(() => setBusy(false));
+    },
+    [token, changeToken],
+  );
 
   const ageSeconds = receivedAt === 0 ? undefined : Math.max(0, Math.round((now - receivedAt) / 1000));
   return (
     <div class="page">
       <header class="top">
         <h1>kalshi-mm</h1>
-        {state !== undefined && <span class={`badge mode mode-${state.mode}`} id="mode">{state.mode}</span>}
-        {state !== undefined && <span class={`badge risk risk-${state.risk}`} id="risk">risk {state.risk}</span>}
-        <span class={`badge link link-${link}`} id="link">{link === 'live' ? 'live' : link}</span>
+        {state !== undefined && (
+          <span class={`badge mode mode-${state.mode}`} id="mode">
+            {state.mode}
+          </span>
+        )}
+        {state !== undefined && (
+          <span class={`badge risk risk-${state.risk}`} id="risk">
+            risk {state.risk}
+          </span>
+        )}
+        <span class={`badge link link-${link}`} id="link">
+          {link === 'live' ? 'live' : link}
+        </span>
         {state !== undefined && (
           <span class="sample" id="sample-time" title="time of the engine's status sample">
-            sample {state.ts}{ageSeconds !== undefined && ageSeconds >= 3 ? ` (${ageSeconds}s ago)` : ''}
+            sample {state.ts}
+            {ageSeconds !== undefined && ageSeconds >= 3 ? ` (${ageSeconds}s ago)` : ''}
           </span>
         )}
         <span class="spacer" />
         <TokenForm token={token} onToken={changeToken} inputRef={tokenInput} />
       </header>
       {problem !== undefined && <p class="notice error">{problem}</p>}
-      {notice !== undefined && <p class={`notice ${notice.kind}`} id="notice" role="status">{notice.text}</p>}
+      {notice !== undefined && (
+        <p class={`notice ${notice.kind}`} id="notice" role="status">
+          {notice.text}
+        </p>
+      )}
       {state === undefined ? (
         <p class="loading">Waiting for the engine's state…</p>
       ) : (

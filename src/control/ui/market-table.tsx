@@ -58,20 +58,48 @@ function MarketRow(props: { market: MarketState; perform: Perform; busy: boolean
   const orders = market.orders.map(orderText);
   return (
     <tr class={`market state-${market.state}`} data-ticker={market.ticker}>
-      <td class="ticker" title={market.ticker}>{market.ticker}</td>
-      <td><span class={`state state-${market.state}`}>{market.state}</span></td>
-      <td class="num" data-col="yesBid">{bookSide(market.yesBid, market.yesBidSize)}</td>
-      <td class="num" data-col="yesAsk">{shortDecimal(market.yesAsk) || '–'}</td>
-      <td class="num" data-col="noBid">{bookSide(market.noBid, market.noBidSize)}</td>
-      <td class="num" data-col="noAsk">{shortDecimal(market.noAsk) || '–'}</td>
-      <td class="orders" title={orders.join('\n')}>{orders.length === 0 ? '–' : `${orders.length}: ${orders.join(' · ')}`}</td>
-      <td class="num" data-col="position"><Money value={market.position} decimals={0} /></td>
-      <td class="num" data-col="realizedPnl"><Money value={market.realizedPnl} /></td>
-      <td class="num" data-col="markedPnl"><Money value={market.markedPnl} /></td>
-      <td class="num" data-col="fees">{shortDecimal(market.fees)}</td>
-      <td class="num" data-col="fills">{market.fills}</td>
-      <td class="num" data-col="rejects">{market.rejects}</td>
-      <td><ActionButtons compact ticker={market.ticker} perform={props.perform} busy={props.busy} /></td>
+      <td class="ticker" title={market.ticker}>
+        {market.ticker}
+      </td>
+      <td>
+        <span class={`state state-${market.state}`}>{market.state}</span>
+      </td>
+      <td class="num" data-col="yesBid">
+        {bookSide(market.yesBid, market.yesBidSize)}
+      </td>
+      <td class="num" data-col="yesAsk">
+        {shortDecimal(market.yesAsk) || '–'}
+      </td>
+      <td class="num" data-col="noBid">
+        {bookSide(market.noBid, market.noBidSize)}
+      </td>
+      <td class="num" data-col="noAsk">
+        {shortDecimal(market.noAsk) || '–'}
+      </td>
+      <td class="orders" title={orders.join('\n')}>
+        {orders.length === 0 ? '–' : `${orders.length}: ${orders.join(' · ')}`}
+      </td>
+      <td class="num" data-col="position">
+        <Money value={market.position} decimals={0} />
+      </td>
+      <td class="num" data-col="realizedPnl">
+        <Money value={market.realizedPnl} />
+      </td>
+      <td class="num" data-col="markedPnl">
+        <Money value={market.markedPnl} />
+      </td>
+      <td class="num" data-col="fees">
+        {shortDecimal(market.fees)}
+      </td>
+      <td class="num" data-col="fills">
+        {market.fills}
+      </td>
+      <td class="num" data-col="rejects">
+        {market.rejects}
+      </td>
+      <td>
+        <ActionButtons compact ticker={market.ticker} perform={props.perform} busy={props.busy} />
+      </td>
     </tr>
   );
 }
@@ -132,13 +160,23 @@ export function MarketTable(props: { markets: readonly MarketState[]; perform: P
           onChange={(event) => setFilter((current) => ({ ...current, state: (event.target as HTMLSelectElement).value as MarketFilter['state'] }))}
         >
           <option value="all">every state</option>
-          {STATES.map((state) => <option key={state} value={state}>{state}</option>)}
+          {STATES.map((state) => (
+            <option key={state} value={state}>
+              {state}
+            </option>
+          ))}
         </select>
-        <span class="count" id="market-count">{rows.length === props.markets.length ? `${rows.length} markets` : `${rows.length} of ${props.markets.length} markets`}</span>
+        <span class="count" id="market-count">
+          {rows.length === props.markets.length ? `${rows.length} markets` : `${rows.length} of ${props.markets.length} markets`}
+        </span>
       </div>
       <div class="table-viewport" id="markets-viewport" ref={viewport} onScroll={onScroll}>
         <table class="market-table" id="markets" style={{ width: `${TABLE_WIDTH}px` }}>
-          <colgroup>{COLUMNS.map((column) => <col key={column.title} style={{ width: `${column.width}px` }} />)}</colgroup>
+          <colgroup>
+            {COLUMNS.map((column) => (
+              <col key={column.title} style={{ width: `${column.width}px` }} />
+            ))}
+          </colgroup>
           <thead>
             <tr>
               {COLUMNS.map((column) => {
@@ -151,17 +189,34 @@ export function MarketTable(props: { markets: readonly MarketState[]; perform: P
                     aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
                     onClick={column.key === undefined ? undefined : () => sortBy(column.key!)}
                   >
-                    {column.title}{active ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                    {column.title}
+                    {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
                   </th>
                 );
               })}
             </tr>
           </thead>
           <tbody>
-            {rowWindow.start > 0 && <tr class="spacer" style={{ height: `${rowWindow.start * ROW_HEIGHT}px` }} aria-hidden="true"><td colSpan={COLUMNS.length} /></tr>}
-            {shown.map((market) => <MarketRow key={market.ticker} market={market} perform={props.perform} busy={props.busy} />)}
-            {rowWindow.end < rows.length && <tr class="spacer" style={{ height: `${(rows.length - rowWindow.end) * ROW_HEIGHT}px` }} aria-hidden="true"><td colSpan={COLUMNS.length} /></tr>}
-            {rows.length === 0 && <tr><td colSpan={COLUMNS.length} class="empty">no market matches</td></tr>}
+            {rowWindow.start > 0 && (
+              <tr class="spacer" style={{ height: `${rowWindow.start * ROW_HEIGHT}px` }} aria-hidden="true">
+                <td colSpan={COLUMNS.length} />
+              </tr>
+            )}
+            {shown.map((market) => (
+              <MarketRow key={market.ticker} market={market} perform={props.perform} busy={props.busy} />
+            ))}
+            {rowWindow.end < rows.length && (
+              <tr class="spacer" style={{ height: `${(rows.length - rowWindow.end) * ROW_HEIGHT}px` }} aria-hidden="true">
+                <td colSpan={COLUMNS.length} />
+              </tr>
+            )}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length} class="empty">
+                  no market matches
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

@@ -33,19 +33,38 @@ export function Totals(props: { state: EngineState }) {
   const left = orders.tokensLeft;
   return (
     <section class="totals" id="totals">
-      <Card title="realized PnL" field="realizedPnl"><Money value={totals.realizedPnl} /></Card>
-      <Card title="marked PnL" field="markedPnl"><Money value={totals.markedPnl} /></Card>
-      <Card title="fees" field="fees"><Money value={totals.fees} plain /></Card>
-      <Card title="exposure" field="exposure"><Money value={totals.exposure} plain /></Card>
-      <Card title="position" field="position"><Money value={totals.position} decimals={0} plain /></Card>
-      <Card title="risk" field="risk" tone={`risk-${state.risk}`}>{state.risk}</Card>
+      <Card title="realized PnL" field="realizedPnl">
+        <Money value={totals.realizedPnl} />
+      </Card>
+      <Card title="marked PnL" field="markedPnl">
+        <Money value={totals.markedPnl} />
+      </Card>
+      <Card title="fees" field="fees">
+        <Money value={totals.fees} plain />
+      </Card>
+      <Card title="exposure" field="exposure">
+        <Money value={totals.exposure} plain />
+      </Card>
+      <Card title="position" field="position">
+        <Money value={totals.position} decimals={0} plain />
+      </Card>
+      <Card title="risk" field="risk" tone={`risk-${state.risk}`}>
+        {state.risk}
+      </Card>
       <Card title="write budget" field="writeBudget" tone={orders.rateLimited > 0 ? 'warn' : ''}>
         <span class="num">{left}</span> left · <span class="num">{spent}</span> spent
-        <div class="sub">429s <span class="num">{orders.rateLimited}</span></div>
+        <div class="sub">
+          429s <span class="num">{orders.rateLimited}</span>
+        </div>
       </Card>
       <Card title="orders" field="orders">
         <span class="num">{totalOf(orders.sent)}</span> sent · <span class="num">{totalOf(orders.rejects)}</span> rejected
-        <div class="sub">fills <span class="num" data-field="fills">{orders.fills}</span></div>
+        <div class="sub">
+          fills{' '}
+          <span class="num" data-field="fills">
+            {orders.fills}
+          </span>
+        </div>
       </Card>
       <Card title="feed" field="feed" tone={connection.connected ? '' : 'bad'}>
         {connection.connected ? 'connected' : 'disconnected'}
@@ -55,7 +74,9 @@ export function Totals(props: { state: EngineState }) {
       </Card>
       <Card title="decision latency" field="latency">
         p50 {latencyText(state.decisionLatency, 0.5)}
-        <div class="sub">p99 {latencyText(state.decisionLatency, 0.99)} · actor restarts {state.actorRestarts}</div>
+        <div class="sub">
+          p99 {latencyText(state.decisionLatency, 0.99)} · actor restarts {state.actorRestarts}
+        </div>
       </Card>
     </section>
   );
@@ -69,9 +90,26 @@ export function Recent(props: { state: EngineState }) {
       <div class="recent-block">
         <h2>recent fills</h2>
         <table class="small" id="recent-fills">
-          <thead><tr><th>time</th><th>ticker</th><th>side</th><th>action</th><th>price</th><th>count</th><th>fee</th><th>role</th></tr></thead>
+          <thead>
+            <tr>
+              <th>time</th>
+              <th>ticker</th>
+              <th>side</th>
+              <th>action</th>
+              <th>price</th>
+              <th>count</th>
+              <th>fee</th>
+              <th>role</th>
+            </tr>
+          </thead>
           <tbody>
-            {fills.length === 0 && <tr><td colSpan={8} class="empty">none yet</td></tr>}
+            {fills.length === 0 && (
+              <tr>
+                <td colSpan={8} class="empty">
+                  none yet
+                </td>
+              </tr>
+            )}
             {fills.map((fill, index) => (
               <tr key={`${fill.ts}-${fill.ticker}-${index}`}>
                 <td class="time">{fill.ts.replace('T', ' ').replace(/Z$/, '')}</td>
@@ -90,9 +128,21 @@ export function Recent(props: { state: EngineState }) {
       <div class="recent-block">
         <h2>recent rejects</h2>
         <table class="small" id="recent-rejects">
-          <thead><tr><th>time</th><th>ticker</th><th>reason</th></tr></thead>
+          <thead>
+            <tr>
+              <th>time</th>
+              <th>ticker</th>
+              <th>reason</th>
+            </tr>
+          </thead>
           <tbody>
-            {rejects.length === 0 && <tr><td colSpan={3} class="empty">none</td></tr>}
+            {rejects.length === 0 && (
+              <tr>
+                <td colSpan={3} class="empty">
+                  none
+                </td>
+              </tr>
+            )}
             {rejects.map((reject, index) => (
               <tr key={`${reject.ts}-${reject.ticker}-${index}`}>
                 <td class="time">{reject.ts.replace('T', ' ').replace(/Z$/, '')}</td>

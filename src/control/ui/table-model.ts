@@ -7,8 +7,7 @@ import { parseScaled } from '../../protocol/fixed.js';
 import type { EngineState, MarketState } from '../engine-state.js';
 
 export type SortKey =
-  | 'ticker' | 'state' | 'yesBid' | 'yesAsk' | 'noBid' | 'noAsk' | 'orders'
-  | 'position' | 'realizedPnl' | 'markedPnl' | 'fees' | 'fills' | 'rejects';
+  'ticker' | 'state' | 'yesBid' | 'yesAsk' | 'noBid' | 'noAsk' | 'orders' | 'position' | 'realizedPnl' | 'markedPnl' | 'fees' | 'fills' | 'rejects';
 
 export interface SortOrder {
   readonly key: SortKey;
@@ -24,7 +23,14 @@ export interface MarketFilter {
 
 /** Worst first, so sorting by state brings the markets that need a look to the top. */
 export const STATE_RANK: Readonly<Record<MarketState['state'], number>> = {
-  halted: 0, reducing: 1, stale: 2, paused: 3, starting: 4, quoting: 5, closed: 6, stopped: 7,
+  halted: 0,
+  reducing: 1,
+  stale: 2,
+  paused: 3,
+  starting: 4,
+  quoting: 5,
+  closed: 6,
+  stopped: 7,
 };
 
 const DECIMAL_SCALE = 6; // dollars carry at most 6 decimals, counts 2, prices 4
@@ -43,12 +49,18 @@ type Key = number | string | undefined;
 
 function keyOf(market: MarketState, key: SortKey): Key {
   switch (key) {
-    case 'ticker': return market.ticker;
-    case 'state': return STATE_RANK[market.state] ?? 99;
-    case 'orders': return market.orders.length;
-    case 'fills': return market.fills;
-    case 'rejects': return market.rejects;
-    default: return decimalKey(market[key]);
+    case 'ticker':
+      return market.ticker;
+    case 'state':
+      return STATE_RANK[market.state] ?? 99;
+    case 'orders':
+      return market.orders.length;
+    case 'fills':
+      return market.fills;
+    case 'rejects':
+      return market.rejects;
+    default:
+      return decimalKey(market[key]);
   }
 }
 

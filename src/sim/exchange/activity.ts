@@ -68,9 +68,7 @@ export const ACTIVITY_SHARES: Readonly<Record<MarketActivity, number>> = { quiet
 export function activityCounts(count: number): Record<MarketActivity, number> {
   const exact = MARKET_ACTIVITIES.map((activity) => count * ACTIVITY_SHARES[activity]);
   const counts = exact.map((value) => Math.floor(value + 1e-9));
-  const byRemainder = MARKET_ACTIVITIES.map((_, index) => index).sort(
-    (a, b) => exact[b]! - counts[b]! - (exact[a]! - counts[a]!) || a - b,
-  );
+  const byRemainder = MARKET_ACTIVITIES.map((_, index) => index).sort((a, b) => exact[b]! - counts[b]! - (exact[a]! - counts[a]!) || a - b);
   let left = count - counts.reduce((sum, value) => sum + value, 0);
   for (let rank = 0; left > 0; rank = (rank + 1) % byRemainder.length, left -= 1) counts[byRemainder[rank]!]! += 1;
   return { quiet: counts[0]!, normal: counts[1]!, busy: counts[2]! };

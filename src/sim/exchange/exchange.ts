@@ -177,10 +177,14 @@ export class Exchange implements SubscriberExchange {
       const { clock } = this.options;
       if (settlementDelayMs <= 0) this.closeMarket(ticker, 'settled');
       else {
-        const timer = after(clock, () => {
-          this.timers.delete(timer);
-          this.closeMarket(ticker, 'settled');
-        }, settlementDelayMs);
+        const timer = after(
+          clock,
+          () => {
+            this.timers.delete(timer);
+            this.closeMarket(ticker, 'settled');
+          },
+          settlementDelayMs,
+        );
         this.timers.add(timer);
       }
     }

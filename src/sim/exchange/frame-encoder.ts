@@ -64,7 +64,15 @@ export function encodeEvent(event: ExchangeEvent, legacy: boolean): EncodedEvent
       const seconds = Math.floor(event.tsMs / 1000);
       const taker = { taker_side: event.takerSide };
       const msg = legacy
-        ? { trade_id: event.tradeId, market_ticker: event.ticker, yes_price: event.yesPrice, no_price: 100 - event.yesPrice, count: event.count / 100, ...taker, ts: seconds }
+        ? {
+            trade_id: event.tradeId,
+            market_ticker: event.ticker,
+            yes_price: event.yesPrice,
+            no_price: 100 - event.yesPrice,
+            count: event.count / 100,
+            ...taker,
+            ts: seconds,
+          }
         : {
             trade_id: event.tradeId,
             market_ticker: event.ticker,
@@ -208,7 +216,15 @@ function fillBody(event: OrderFilled, legacy: boolean): string {
   };
   const seconds = Math.floor(event.tsMs / 1000);
   const msg = legacy
-    ? { ...head, ...direction, yes_price: event.yesPrice, count: event.count / 100, post_position: event.postPosition / 100, purchased_side: direction.side, ts: seconds }
+    ? {
+        ...head,
+        ...direction,
+        yes_price: event.yesPrice,
+        count: event.count / 100,
+        post_position: event.postPosition / 100,
+        purchased_side: direction.side,
+        ts: seconds,
+      }
     : {
         ...head,
         // one exchange shard here (exchange_index, on fills since 20 Aug 2026)

@@ -96,15 +96,7 @@ export type OrderState = 'resting' | 'canceled' | 'executed';
 
 /** Why an order changed last, in the words of the `user_order` channel (ws-v2.md 5.6); absent on a new order. */
 export type OrderUpdateReason =
-  | 'Trade'
-  | 'Decrease'
-  | 'Amend'
-  | 'SelfTradeCancel'
-  | 'ExpiryCancel'
-  | 'CloseCancel'
-  | 'HaltCancel'
-  | 'PostOnlyCrossCancel'
-  | 'ReduceOnlyCancel';
+  'Trade' | 'Decrease' | 'Amend' | 'SelfTradeCancel' | 'ExpiryCancel' | 'CloseCancel' | 'HaltCancel' | 'PostOnlyCrossCancel' | 'ReduceOnlyCancel';
 
 /** An account's order as it stands, copied when it changes. */
 export interface OrderSnapshot {
@@ -153,14 +145,6 @@ export interface OrderGroupChanged {
   readonly tsMs: number;
 }
 
-export type ExchangeEvent =
-  | BookChanged
-  | TradeExecuted
-  | TickerChanged
-  | LifecycleChanged
-  | OrderFilled
-  | PositionChanged
-  | OrderChanged
-  | OrderGroupChanged;
+export type ExchangeEvent = BookChanged | TradeExecuted | TickerChanged | LifecycleChanged | OrderFilled | PositionChanged | OrderChanged | OrderGroupChanged;
 
 export type ExchangeEventSink = (event: ExchangeEvent) => void;

@@ -5,7 +5,19 @@
  * share the one book.
  */
 import { DEFAULT_FEE_SCHEDULE, type FeeSchedule } from '../../fees/fee-model.js';
-import type { AmendChange, AmendResult, BidLadder, CancelReason, Cancellation, DecreaseResult, Execution, LevelChange, NewOrder, BookOrder, SubmitResult } from '../../matching/index.js';
+import type {
+  AmendChange,
+  AmendResult,
+  BidLadder,
+  CancelReason,
+  Cancellation,
+  DecreaseResult,
+  Execution,
+  LevelChange,
+  NewOrder,
+  BookOrder,
+  SubmitResult,
+} from '../../matching/index.js';
 import { OrderBook, otherSide } from '../../matching/index.js';
 import type { BookSnapshot } from '../../protocol/decode.js';
 import type { Side } from '../../protocol/wire.js';
@@ -130,7 +142,13 @@ export class Market {
    * the opposite ladder from its best level down, first in first out within a level.
    */
   take(request: TakeRequest): TakeResult {
-    const result = this.submit({ orderId: CROWD_TAKER_ID, side: request.takerSide, price: request.limit, count: request.size, timeInForce: 'immediate_or_cancel' });
+    const result = this.submit({
+      orderId: CROWD_TAKER_ID,
+      side: request.takerSide,
+      price: request.limit,
+      count: request.size,
+      timeInForce: 'immediate_or_cancel',
+    });
     return { matches: result.executions, filled: result.filled };
   }
 

@@ -133,13 +133,17 @@ export class Connection {
   stall(durationMs: number): void {
     if (this.closed) return;
     if (this.stallTimer !== undefined) this.clock.clearTimer(this.stallTimer);
-    this.stallTimer = after(this.clock, () => {
-      this.stallTimer = undefined;
-      const held = this.held;
-      this.held = [];
-      this.heldLength = 0;
-      for (const text of held) this.write(text);
-    }, durationMs);
+    this.stallTimer = after(
+      this.clock,
+      () => {
+        this.stallTimer = undefined;
+        const held = this.held;
+        this.held = [];
+        this.heldLength = 0;
+        for (const text of held) this.write(text);
+      },
+      durationMs,
+    );
   }
 
   /** Drops the TCP connection without a close handshake. */

@@ -107,21 +107,23 @@ export class SignedServer {
   private schedulePing(): void {
     const { clock, pingIntervalMs } = this.options;
     if (pingIntervalMs <= 0) return;
-    this.pingTimer = after(clock, () => {
-      for (const connection of [...this.connections]) {
-        if (connection.awaitingPong) connection.terminate();
-        else connection.ping('heartbeat');
-      }
-      this.schedulePing();
-    }, pingIntervalMs);
+    this.pingTimer = after(
+      clock,
+      () => {
+        for (const connection of [...this.connections]) {
+          if (connection.awaitingPong) connection.terminate();
+          else connection.ping('heartbeat');
+        }
+        this.schedulePing();
+      },
+      pingIntervalMs,
+    );
   }
 
   private handleRequest(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://loopback');
     const method = (request.method ?? 'GET').toUpperCase();
-    const found = url.pathname.startsWith(this.options.restPrefix)
-      ? findRoute(this.options.routes, method, url.pathname)
-      : undefined;
+    const found = url.pathname.startsWith(this.options.restPrefix) ? findRoute(this.options.routes, method, url.pathname) : undefined;
     if (!found) {
       respond(response, restError(404, 'not_found', `no route for ${method} ${url.pathname}`));
       return;
@@ -154,10 +156,14 @@ export class SignedServer {
       }
       if (fault?.kind === 'rest_timeout') {
         // nothing is done and nothing answered; after a while the connection is closed
-        const timer = after(clock, () => {
-          this.heldAnswers.delete(timer);
-          request.socket.destroy();
-        }, fault.holdMs);
+        const timer = after(
+          clock,
+          () => {
+            this.heldAnswers.delete(timer);
+            request.socket.destroy();
+          },
+          fault.holdMs,
+        );
         this.heldAnswers.add(timer);
         return;
       }
@@ -190,8 +196,7 @@ export async function startSignedServer(options: SignedServerOptions): Promise<S
 function refuseUpgrade(socket: Duplex, status: number, statusText: string, reason: string): void {
   const body = Buffer.from(reason, 'utf8');
   socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${reason}`,
+    `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: text/plain; charset=utf-8\r\n` + `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${reason}`,
   );
 }
 

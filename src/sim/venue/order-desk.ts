@@ -302,7 +302,8 @@ export class OrderDesk {
     if (!order.reduceOnly) {
       const needE4 = openingNew * leg + feeHoldE4(market, leg, remaining, true) - order.holdE4;
       const availableE4 = this.accounts.availableE4(keyId);
-      if (needE4 > availableE4) return venueError(400, 'insufficient_balance', `the amend needs $${e4ToDollars(needE4)} more, the available balance is $${e4ToDollars(availableE4)}`);
+      if (needE4 > availableE4)
+        return venueError(400, 'insufficient_balance', `the amend needs $${e4ToDollars(needE4)} more, the available balance is $${e4ToDollars(availableE4)}`);
     }
     const result = market.amend(
       orderId,
@@ -327,7 +328,12 @@ export class OrderDesk {
     if (!order || order.keyId !== keyId) return venueError(404, 'not_found', `no order ${orderId}`);
     if (order.status !== 'resting') return venueError(400, 'invalid_order', `order ${orderId} is ${order.status}, not resting`);
     const amount = 'reduceBy' in request ? request.reduceBy : order.remainingCount - request.reduceTo;
-    if (amount < 0) return venueError(400, 'invalid_order_size', `reduce_to ${hundredthsToCount(order.remainingCount - amount)} is more than the ${hundredthsToCount(order.remainingCount)} resting`);
+    if (amount < 0)
+      return venueError(
+        400,
+        'invalid_order_size',
+        `reduce_to ${hundredthsToCount(order.remainingCount - amount)} is more than the ${hundredthsToCount(order.remainingCount)} resting`,
+      );
     const market = this.options.markets.get(order.ticker)!;
     const result = market.decrease(orderId, amount, causeOf(keyId, order.clientOrderId));
     if (!result) return venueError(400, 'invalid_order', `order ${orderId} is not resting`);

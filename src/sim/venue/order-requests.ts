@@ -72,7 +72,8 @@ function parsePrice(value: unknown): number | VenueError {
 
 function parseClientOrderId(value: unknown, name: string): string | undefined | VenueError {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '' || value.length > MAX_CLIENT_ORDER_ID) return invalid(`${name} must be a non-empty string of at most ${MAX_CLIENT_ORDER_ID} characters`);
+  if (typeof value !== 'string' || value === '' || value.length > MAX_CLIENT_ORDER_ID)
+    return invalid(`${name} must be a non-empty string of at most ${MAX_CLIENT_ORDER_ID} characters`);
   return value;
 }
 
@@ -105,7 +106,8 @@ export function parseOrderRequest(body: unknown, wholeContracts: boolean): Order
   const clientOrderId = parseClientOrderId(fields.client_order_id, 'client_order_id');
   if (typeof clientOrderId === 'object') return clientOrderId;
   const { order_group_id: orderGroupId } = fields;
-  if (orderGroupId !== undefined && orderGroupId !== null && (typeof orderGroupId !== 'string' || orderGroupId === '')) return invalid('order_group_id must be a string');
+  if (orderGroupId !== undefined && orderGroupId !== null && (typeof orderGroupId !== 'string' || orderGroupId === ''))
+    return invalid('order_group_id must be a string');
   if (fields.expiration_time !== undefined && fields.expiration_time !== null) return invalid('expiration_time is not simulated');
   const subaccount = parseSubaccount(fields);
   if (subaccount) return subaccount;

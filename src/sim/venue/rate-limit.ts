@@ -12,7 +12,6 @@ export const RATE_TIERS = WRITE_TOKENS_PER_SECOND;
 /** Write tokens per request. */
 export const WRITE_COSTS = WRITE_COST;
 
-
 export function isRateTier(value: unknown): value is RateTier {
   return typeof value === 'string' && Object.hasOwn(RATE_TIERS, value);
 }

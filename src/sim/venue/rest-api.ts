@@ -366,7 +366,8 @@ export class VenueApi {
     const maxTs = parseSeconds(query, 'max_ts');
     if (isVenueError(maxTs)) return toRest(maxTs);
     const status = query.get('status');
-    if (status !== null && status !== '' && !ORDER_STATUSES.includes(status)) return restError(400, 'invalid_parameters', `status must be one of ${ORDER_STATUSES.join(', ')}`);
+    if (status !== null && status !== '' && !ORDER_STATUSES.includes(status))
+      return restError(400, 'invalid_parameters', `status must be one of ${ORDER_STATUSES.join(', ')}`);
     const ticker = query.get('ticker');
     const eventTicker = query.get('event_ticker');
     this.options.desk.prune();
@@ -470,8 +471,16 @@ export class VenueApi {
   private listSettlements(request: RestRequest): RestResponse {
     const paging = parsePage(request.query);
     if (isVenueError(paging)) return toRest(paging);
-    const records = this.options.desk.settlementsOf(request.keyId).map((record, index) => ({ record, seq: index + 1 })).reverse();
-    const result = page(records, (item) => item.seq, () => true, paging);
+    const records = this.options.desk
+      .settlementsOf(request.keyId)
+      .map((record, index) => ({ record, seq: index + 1 }))
+      .reverse();
+    const result = page(
+      records,
+      (item) => item.seq,
+      () => true,
+      paging,
+    );
     return { status: 200, body: { settlements: result.items.map((item) => settlementBody(item.record)), cursor: result.cursor } };
   }
 
@@ -487,7 +496,14 @@ export class VenueApi {
     const wanted = new Set(statuses.flatMap((name) => MARKET_STATUS_FILTER[name]!));
     const series = query.get('series_ticker');
     const event = query.get('event_ticker');
-    const tickers = query.get('tickers') ? new Set(query.get('tickers')!.split(',').map((ticker) => ticker.trim())) : undefined;
+    const tickers = query.get('tickers')
+      ? new Set(
+          query
+            .get('tickers')!
+            .split(',')
+            .map((ticker) => ticker.trim()),
+        )
+      : undefined;
     const all = [...this.options.markets.values()].map((market, index) => ({ market, seq: index + 1 })).reverse();
     const keep = ({ market }: (typeof all)[number]): boolean =>
       (wanted.size === 0 || wanted.has(marketStatus(market))) &&

@@ -154,7 +154,10 @@ describe('connection manager against the simulator over loopback', function () {
 
   it('missed pings end the session at the liveness timeout, and it reconnects', async () => {
     const watch = observed();
-    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, wallClock), watch.handlers, wallClock, { ...FAST, livenessTimeoutMs: 300 });
+    const manager = new ConnectionManager(signedOpener(simulator.url, key.keyId, privateKey, wallClock), watch.handlers, wallClock, {
+      ...FAST,
+      livenessTimeoutMs: 300,
+    });
     const running = manager.run();
     await watch.until(() => watch.log.includes('opened 1'));
     simulator.faults.trigger('stall', 2_000); // frames and pings held back

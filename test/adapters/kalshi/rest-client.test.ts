@@ -11,7 +11,14 @@ import {
   RestError,
   type KalshiOrder,
 } from '../../../src/adapters/kalshi/rest-client.js';
-import { amendOrderBody, batchCancelBody, batchCreateBody, createOrderBody, decreaseOrderBody, type OrderIntent } from '../../../src/execution/order-request.js';
+import {
+  amendOrderBody,
+  batchCancelBody,
+  batchCreateBody,
+  createOrderBody,
+  decreaseOrderBody,
+  type OrderIntent,
+} from '../../../src/execution/order-request.js';
 import { verifyMessage } from '../../../src/protocol/auth.js';
 import { AUTH_HEADERS } from '../../../src/protocol/wire.js';
 
@@ -181,7 +188,11 @@ describe('adapters/kalshi/rest-client', function () {
       server.handler = () => ({ status: 200, body: { order_id: 'o-1', client_order_id: 'c-1', reduced_by: '10.00', ts_ms: 6 } });
       const answer = await client.cancelOrder('o-1', { ticker: 'KXTEST-26DEC31-T1' });
       expect(answer.reduced_by).to.equal('10.00');
-      expect(server.seen[0]).to.deep.include({ method: 'DELETE', url: '/trade-api/v2/portfolio/events/orders/o-1?market_ticker=KXTEST-26DEC31-T1', signed: true });
+      expect(server.seen[0]).to.deep.include({
+        method: 'DELETE',
+        url: '/trade-api/v2/portfolio/events/orders/o-1?market_ticker=KXTEST-26DEC31-T1',
+        signed: true,
+      });
       expect(server.seen[0]!.body).to.equal(undefined);
     });
 
@@ -190,14 +201,23 @@ describe('adapters/kalshi/rest-client', function () {
         seen.path.endsWith('/amend')
           ? { status: 200, body: { order_id: 'o-1', remaining_count: '5.00', fill_count: '3.00', ts_ms: 7 } }
           : { status: 200, body: { order_id: 'o-1', remaining_count: '2.00', ts_ms: 8 } };
-      const amend = built(amendOrderBody({ ticker: 'T', clientOrderId: 'c-1', updatedClientOrderId: 'c-2', leg: 'yes', action: 'buy', price: 57, filled: 300, resting: 500 }));
+      const amend = built(
+        amendOrderBody({ ticker: 'T', clientOrderId: 'c-1', updatedClientOrderId: 'c-2', leg: 'yes', action: 'buy', price: 57, filled: 300, resting: 500 }),
+      );
       expect((await client.amendOrder('o-1', amend)).remaining_count).to.equal('5.00');
       expect((await client.decreaseOrder('o-1', built(decreaseOrderBody({ reduceTo: 200 })))).remaining_count).to.equal('2.00');
       expect(server.seen.map((s) => [s.method, s.url, s.signed])).to.deep.equal([
         ['POST', '/trade-api/v2/portfolio/events/orders/o-1/amend', true],
         ['POST', '/trade-api/v2/portfolio/events/orders/o-1/decrease', true],
       ]);
-      expect(server.seen[0]!.body).to.deep.equal({ ticker: 'T', side: 'bid', price: '0.5700', count: '8.00', client_order_id: 'c-1', updated_client_order_id: 'c-2' });
+      expect(server.seen[0]!.body).to.deep.equal({
+        ticker: 'T',
+        side: 'bid',
+        price: '0.5700',
+        count: '8.00',
+        client_order_id: 'c-1',
+        updated_client_order_id: 'c-2',
+      });
       expect(server.seen[1]!.body).to.deep.equal({ reduce_to: '2.00' });
     });
 
@@ -206,10 +226,22 @@ describe('adapters/kalshi/rest-client', function () {
         seen.method === 'POST'
           ? {
               status: 201,
-              body: { orders: [{ order_id: 'o-a', client_order_id: 'a', fill_count: '0.00', remaining_count: '10.00', error: null }, { client_order_id: 'b', error: { code: 'invalid_order', message: 'bad' } }] },
+              body: {
+                orders: [
+                  { order_id: 'o-a', client_order_id: 'a', fill_count: '0.00', remaining_count: '10.00', error: null },
+                  { client_order_id: 'b', error: { code: 'invalid_order', message: 'bad' } },
+                ],
+              },
             }
           : { status: 200, body: { orders: [{ order_id: 'o-a', reduced_by: '10.00', error: null }] } };
-      const created = await client.batchCreateOrders(built(batchCreateBody([{ ...intent, clientOrderId: 'a' }, { ...intent, clientOrderId: 'b' }])));
+      const created = await client.batchCreateOrders(
+        built(
+          batchCreateBody([
+            { ...intent, clientOrderId: 'a' },
+            { ...intent, clientOrderId: 'b' },
+          ]),
+        ),
+      );
       expect(created.orders.map((o) => o.error?.code ?? 'ok')).to.deep.equal(['ok', 'invalid_order']);
       const canceled = await client.batchCancelOrders(built(batchCancelBody([{ orderId: 'o-a', ticker: 'T' }])));
       expect(canceled.orders[0]!.reduced_by).to.equal('10.00');
@@ -330,9 +362,18 @@ describe('adapters/kalshi/rest-client', function () {
       const error = await rejection(client.createOrder(built(createOrderBody(intent))));
       expect(error).to.be.instanceOf(RestError);
       expect(error).to.not.be.instanceOf(RateLimitedError);
-      expect(error).to.deep.include({ status: 400, code: 'post_only_cross', message: 'PostOnlyCrossCancel', details: 'would cross', outcomeUnknown: false, method: 'POST' });
+      expect(error).to.deep.include({
+        status: 400,
+        code: 'post_only_cross',
+        message: 'PostOnlyCrossCancel',
+        details: 'would cross',
+        outcomeUnknown: false,
+        method: 'POST',
+      });
       expect((error as RestError).path).to.equal('/trade-api/v2/portfolio/events/orders');
-      expect((error as RestError).describe()).to.equal('POST /trade-api/v2/portfolio/events/orders: HTTP 400 post_only_cross: PostOnlyCrossCancel (would cross)');
+      expect((error as RestError).describe()).to.equal(
+        'POST /trade-api/v2/portfolio/events/orders: HTTP 400 post_only_cross: PostOnlyCrossCancel (would cross)',
+      );
     });
 
     it('a 5xx leaves the outcome unknown; a body that is not JSON still gives a RestError', async () => {

@@ -27,9 +27,21 @@ describe('sim/exchange/market', () => {
     market.rest(order('b', 'yes', 42, 150));
     market.rest(order('c', 'yes', 40, 25));
     market.rest(order('d', 'no', 55, 1000));
-    expect(market.snapshot()).to.deep.equal({ ticker: 'TEST-26JAN01-T1', yes: [[40, 525], [42, 150]], no: [[55, 1000]] });
+    expect(market.snapshot()).to.deep.equal({
+      ticker: 'TEST-26JAN01-T1',
+      yes: [
+        [40, 525],
+        [42, 150],
+      ],
+      no: [[55, 1000]],
+    });
     const deltas = events.filter((event) => event.kind === 'book').map((event) => [event.side, event.price, event.delta]);
-    expect(deltas).to.deep.equal([['yes', 40, 500], ['yes', 42, 150], ['yes', 40, 25], ['no', 55, 1000]]);
+    expect(deltas).to.deep.equal([
+      ['yes', 40, 500],
+      ['yes', 42, 150],
+      ['yes', 40, 25],
+      ['no', 55, 1000],
+    ]);
   });
 
   it('fills first in, first out within a level: a later order waits behind the size already there', () => {
@@ -54,9 +66,15 @@ describe('sim/exchange/market', () => {
     const result = market.take({ takerSide: 'no', limit: 41, size: 1000 });
     expect(result.filled).to.equal(200);
     expect(market.snapshot().yes).to.deep.equal([[57, 100]]);
-    const summary = events.filter((event) => event.kind !== 'ticker').map((event) =>
-      event.kind === 'book' ? ['book', event.price, event.delta] : event.kind === 'trade' ? ['trade', event.yesPrice, event.count, event.takerSide] : [event.kind],
-    );
+    const summary = events
+      .filter((event) => event.kind !== 'ticker')
+      .map((event) =>
+        event.kind === 'book'
+          ? ['book', event.price, event.delta]
+          : event.kind === 'trade'
+            ? ['trade', event.yesPrice, event.count, event.takerSide]
+            : [event.kind],
+      );
     expect(summary).to.deep.equal([
       ['book', 60, -100],
       ['trade', 60, 100, 'no'],

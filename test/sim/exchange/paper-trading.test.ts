@@ -12,8 +12,15 @@ describe('sim/exchange/paper-trading against the simulated crowd', () => {
     const tickers = Array.from({ length: 6 }, (_, index) => `KXMAKER${index}-26DEC31-T1`);
     const clock = new ManualClock(1_790_000_000_000);
     const exchange = new Exchange({
-      tickers, permanent: new Set(tickers), random: new Random(21), clock, legacyCents: false,
-      ratePerMarket: 5, maxRateTotal: 1_000_000, tickMs: 100, closeChancePerStep: 0,
+      tickers,
+      permanent: new Set(tickers),
+      random: new Random(21),
+      clock,
+      legacyCents: false,
+      ratePerMarket: 5,
+      maxRateTotal: 1_000_000,
+      tickMs: 100,
+      closeChancePerStep: 0,
     });
     const step = (): void => {
       clock.advance(100);
@@ -31,7 +38,12 @@ describe('sim/exchange/paper-trading against the simulated crowd', () => {
         const before = exchange.paper.portfolio.position(KEY, ticker);
         // 5 contracts one tick above the best YES bid, as the maker improves on a thin queue
         const placed = exchange.paper.place(KEY, {
-          ticker, side: 'bid', count: '5.00', price: ticksToDollars(market.ladders.yes.best() + 1), time_in_force: 'good_till_canceled', post_only: true,
+          ticker,
+          side: 'bid',
+          count: '5.00',
+          price: ticksToDollars(market.ladders.yes.best() + 1),
+          time_in_force: 'good_till_canceled',
+          post_only: true,
         });
         expect(placed.status).to.equal(201);
         for (let second = 0; second < 100; second += 1) step(); // ten seconds of market time

@@ -63,8 +63,20 @@ function recordRun(count: number, seed: number, steps: number): { records: Marke
   const records = new Map<string, MarketRecord>();
   for (const ticker of tickers) {
     records.set(ticker, {
-      activity: exchange.activity(ticker), frames: 0, tradingSteps: 0, burstSteps: 0, spreads: [], emptySides: 0, emptySidesNearEnd: 0,
-      middleSteps: 0, middleStepsBothSides: 0, levelsPerSide: [], topSizes: [], sizesFourBehind: [], topMoves: 0, oneTickMoves: 0,
+      activity: exchange.activity(ticker),
+      frames: 0,
+      tradingSteps: 0,
+      burstSteps: 0,
+      spreads: [],
+      emptySides: 0,
+      emptySidesNearEnd: 0,
+      middleSteps: 0,
+      middleStepsBothSides: 0,
+      levelsPerSide: [],
+      topSizes: [],
+      sizesFourBehind: [],
+      topMoves: 0,
+      oneTickMoves: 0,
     });
   }
   const tradesThisStep = new Map<string, number>();
@@ -152,7 +164,10 @@ describe('sim/exchange/participants: realistic markets', () => {
     expect(median(busy)).to.be.at.most(2);
     const normal = all(of('normal'), 'spreads');
     expect(median(normal)).to.be.within(2, 4);
-    expect(share(normal, (spread) => spread > 6), 'occasional wider moments').to.be.within(0.001, 0.1);
+    expect(
+      share(normal, (spread) => spread > 6),
+      'occasional wider moments',
+    ).to.be.within(0.001, 0.1);
     const quiet = all(of('quiet'), 'spreads');
     expect(median(quiet)).to.be.within(4, 10);
     expect(Math.min(...records.flatMap((record) => record.spreads))).to.be.at.least(1);

@@ -45,4 +45,3 @@ describe('sim/server text frames', () => {
     expect(() => writeTextFrame(text, Buffer.alloc(frame.length + 1))).to.throw(RangeError);
   });
 });
-

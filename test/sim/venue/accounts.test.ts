@@ -52,18 +52,41 @@ describe('sim/venue balances, fees and settlement', () => {
       ['settled', undefined, undefined],
     ]);
     const makerUpdate = (await framesOf(B, 'user_order')).at(-1)!.msg;
-    expect(makerUpdate).to.deep.include({ order_id: maker, status: 'canceled', last_update_reason: 'CloseCancel', remaining_count_fp: '0.00', fill_count_fp: '4.00' });
+    expect(makerUpdate).to.deep.include({
+      order_id: maker,
+      status: 'canceled',
+      last_update_reason: 'CloseCancel',
+      remaining_count_fp: '0.00',
+      fill_count_fp: '4.00',
+    });
     // A: $100,000 - $1.80 - $0.0693 fee + $4.00
     expect(await balance(A)).to.deep.include({ balance: 10_000_213, balance_dollars: '100002.1307', portfolio_value: 0 });
     // B: paid $2.20 for 4 NO that lost; nothing held any more
     expect(await balance(B)).to.deep.include({ balance: 9_999_780, balance_dollars: '99997.8000' });
     const positions = (await framesOf(A, 'market_position')).map((frame) => frame.msg);
-    expect(positions.at(-1)).to.deep.include({ position_fp: '0.00', position_cost_dollars: '0.0000', realized_pnl_dollars: '2.130700', fees_paid_dollars: '0.069300' });
+    expect(positions.at(-1)).to.deep.include({
+      position_fp: '0.00',
+      position_cost_dollars: '0.0000',
+      realized_pnl_dollars: '2.130700',
+      fees_paid_dollars: '0.069300',
+    });
     expect((await framesOf(B, 'market_position')).at(-1)!.msg).to.deep.include({ position_fp: '0.00', realized_pnl_dollars: '-2.200000' });
     const settlements = await harness.rest('GET', '/portfolio/settlements', undefined, A);
     expect(settlements.body.settlements).to.have.length(1);
-    expect(settlements.body.settlements[0]).to.deep.include({ ticker: TICKER, market_result: 'yes', yes_count_fp: '4.00', no_count_fp: '0.00', yes_total_cost_dollars: '1.8000', revenue: 400, value: 100 });
-    expect((await harness.rest('GET', `/markets/${TICKER}`, undefined, null)).body.market).to.deep.include({ status: 'finalized', result: 'yes', settlement_value_dollars: '1.0000' });
+    expect(settlements.body.settlements[0]).to.deep.include({
+      ticker: TICKER,
+      market_result: 'yes',
+      yes_count_fp: '4.00',
+      no_count_fp: '0.00',
+      yes_total_cost_dollars: '1.8000',
+      revenue: 400,
+      value: 100,
+    });
+    expect((await harness.rest('GET', `/markets/${TICKER}`, undefined, null)).body.market).to.deep.include({
+      status: 'finalized',
+      result: 'yes',
+      settlement_value_dollars: '1.0000',
+    });
     const late = await create(A, { side: 'bid', price: '0.3000', count: '1.00' });
     expect([late.status, late.body.code]).to.deep.equal([400, 'market_closed']);
   });
@@ -89,7 +112,11 @@ describe('sim/venue balances, fees and settlement', () => {
     await tradeFour();
     harness.sim.closeMarket(TICKER, 'determined', 'no');
     expect((await framesOf(A, 'market_lifecycle_v2')).map((frame) => frame.msg.event_type)).to.deep.equal(['determined']);
-    expect((await harness.rest('GET', `/markets/${TICKER}`, undefined, null)).body.market).to.deep.include({ status: 'determined', result: 'no', settlement_timer_seconds: 60 });
+    expect((await harness.rest('GET', `/markets/${TICKER}`, undefined, null)).body.market).to.deep.include({
+      status: 'determined',
+      result: 'no',
+      settlement_timer_seconds: 60,
+    });
     expect((await balance(B)).balance, 'not paid yet').to.equal(9_999_780);
     clock.advance(60_000);
     expect((await framesOf(A, 'market_lifecycle_v2')).map((frame) => frame.msg.event_type)).to.deep.equal(['determined', 'settled']);
@@ -147,10 +174,17 @@ describe('sim/venue balances, fees and settlement', () => {
     const kept = await create(A, { side: 'bid', price: '0.2000', count: '1.00' });
     const pulled = await create(A, { side: 'bid', price: '0.2100', count: '1.00', cancel_order_on_pause: true });
     harness.sim.pause();
-    expect((await harness.rest('GET', '/exchange/status', undefined, null)).body).to.deep.equal({ exchange_active: true, trading_active: false, exchange_estimated_resume_time: null });
+    expect((await harness.rest('GET', '/exchange/status', undefined, null)).body).to.deep.equal({
+      exchange_active: true,
+      trading_active: false,
+      exchange_estimated_resume_time: null,
+    });
     const refused = await create(A, { side: 'bid', price: '0.2000', count: '1.00' });
     expect([refused.status, refused.body.code]).to.deep.equal([503, 'trading_paused']);
-    expect((await harness.rest('GET', `/portfolio/orders/${pulled.body.order_id}`, undefined, A)).body.order).to.deep.include({ status: 'canceled', last_update_reason: 'HaltCancel' });
+    expect((await harness.rest('GET', `/portfolio/orders/${pulled.body.order_id}`, undefined, A)).body.order).to.deep.include({
+      status: 'canceled',
+      last_update_reason: 'HaltCancel',
+    });
     expect((await harness.rest('GET', `/portfolio/orders/${kept.body.order_id}`, undefined, A)).body.order.status).to.equal('resting');
     expect((await harness.rest('DELETE', `${ORDERS}/${kept.body.order_id}`, undefined, A)).status, 'cancels still work').to.equal(200);
     harness.sim.resume();

@@ -39,7 +39,13 @@ describe('sim/venue order entry over REST', () => {
     const taken = await create(A, { side: 'bid', price: '0.4600', count: '4.00', client_order_id: 'a-1' });
     expect(taken.status).to.equal(201);
     // taker fee 0.07 x 4 x 0.45 x 0.55 = $0.069300, $0.017325 a contract
-    expect(taken.body).to.deep.include({ client_order_id: 'a-1', fill_count: '4.00', remaining_count: '0.00', average_fill_price: '0.4500', average_fee_paid: '0.017325' });
+    expect(taken.body).to.deep.include({
+      client_order_id: 'a-1',
+      fill_count: '4.00',
+      remaining_count: '0.00',
+      average_fill_price: '0.4500',
+      average_fee_paid: '0.017325',
+    });
 
     const [takerFill] = await framesOf(A, 'fill');
     expect(takerFill!.msg).to.deep.include({
@@ -54,7 +60,14 @@ describe('sim/venue order entry over REST', () => {
       book_side: 'bid',
     });
     const [makerFill] = await framesOf(B, 'fill');
-    expect(makerFill!.msg).to.deep.include({ trade_id: takerFill!.msg.trade_id, is_taker: false, fee_cost: '0.000000', post_position_fp: '-4.00', outcome_side: 'no', book_side: 'ask' });
+    expect(makerFill!.msg).to.deep.include({
+      trade_id: takerFill!.msg.trade_id,
+      is_taker: false,
+      fee_cost: '0.000000',
+      post_position_fp: '-4.00',
+      outcome_side: 'no',
+      book_side: 'ask',
+    });
 
     const takerOrders = await framesOf(A, 'user_order');
     expect(takerOrders).to.have.length(1);
@@ -85,7 +98,12 @@ describe('sim/venue order entry over REST', () => {
     expect(makerOrders[1]).to.deep.include({ side: 'no', is_yes: false, outcome_side: 'no', maker_fill_cost_dollars: '2.200000' });
 
     const [position] = await framesOf(A, 'market_position');
-    expect(position!.msg).to.deep.include({ position_fp: '4.00', position_cost_dollars: '1.8000', fees_paid_dollars: '0.069300', realized_pnl_dollars: '-0.069300' });
+    expect(position!.msg).to.deep.include({
+      position_fp: '4.00',
+      position_cost_dollars: '1.8000',
+      fees_paid_dollars: '0.069300',
+      realized_pnl_dollars: '-0.069300',
+    });
 
     // A paid $1.80 and the fee rounded up to $0.0001; B paid $2.20 for 4 NO and holds $3.30 for the 6 still bid
     expect((await harness.rest('GET', '/portfolio/balance', undefined, A)).body).to.deep.include({ balance: 9_999_813, balance_dollars: '99998.1307' });
@@ -101,7 +119,13 @@ describe('sim/venue order entry over REST', () => {
 
     const fills = await harness.rest('GET', '/portfolio/fills', undefined, A);
     expect(fills.body.fills).to.have.length(1);
-    expect(fills.body.fills[0]).to.deep.include({ fill_id: takerFill!.msg.trade_id, order_id: taken.body.order_id, fee_cost: '0.069300', is_taker: true, count_fp: '4.00' });
+    expect(fills.body.fills[0]).to.deep.include({
+      fill_id: takerFill!.msg.trade_id,
+      order_id: taken.body.order_id,
+      fee_cost: '0.069300',
+      is_taker: true,
+      count_fp: '4.00',
+    });
     expect(fills.body.fills[0]).to.not.have.property('client_order_id');
     expect((await harness.rest('GET', `/portfolio/fills?order_id=${resting.body.order_id}`, undefined, B)).body.fills).to.have.length(1);
     expect((await harness.rest('GET', `/portfolio/fills?order_id=${taken.body.order_id}`, undefined, B)).body.fills).to.have.length(0);
@@ -140,16 +164,27 @@ describe('sim/venue order entry over REST', () => {
     expect(larger.body).to.deep.include({ remaining_count: '3.00' });
     await create(A, { side: 'bid', price: '0.4500', count: '1.00', time_in_force: 'immediate_or_cancel' });
     const bFills = await framesOf(B, 'fill');
-    expect(bFills.map((frame) => frame.msg.order_id), 'B is ahead now').to.deep.equal([first.body.order_id, third.body.order_id]);
+    expect(
+      bFills.map((frame) => frame.msg.order_id),
+      'B is ahead now',
+    ).to.deep.equal([first.body.order_id, third.body.order_id]);
     expect(await framesOf(C, 'fill')).to.deep.equal([]);
     const reasons = (await framesOf(C, 'user_order')).map((frame) => frame.msg.last_update_reason);
     expect(reasons).to.deep.equal([undefined, 'Amend']);
 
     // A bids 1 YES at 40, then amends it up to 45 and takes C's last contract
     const bid = await create(A, { side: 'bid', price: '0.4000', count: '1.00', client_order_id: 'a-amend' });
-    const crossing = await harness.rest('POST', `${ORDERS}/${bid.body.order_id}/amend`, { ticker: TICKER, side: 'bid', price: '0.4500', count: '1.00', updated_client_order_id: 'a-amend-2' }, A);
+    const crossing = await harness.rest(
+      'POST',
+      `${ORDERS}/${bid.body.order_id}/amend`,
+      { ticker: TICKER, side: 'bid', price: '0.4500', count: '1.00', updated_client_order_id: 'a-amend-2' },
+      A,
+    );
     expect(crossing.body).to.deep.include({ client_order_id: 'a-amend-2', fill_count: '1.00', remaining_count: '0.00', average_fill_price: '0.4500' });
-    expect((await harness.rest('GET', `/portfolio/orders/${bid.body.order_id}`, undefined, A)).body.order).to.deep.include({ status: 'executed', yes_price_dollars: '0.4500' });
+    expect((await harness.rest('GET', `/portfolio/orders/${bid.body.order_id}`, undefined, A)).body.order).to.deep.include({
+      status: 'executed',
+      yes_price_dollars: '0.4500',
+    });
   });
 
   it('amend and decrease refuse what does not fit the order', async () => {
@@ -177,7 +212,10 @@ describe('sim/venue order entry over REST', () => {
     expect((await harness.rest('POST', decrease, { reduce_to: '9.00' }, A)).body.code).to.equal('invalid_order_size');
     expect((await harness.rest('POST', decrease, { reduce_by: '2.00' }, A)).body).to.deep.include({ remaining_count: '3.00', client_order_id: 'mine' });
     expect((await harness.rest('POST', decrease, { reduce_to: '1.00' }, A)).body.remaining_count).to.equal('1.00');
-    expect(harness.sim.bookSnapshot(TICKER).yes).to.deep.equal([[20, 100], [30, 100]]);
+    expect(harness.sim.bookSnapshot(TICKER).yes).to.deep.equal([
+      [20, 100],
+      [30, 100],
+    ]);
     expect((await harness.rest('POST', decrease, { reduce_to: '0' }, A)).body.remaining_count).to.equal('0.00');
     const last = (await framesOf(A, 'user_order')).filter((frame) => frame.msg.order_id === order.body.order_id).at(-1)!;
     expect(last.msg).to.deep.include({ status: 'canceled', last_update_reason: 'Decrease', remaining_count_fp: '0.00' });
@@ -215,13 +253,20 @@ describe('sim/venue order entry over REST', () => {
   });
 
   it('cancel-all answers 204 with no body and cancels every resting order of the key (or of one market)', async () => {
-    for (const [ticker, price] of [[TICKER, '0.2000'], [TICKER, '0.2100'], [OTHER, '0.2200']] as const) {
+    for (const [ticker, price] of [
+      [TICKER, '0.2000'],
+      [TICKER, '0.2100'],
+      [OTHER, '0.2200'],
+    ] as const) {
       await harness.rest('POST', ORDERS, { ticker, side: 'bid', price, count: '1.00', time_in_force: 'good_till_canceled' }, A);
     }
     const others = await create(B, { side: 'bid', price: '0.2000', count: '1.00' });
     const onlyOne = await harness.rest('DELETE', `${ORDERS}?ticker=${OTHER}`, undefined, A);
     expect([onlyOne.status, onlyOne.body]).to.deep.equal([204, undefined]);
-    expect((await harness.rest('GET', '/portfolio/orders?status=resting', undefined, A)).body.orders.map((order: any) => order.ticker)).to.deep.equal([TICKER, TICKER]);
+    expect((await harness.rest('GET', '/portfolio/orders?status=resting', undefined, A)).body.orders.map((order: any) => order.ticker)).to.deep.equal([
+      TICKER,
+      TICKER,
+    ]);
     expect((await harness.rest('DELETE', ORDERS, undefined, A)).status).to.equal(204);
     expect((await harness.rest('GET', '/portfolio/orders?status=resting', undefined, A)).body.orders).to.deep.equal([]);
     expect((await harness.rest('GET', `/portfolio/orders/${others.body.order_id}`, undefined, B)).body.order.status).to.equal('resting');
@@ -232,7 +277,10 @@ describe('sim/venue order entry over REST', () => {
     const ids: string[] = [];
     for (let index = 0; index < 5; index += 1) {
       const ticker = index % 2 === 0 ? TICKER : OTHER;
-      ids.push((await harness.rest('POST', ORDERS, { ticker, side: 'bid', price: `0.1${index}00`, count: '1.00', time_in_force: 'good_till_canceled' }, A)).body.order_id);
+      ids.push(
+        (await harness.rest('POST', ORDERS, { ticker, side: 'bid', price: `0.1${index}00`, count: '1.00', time_in_force: 'good_till_canceled' }, A)).body
+          .order_id,
+      );
       harness.clock.advance(2000);
     }
     await harness.rest('DELETE', `${ORDERS}/${ids[0]}`, undefined, A);
@@ -249,7 +297,9 @@ describe('sim/venue order entry over REST', () => {
     expect(pages).to.equal(3);
     const other = await harness.rest('GET', `/portfolio/orders?ticker=${OTHER}`, undefined, A);
     expect(other.body.orders.map((order: any) => order.order_id)).to.deep.equal([ids[3], ids[1]]);
-    expect((await harness.rest('GET', '/portfolio/orders?event_ticker=VENUE-26JAN01&status=canceled', undefined, A)).body.orders.map((order: any) => order.order_id)).to.deep.equal([ids[0]]);
+    expect(
+      (await harness.rest('GET', '/portfolio/orders?event_ticker=VENUE-26JAN01&status=canceled', undefined, A)).body.orders.map((order: any) => order.order_id),
+    ).to.deep.equal([ids[0]]);
     const createdSeconds = (at: number) => Math.floor((harness.clock.now() - (5 - at) * 2000) / 1000);
     const window = await harness.rest('GET', `/portfolio/orders?min_ts=${createdSeconds(1)}&max_ts=${createdSeconds(2)}`, undefined, A);
     expect(window.body.orders.map((order: any) => order.order_id)).to.deep.equal([ids[2], ids[1]]);

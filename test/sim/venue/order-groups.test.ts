@@ -12,7 +12,10 @@ describe('sim/venue order groups', () => {
   let client: TestClient;
 
   beforeEach(async () => {
-    harness = await SimHarness.start({ clock: new ManualClock(1_790_000_000_000), tickers: [TICKER], markets: 0, crowd: false, rateLimit: 'off', pingIntervalMs: 0 }, [A, B]);
+    harness = await SimHarness.start(
+      { clock: new ManualClock(1_790_000_000_000), tickers: [TICKER], markets: 0, crowd: false, rateLimit: 'off', pingIntervalMs: 0 },
+      [A, B],
+    );
     client = await harness.connect(A);
     await client.command('subscribe', { channels: ['order_group_updates', 'user_orders'] }, 2);
   });
@@ -20,8 +23,14 @@ describe('sim/venue order groups', () => {
   afterEach(() => harness.close());
 
   const bid = (price: string, count: string, groupId?: string) =>
-    harness.rest('POST', ORDERS, { ticker: TICKER, side: 'bid', price, count, time_in_force: 'good_till_canceled', ...(groupId ? { order_group_id: groupId } : {}) }, A);
-  const sell = (price: string, count: string) => harness.rest('POST', ORDERS, { ticker: TICKER, side: 'ask', price, count, time_in_force: 'immediate_or_cancel' }, B);
+    harness.rest(
+      'POST',
+      ORDERS,
+      { ticker: TICKER, side: 'bid', price, count, time_in_force: 'good_till_canceled', ...(groupId ? { order_group_id: groupId } : {}) },
+      A,
+    );
+  const sell = (price: string, count: string) =>
+    harness.rest('POST', ORDERS, { ticker: TICKER, side: 'ask', price, count, time_in_force: 'immediate_or_cancel' }, B);
   const newGroup = async (limit: Record<string, unknown>): Promise<string> => {
     const created = await harness.rest('POST', `${GROUPS}/create`, limit, A);
     expect(created.status).to.equal(201);
@@ -32,9 +41,16 @@ describe('sim/venue order groups', () => {
     const groupId = await newGroup({ contracts_limit_fp: '5.00' });
     const first = await bid('0.4000', '3.00', groupId);
     const second = await bid('0.3000', '10.00', groupId);
-    expect((await harness.rest('GET', `${GROUPS}/${groupId}`, undefined, A)).body).to.deep.include({ is_auto_cancel_enabled: true, contracts_limit_fp: '5.00', orders: [first.body.order_id, second.body.order_id] });
+    expect((await harness.rest('GET', `${GROUPS}/${groupId}`, undefined, A)).body).to.deep.include({
+      is_auto_cancel_enabled: true,
+      contracts_limit_fp: '5.00',
+      orders: [first.body.order_id, second.body.order_id],
+    });
     await sell('0.4000', '3.00');
-    expect((await harness.rest('GET', `${GROUPS}/${groupId}`, undefined, A)).body).to.deep.include({ matched_contracts_fp: '3.00', orders: [second.body.order_id] });
+    expect((await harness.rest('GET', `${GROUPS}/${groupId}`, undefined, A)).body).to.deep.include({
+      matched_contracts_fp: '3.00',
+      orders: [second.body.order_id],
+    });
     await sell('0.3000', '2.00');
     const after = await harness.rest('GET', `/portfolio/orders/${second.body.order_id}`, undefined, A);
     expect(after.body.order).to.deep.include({ status: 'canceled', fill_count_fp: '2.00', remaining_count_fp: '0.00' });
@@ -72,7 +88,10 @@ describe('sim/venue order groups', () => {
     const one = await newGroup({ contracts_limit_fp: '10.00' });
     const two = await newGroup({ contracts_limit: 3 });
     const listed = (await harness.rest('GET', GROUPS, undefined, A)).body.order_groups;
-    expect(listed.map((group: any) => [group.order_group_id, group.contracts_limit_fp])).to.deep.equal([[one, '10.00'], [two, '3.00']]);
+    expect(listed.map((group: any) => [group.order_group_id, group.contracts_limit_fp])).to.deep.equal([
+      [one, '10.00'],
+      [two, '3.00'],
+    ]);
     expect((await harness.rest('GET', GROUPS, undefined, B)).body.order_groups).to.deep.equal([]);
     const member = await bid('0.2000', '1.00', one);
     expect((await harness.rest('PUT', `${GROUPS}/${one}/trigger`, undefined, A)).status).to.equal(200);
@@ -87,7 +106,9 @@ describe('sim/venue order groups', () => {
     await harness.rest('PUT', `${GROUPS}/${one}/reset`, undefined, A);
     const resting = await bid('0.1000', '1.00', one);
     expect((await harness.rest('DELETE', `${GROUPS}/${one}`, undefined, A)).status).to.equal(200);
-    expect((await harness.rest('GET', `/portfolio/orders/${resting.body.order_id}`, undefined, A)).body.order.status, 'members go with it').to.equal('canceled');
+    expect((await harness.rest('GET', `/portfolio/orders/${resting.body.order_id}`, undefined, A)).body.order.status, 'members go with it').to.equal(
+      'canceled',
+    );
     expect((await harness.rest('GET', `${GROUPS}/${one}`, undefined, A)).status).to.equal(404);
     expect((await bid('0.1000', '1.00', one)).status).to.equal(404);
     expect((await harness.rest('PUT', `${GROUPS}/${two}/reset`, undefined, B)).status, "another key's group").to.equal(404);

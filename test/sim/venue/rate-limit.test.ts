@@ -39,7 +39,12 @@ describe('sim/venue write budget', () => {
     afterEach(() => harness.close());
 
     const create = (price: number, key = A) =>
-      harness.rest('POST', ORDERS, { ticker: TICKER, side: 'bid', price: `0.${String(price).padStart(2, '0')}00`, count: '1.00', time_in_force: 'good_till_canceled' }, key);
+      harness.rest(
+        'POST',
+        ORDERS,
+        { ticker: TICKER, side: 'bid', price: `0.${String(price).padStart(2, '0')}00`, count: '1.00', time_in_force: 'good_till_canceled' },
+        key,
+      );
 
     it('basic (the default): 20 creates at once, then exactly 429 {"error":"too many requests"} with no Retry-After; refills with time', async () => {
       harness = await SimHarness.start({ tickers: [TICKER], markets: 0, crowd: false, pingIntervalMs: 0 }, [A, B]);

@@ -10,7 +10,14 @@ describe('sim/venue REST faults', () => {
   let harness: SimHarness;
   afterEach(() => harness.close());
 
-  const order = (clientOrderId: string) => ({ ticker: TICKER, side: 'bid', price: '0.2000', count: '1.00', time_in_force: 'good_till_canceled', client_order_id: clientOrderId });
+  const order = (clientOrderId: string) => ({
+    ticker: TICKER,
+    side: 'bid',
+    price: '0.2000',
+    count: '1.00',
+    time_in_force: 'good_till_canceled',
+    client_order_id: clientOrderId,
+  });
   const resting = async (): Promise<string[]> =>
     (await harness.rest('GET', '/portfolio/orders?status=resting', undefined, A)).body.orders.map((listed: any) => listed.client_order_id);
 

@@ -22,7 +22,10 @@ describe('sim/venue memory over time', () => {
 
   it('drops finished orders and their client order ids after the retention window, keeps resting ones', async () => {
     const clock = new ManualClock(1_790_000_000_000);
-    harness = await SimHarness.start({ clock, tickers: [TICKER], markets: 0, crowd: false, rateLimit: 'off', pingIntervalMs: 0, orderRetentionMs: MINUTE, fillRetentionMs: 2 * MINUTE }, [A, B]);
+    harness = await SimHarness.start(
+      { clock, tickers: [TICKER], markets: 0, crowd: false, rateLimit: 'off', pingIntervalMs: 0, orderRetentionMs: MINUTE, fillRetentionMs: 2 * MINUTE },
+      [A, B],
+    );
     const resting = await harness.rest('POST', ORDERS, order('0.1000', 'stays'), A);
     const done = await harness.rest('POST', ORDERS, order('0.2000', 'goes'), A);
     await harness.rest('DELETE', `${ORDERS}/${done.body.order_id}`, undefined, A);
