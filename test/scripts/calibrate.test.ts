@@ -41,17 +41,19 @@ class Feed {
     return this;
   }
 
-  /** a public trade against the makers of `side` at `price` (on that leg) */
-  trade(side: Side, price: number, count: number): this {
+  private trades = 0;
+
+  /** a public trade against the makers of `side` at `price` (on that leg); `tradeId` defaults to a new one */
+  trade(side: Side, price: number, count: number, tradeId = `t-${++this.trades}`): this {
     const yesPrice = side === 'yes' ? price : 100 - price;
-    this.push('trade', { market_ticker: TICKER, yes_price_dollars: ticksToDollars(yesPrice), no_price_dollars: ticksToDollars(100 - yesPrice), count_fp: hundredthsToCount(count), taker_side: side === 'yes' ? 'no' : 'yes' }, false);
+    this.push('trade', { trade_id: tradeId, market_ticker: TICKER, yes_price_dollars: ticksToDollars(yesPrice), no_price_dollars: ticksToDollars(100 - yesPrice), count_fp: hundredthsToCount(count), taker_side: side === 'yes' ? 'no' : 'yes' }, false);
     return this;
   }
 
-  /** our resting bid on `side` at `price` filled by a taker (the private fill frame) */
-  ownFill(side: Side, price: number, count: number): this {
+  /** our resting bid on `side` at `price` filled by the trade `tradeId` (the private fill frame) */
+  ownFill(side: Side, price: number, count: number, tradeId: string): this {
     const yesPrice = side === 'yes' ? price : 100 - price;
-    this.push('fill', { trade_id: 't', order_id: 'o', client_order_id: 'c-1', market_ticker: TICKER, is_taker: false, side, action: 'buy', yes_price_dollars: ticksToDollars(yesPrice), count_fp: hundredthsToCount(count), purchased_side: side }, false);
+    this.push('fill', { trade_id: tradeId, order_id: 'o', client_order_id: 'c-1', market_ticker: TICKER, is_taker: false, side, action: 'buy', yes_price_dollars: ticksToDollars(yesPrice), count_fp: hundredthsToCount(count), purchased_side: side }, false);
     this.push('market_position', { market_ticker: TICKER, position_fp: '0.00' }, false);
     return this;
   }
@@ -96,9 +98,9 @@ describe('scripts/calibrate: the feed without our orders', () => {
       // a taker sells 18: 10 ahead of us, our 5, then 3 of the one behind
       .delta('yes', 40, -1800)
       .trade('yes', 40, 1000)
-      .trade('yes', 40, 500)
+      .trade('yes', 40, 500, 'ours')
       .trade('yes', 40, 300)
-      .ownFill('yes', 40, 500);
+      .ownFill('yes', 40, 500, 'ours');
     const { entries, stats } = withoutOwnOrders(feed.entries);
     const book = replayBook(entries);
     expect([...book.yes]).to.deep.equal([]); // 10 + 3 of others, all traded
@@ -107,6 +109,29 @@ describe('scripts/calibrate: the feed without our orders', () => {
     const decrease = decodeDelta((JSON.parse((entries[2] as { text: string }).text) as { msg: never }).msg);
     expect(decrease.delta).to.equal(-1300);
     expect(stats).to.include({ ownDeltas: 1, ownMakerFills: 1, ownMakerFillsPaired: 1, privateFrames: 2, ownTaking: 0, snapshotsAdjusted: 0 });
+  });
+
+  it('two takers in a row fill our order in two pieces: each piece comes off its own decrease', () => {
+    // as the simulator sends it: decrease, trade, decrease, trade, then both fills
+    const feed = new Feed()
+      .snapshot([[94, 0]], [])
+      .delta('yes', 94, 500, 'c-1')
+      .delta('yes', 94, 100)
+      .delta('yes', 94, -200)
+      .trade('yes', 94, 200, 'a')
+      .delta('yes', 94, -400)
+      .trade('yes', 94, 300, 'b')
+      .trade('yes', 94, 100, 'c')
+      .ownFill('yes', 94, 200, 'a')
+      .ownFill('yes', 94, 300, 'b');
+    const { entries, stats } = withoutOwnOrders(feed.entries);
+    expect(stats).to.include({ ownMakerFills: 2, ownMakerFillsPaired: 2 });
+    const changes = entries.flatMap((entry) => {
+      const frame = JSON.parse((entry as { text: string }).text) as { type: string; msg: never };
+      return frame.type === 'orderbook_delta' ? [decodeDelta(frame.msg).delta] : [];
+    });
+    expect(changes).to.deep.equal([100, -100]); // the others' 1 contract joins, then trades; our 5 never show
+    expect([...replayBook(entries).yes]).to.deep.equal([]);
   });
 
   it('takes what we had resting out of a later snapshot, and a cancel of ours leaves no trace', () => {
@@ -158,6 +183,11 @@ describe('scripts/calibrate: the feed without our orders', () => {
         const get = (book: Book, s: Side, p: number): number => book[s].get(p) ?? 0;
         const set = (book: Book, s: Side, p: number, n: number): void => void (n > 0 ? book[s].set(p, n) : book[s].delete(p));
         let fills = 0;
+        let held: Array<{ side: Side; price: number; count: number; tradeId: string }> = [];
+        const flush = (): void => {
+          for (const fill of held) feed.ownFill(fill.side, fill.price, fill.count, fill.tradeId);
+          held = [];
+        };
         for (const st of steps) {
           if (st.kind === 'crowd') {
             const change = Math.max(st.size, -get(crowd, st.side, st.price));
@@ -185,11 +215,17 @@ describe('scripts/calibrate: the feed without our orders', () => {
             feed.delta(st.side, st.price, -total);
             if (othersTaken > 0) feed.trade(st.side, st.price, othersTaken);
             if (oursTaken > 0) {
-              feed.trade(st.side, st.price, oursTaken).ownFill(st.side, st.price, oursTaken);
+              // our fill comes after the takers of the same step (held until a step that is not a sweep)
+              const tradeId = `ours-${fills}`;
+              feed.trade(st.side, st.price, oursTaken, tradeId);
+              held.push({ side: st.side, price: st.price, count: oursTaken, tradeId });
               fills += 1;
             }
+            continue;
           }
+          flush();
         }
+        flush();
         const { entries, stats } = withoutOwnOrders(feed.entries);
         const book = replayBook(entries);
         for (const s of ['yes', 'no'] as const) expect([...book[s]].sort(), s).to.deep.equal([...crowd[s]].sort());
