@@ -248,8 +248,8 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
         }
       });
       if (parsed.type !== 'trade') shard.handle({ kind: 'DeliverFrames', frames: [entry.text], receivedAt: 0 });
-      mark();
       if (venue.answers !== answers || pending.length > 0 || fillsSinceSample > 0) await drain();
+      // positions are marked only here and at the end: nothing reads the marks in between (no risk gate)
       if (clock.started && (clock.now() >= nextSampleMs || fillsSinceSample > 0)) {
         mark();
         sample();
