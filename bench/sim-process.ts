@@ -70,6 +70,7 @@ const sim = await startSimulator({
   rateLimit: options.rateLimit,
   ratePerMarket: options.ratePerMarket,
   maxRateTotal: options.maxRateTotal,
+  ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
 });
 let closing: Promise<void> | undefined;
 const close = (): Promise<void> => (closing ??= sim.close());

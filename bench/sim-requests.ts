@@ -13,6 +13,8 @@ export interface SimProcessOptions {
   readonly rateLimit: RateTier | 'off';
   readonly ratePerMarket: number;
   readonly maxRateTotal: number;
+  /** one market step, ms (the simulator's default is 100: every market's events of a step come at once) */
+  readonly tickMs?: number;
   /** keep every write request (arrival time, body fields) for the parent */
   readonly recordWrites: boolean;
 }
@@ -89,9 +91,10 @@ export const FLIP_WINDOW_MS = 1_000;
 /**
  * Flips among the writes the venue accepted: a reprice (an amend to a new price) whose
  * order's price returns to the price before it within FLIP_WINDOW_MS. An order is followed
- * through its amends by client order id (an amend names the id it had and the one it gets).
+ * through its amends by client order id (an amend names the id it had and the one it gets),
+ * from its create on; only reprices that arrived within [fromMs, toMs] are counted.
  */
-export function countFlips(writes: readonly WriteRecord[]): { reprices: number; flips: number } {
+export function countFlips(writes: readonly WriteRecord[], fromMs = Number.NEGATIVE_INFINITY, toMs = Number.POSITIVE_INFINITY): { reprices: number; flips: number } {
   interface Track {
     price: number;
     previous: number | undefined;
@@ -109,8 +112,9 @@ export function countFlips(writes: readonly WriteRecord[]): { reprices: number; 
       if (track === undefined) continue;
       orders.delete(write.clientOrderId);
       if (write.price !== track.price) {
-        reprices += 1;
-        if (write.price === track.previous && write.atMs - track.changedAtMs <= FLIP_WINDOW_MS) flips += 1;
+        const counted = write.atMs >= fromMs && write.atMs <= toMs;
+        if (counted) reprices += 1;
+        if (counted && write.price === track.previous && write.atMs - track.changedAtMs <= FLIP_WINDOW_MS) flips += 1;
         track.previous = track.price;
         track.price = write.price;
         track.changedAtMs = write.atMs;
