@@ -64,9 +64,11 @@ function shares(totals: Map<string, number>, busyMs: number, limit: number): Tim
     .map(([name, ms]) => ({ name, ms: Math.round(ms), share: ms / busyMs }));
 }
 
-/** Names a thread by what it spends its time in: main, shard actor, logger, or the module loader's hooks thread (tsx). */
+/** Names a thread by what it spends its time in: main, execution actor, shard actor, logger, or the module loader's hooks thread (tsx). */
 function threadName(file: string, areas: readonly TimeShare[]): string {
   if (/\.0\.\d+\.cpuprofile$/.test(file)) return 'main (gateway)';
+  // the REST client's undici: only the execution actor sends requests
+  if (areas.some((share) => share.name === 'undici' || share.name === 'src/execution')) return 'execution actor';
   const project = areas.find((share) => share.name.startsWith('src/'))?.name;
   if (project === 'src/actors' || project === 'src/book' || project === 'src/strategy' || project === 'src/protocol') return 'shard actor';
   if (project === 'src/log' || areas.some((share) => share.name === 'winston')) return 'logger';
