@@ -133,9 +133,9 @@ export interface ExecutionCoreOptions {
 }
 
 /** Trade ids remembered for deduplication. */
-const SEEN_TRADES_LIMIT = 200_000;
+const SEEN_TRADES_LIMIT = 50_000;
 /** Ended orders kept for late fills, by order id. */
-const ENDED_ORDERS_LIMIT = 50_000;
+const ENDED_ORDERS_LIMIT = 5_000;
 
 export class ExecutionCore {
   readonly portfolio = new Portfolio();
