@@ -25,9 +25,14 @@ const BATCH = 300;
 collect();
 collect();
 const before = process.memoryUsage().heapUsed;
-const shard = new Shard({ shardId: 0, threadId: 0, logLevel: 'info' }, { intent: () => undefined, event: () => undefined, post: () => undefined }, new WallClock(wallClock));
+const shard = new Shard(
+  { shardId: 0, threadId: 0, logLevel: 'info' },
+  { intent: () => undefined, event: () => undefined, post: () => undefined },
+  new WallClock(wallClock),
+);
 shard.addTickers(workload.tickers.map((ticker) => ({ ticker, params })));
-for (let start = 0; start < workload.sample.length; start += BATCH) shard.handle({ kind: 'DeliverFrames', frames: workload.sample.slice(start, start + BATCH) });
+for (let start = 0; start < workload.sample.length; start += BATCH)
+  shard.handle({ kind: 'DeliverFrames', frames: workload.sample.slice(start, start + BATCH) });
 collect();
 collect();
 const after = process.memoryUsage().heapUsed;

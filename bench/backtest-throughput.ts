@@ -134,7 +134,15 @@ async function main(): Promise<void> {
     const path = join(directory, `sim-${tickerCount}-tickers.jsonl.gz`);
     const tickers = Array.from({ length: tickerCount }, (_, index) => `KXBENCH-26DEC31-T${index + 1}`);
     progress(`recording the simulator: ${tickerCount} markets, ${RATE_PER_MARKET} events/s each, ${frameCount} frames`);
-    await recordSimulatorSession({ path, tickers, frames: frameCount, seed: 5, ratePerMarket: RATE_PER_MARKET, tickMs: TICK_MS, session: `bench-backtest-${tickerCount}` });
+    await recordSimulatorSession({
+      path,
+      tickers,
+      frames: frameCount,
+      seed: 5,
+      ratePerMarket: RATE_PER_MARKET,
+      tickMs: TICK_MS,
+      session: `bench-backtest-${tickerCount}`,
+    });
     const settings = resolveSettings({}, []);
 
     progress('warm-up (read-and-parse, a backtest of the fixture recording)');
@@ -162,7 +170,15 @@ async function main(): Promise<void> {
 
     progress(`pool start-up: a sweep over the fixture recording on ${threads} threads`);
     const startup = await timed(async () => {
-      const plan = planBacktest([FIXTURE], {}, [], [{ key: 'backtest.queue_model', values: ['risk_averse', 'probabilistic'] }, { key: 'backtest.entry_latency_ms', values: Array.from({ length: Math.ceil(threads / 2) }, (_, index) => 50 + index) }]);
+      const plan = planBacktest(
+        [FIXTURE],
+        {},
+        [],
+        [
+          { key: 'backtest.queue_model', values: ['risk_averse', 'probabilistic'] },
+          { key: 'backtest.entry_latency_ms', values: Array.from({ length: Math.ceil(threads / 2) }, (_, index) => 50 + index) },
+        ],
+      );
       const sets = await executePlan(plan, { threads });
       return sets.reduce((sum, set) => sum + set.jobs[0]!.counts.frames, 0);
     });
@@ -170,7 +186,15 @@ async function main(): Promise<void> {
     const sweepSets = 2 * threads;
     progress(`sweep: ${sweepSets} parameter sets on ${threads} worker threads`);
     const latencies = Array.from({ length: threads }, (_, index) => 50 + 10 * index);
-    const sweepPlan = planBacktest([path], {}, [], [{ key: 'backtest.queue_model', values: ['risk_averse', 'probabilistic'] }, { key: 'backtest.entry_latency_ms', values: latencies }]);
+    const sweepPlan = planBacktest(
+      [path],
+      {},
+      [],
+      [
+        { key: 'backtest.queue_model', values: ['risk_averse', 'probabilistic'] },
+        { key: 'backtest.entry_latency_ms', values: latencies },
+      ],
+    );
     const sweep = await timed(async () => {
       const sets = await executePlan(sweepPlan, { threads });
       return sets.reduce((sum, set) => sum + set.jobs[0]!.counts.frames, 0);
@@ -186,8 +210,18 @@ async function main(): Promise<void> {
 
     const rows = [
       { figure: 'single-thread backtest', product: single.perSecond, limit: limit.perSecond, limitName: 'read + gunzip + JSON.parse, 1 thread' },
-      { figure: `sweep, ${sweepSets} sets on ${threads} threads`, product: sweep.perSecond, limit: parallel.perSecond, limitName: `read + gunzip + JSON.parse, ${threads} threads at once` },
-      { figure: `sweep, without the pool start-up (${(startup.ms / 1000).toFixed(1)} s)`, product: sweepWithoutStartup, limit: parallel.perSecond, limitName: `read + gunzip + JSON.parse, ${threads} threads at once` },
+      {
+        figure: `sweep, ${sweepSets} sets on ${threads} threads`,
+        product: sweep.perSecond,
+        limit: parallel.perSecond,
+        limitName: `read + gunzip + JSON.parse, ${threads} threads at once`,
+      },
+      {
+        figure: `sweep, without the pool start-up (${(startup.ms / 1000).toFixed(1)} s)`,
+        product: sweepWithoutStartup,
+        limit: parallel.perSecond,
+        limitName: `read + gunzip + JSON.parse, ${threads} threads at once`,
+      },
     ];
     const header = ['figure', 'frames/s', 'limit (frames/s)', 'ratio'];
     const lines = rows.map((row) => [row.figure, number(row.product), `${number(row.limit)} (${row.limitName})`, (row.product / row.limit).toFixed(2)]);
@@ -219,10 +253,22 @@ async function main(): Promise<void> {
           durationSeconds: Math.round((Date.now() - startedAt) / 1000),
           machine,
           loadAverageAtEnd: loadAtEnd,
-          recording: { frames: single.frames, tickers: tickerCount, ratePerMarket: RATE_PER_MARKET, tickMs: TICK_MS, fills: job?.fills.length ?? 0, intents: job?.counts.intents ?? 0 },
+          recording: {
+            frames: single.frames,
+            tickers: tickerCount,
+            ratePerMarket: RATE_PER_MARKET,
+            tickMs: TICK_MS,
+            fills: job?.fills.length ?? 0,
+            intents: job?.counts.intents ?? 0,
+          },
           targetRatio: TARGET_RATIO,
           table: rows.map((row) => ({ ...row, unit: 'frames/s', ratio: row.product / row.limit })),
-          scaling: { threads, sweepOverSingle: scaling, sweepWithoutStartupOverSingle: sweepWithoutStartup / single.perSecond, limitParallelOverSingle: limitScaling },
+          scaling: {
+            threads,
+            sweepOverSingle: scaling,
+            sweepWithoutStartupOverSingle: sweepWithoutStartup / single.perSecond,
+            limitParallelOverSingle: limitScaling,
+          },
           runs: { limit: limits, single: singles, parallelLimit: parallel, poolStartup: startup, sweep: { sets: sweepSets, ...sweep } },
           profile,
         },

@@ -82,7 +82,12 @@ function writeConfig(options: EngineRunOptions): string {
       strategy: { min_spread: 1, quote_ttl_s: 3600, exit_ttl_s: 3600 },
       runtime: { workers: options.workers, with_private: false, status_interval_s: 3600 },
       execution: { mode: 'announce' },
-      log: { level: options.logLevel, console: 'off', intents_file: join(options.logDirectory, 'intents.jsonl'), events_file: join(options.logDirectory, 'events.jsonl') },
+      log: {
+        level: options.logLevel,
+        console: 'off',
+        intents_file: join(options.logDirectory, 'intents.jsonl'),
+        events_file: join(options.logDirectory, 'events.jsonl'),
+      },
     }),
   );
   return file;
@@ -119,7 +124,8 @@ class LatencyProbe {
     gateway.frame = (text: string): void => {
       const now = performance.now();
       const header = scanFrame(text);
-      if (header?.ticker !== undefined && (header.type === 'orderbook_delta' || header.type === 'orderbook_snapshot')) this.lastBookFrameAt.set(header.ticker, now);
+      if (header?.ticker !== undefined && (header.type === 'orderbook_delta' || header.type === 'orderbook_snapshot'))
+        this.lastBookFrameAt.set(header.ticker, now);
       handle(text);
     };
     this.descriptor = openSync(intentsFile, 'r');
@@ -193,7 +199,10 @@ async function run(options: EngineRunOptions): Promise<EngineRunResult> {
     if (probe) await delay(200);
     if (warmUpHistograms) {
       const before = (await warmUpHistograms).map((actor) => actor.decisionLatency);
-      decisionLatency = combineBuckets((await runtime.supervisor.status()).map((actor) => actor.decisionLatency), before);
+      decisionLatency = combineBuckets(
+        (await runtime.supervisor.status()).map((actor) => actor.decisionLatency),
+        before,
+      );
     }
   } finally {
     probe?.close();

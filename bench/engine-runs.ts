@@ -97,7 +97,11 @@ export function runFrames(workload: Workload, settings: RunSettings, rate: numbe
  * from `startRate` (the bench starts at its target) up by STEP_UP while trials are
  * sustained, down by 0.7 while none is, then a bisection.
  */
-export async function searchSustainedRate(workload: Workload, settings: RunSettings, startRate: number): Promise<{ fast: EngineTrial; trials: EngineTrial[]; best: EngineTrial | undefined }> {
+export async function searchSustainedRate(
+  workload: Workload,
+  settings: RunSettings,
+  startRate: number,
+): Promise<{ fast: EngineTrial; trials: EngineTrial[]; best: EngineTrial | undefined }> {
   const fast = await runEngine(workload, settings, 'as fast as read');
   if (fast.sustained) return { fast, trials: [], best: fast };
   const trials: EngineTrial[] = [];

@@ -44,6 +44,8 @@ function instantVenue(): Venue {
     decrease: (order) => Promise.resolve({ remaining: order.reduceTo }),
     findOrder: () => Promise.resolve(undefined),
     listResting: () => Promise.resolve([]),
+    fills: () => Promise.resolve([]),
+    positions: () => Promise.resolve({ positions: [], balanceCents: undefined }),
     close: () => Promise.resolve(),
   };
 }
@@ -129,7 +131,13 @@ export async function measureCore(markets: number, rounds: number, repeats = 5):
   const runs = [];
   for (let repeat = 0; repeat < repeats; repeat++) runs.push(await measureOnce(markets, rounds, 20));
   const sorted = runs.map((run) => run.nsPerIntent).sort((a, b) => a - b);
-  return { markets, rounds, nsPerIntent: runs.map((run) => Math.round(run.nsPerIntent)), medianNsPerIntent: Math.round(sorted[Math.floor(sorted.length / 2)]!), requestsPerIntent: runs.at(-1)!.requestsPerIntent };
+  return {
+    markets,
+    rounds,
+    nsPerIntent: runs.map((run) => Math.round(run.nsPerIntent)),
+    medianNsPerIntent: Math.round(sorted[Math.floor(sorted.length / 2)]!),
+    requestsPerIntent: runs.at(-1)!.requestsPerIntent,
+  };
 }
 
 function option(name: string, fallback: string): string {
@@ -147,7 +155,11 @@ if (process.send) {
   process.disconnect();
 } else {
   for (const result of results) {
-    process.stdout.write(`ExecutionCore.submit, instant venue, ${result.markets} markets: ${result.medianNsPerIntent} ns per intent (runs ${result.nsPerIntent.join(', ')}; ${result.requestsPerIntent.toFixed(2)} requests per intent)\n`);
+    process.stdout.write(
+      `ExecutionCore.submit, instant venue, ${result.markets} markets: ${result.medianNsPerIntent} ns per intent (runs ${result.nsPerIntent.join(', ')}; ${result.requestsPerIntent.toFixed(2)} requests per intent)\n`,
+    );
   }
-  process.stdout.write(`heap retained per amend of a resting order: ${retainedBytesPerAmend === undefined ? 'run with --expose-gc' : `${Math.round(retainedBytesPerAmend)} bytes`}\n`);
+  process.stdout.write(
+    `heap retained per amend of a resting order: ${retainedBytesPerAmend === undefined ? 'run with --expose-gc' : `${Math.round(retainedBytesPerAmend)} bytes`}\n`,
+  );
 }

@@ -137,7 +137,8 @@ class IntentAttribution {
     gateway.frame = (text: string): void => {
       const now = monotonicMs();
       const header = scanFrame(text);
-      if (header?.ticker !== undefined && (header.type === 'orderbook_delta' || header.type === 'orderbook_snapshot')) this.lastBookFrameAt.set(header.ticker, now);
+      if (header?.ticker !== undefined && (header.type === 'orderbook_delta' || header.type === 'orderbook_snapshot'))
+        this.lastBookFrameAt.set(header.ticker, now);
       handle(text);
     };
     this.descriptor = openSync(intentsFile, 'r');

@@ -63,18 +63,16 @@ interface RunSpec {
 
 const RUNS: readonly RunSpec[] = [
   // the simulator's default rates (5 events/s in a normal market), the shipped strategy
-  ...[0, 1_000].map(
-    (minOrderLifeMs): RunSpec => ({
-      name: `writes, min_order_life_ms ${minOrderLifeMs}`,
-      group: 'writes',
-      sim: { seed: 7, rateLimit: 'off', ratePerMarket: 5, maxRateTotal: 5_000 },
-      minOrderLifeMs,
-      strategy: {},
-      warmupSeconds: 20,
-      measureSeconds: 120,
-      attribute: false,
-    }),
-  ),
+  ...[0, 1_000].map((minOrderLifeMs): RunSpec => ({
+    name: `writes, min_order_life_ms ${minOrderLifeMs}`,
+    group: 'writes',
+    sim: { seed: 7, rateLimit: 'off', ratePerMarket: 5, maxRateTotal: 5_000 },
+    minOrderLifeMs,
+    strategy: {},
+    warmupSeconds: 20,
+    measureSeconds: 120,
+    attribute: false,
+  })),
   {
     name: 'latency, about 200 frames/s',
     group: 'latency-low',
@@ -175,13 +173,20 @@ interface Quantiles {
 }
 
 function quantiles(values: readonly number[]): Quantiles {
-  return { samples: values.length, p50Ms: quantile(values, 0.5), p90Ms: quantile(values, 0.9), p99Ms: quantile(values, 0.99), maxMs: values.length === 0 ? Number.NaN : Math.max(...values) };
+  return {
+    samples: values.length,
+    p50Ms: quantile(values, 0.5),
+    p90Ms: quantile(values, 0.9),
+    p99Ms: quantile(values, 0.99),
+    maxMs: values.length === 0 ? Number.NaN : Math.max(...values),
+  };
 }
 
 function latencyFigures(result: ExecutionRunResult, arrivals: readonly WriteRecord[]): LatencyFigures {
   const sent = new Map<string, { kind: string; sentAtMs: number }>();
   for (const request of result.requests) {
-    if ((request.kind === 'create' || request.kind === 'amend') && request.clientOrderId !== undefined && request.sentAtMs !== undefined) sent.set(request.clientOrderId, { kind: request.kind, sentAtMs: request.sentAtMs });
+    if ((request.kind === 'create' || request.kind === 'amend') && request.clientOrderId !== undefined && request.sentAtMs !== undefined)
+      sent.set(request.clientOrderId, { kind: request.kind, sentAtMs: request.sentAtMs });
   }
   const arrived = new Map<string, number>();
   for (const write of arrivals) {
@@ -262,7 +267,13 @@ function figures(spec: RunSpec, result: ExecutionRunResult, writes: readonly Wri
   };
 }
 
-async function runOne(spec: RunSpec, directory: string, key: { keyId: string; privateKeyPath: string; keysFile: string }, scale: number, profile: boolean): Promise<RunFigures> {
+async function runOne(
+  spec: RunSpec,
+  directory: string,
+  key: { keyId: string; privateKeyPath: string; keysFile: string },
+  scale: number,
+  profile: boolean,
+): Promise<RunFigures> {
   const sim = await startSimProcess({ ...spec.sim, keysFile: key.keysFile, tickers: benchTickers(MARKETS), recordWrites: true });
   try {
     const options: ExecutionRunOptions = {
@@ -282,7 +293,11 @@ async function runOne(spec: RunSpec, directory: string, key: { keyId: string; pr
       attribute: spec.attribute,
     };
     const profiles = profile ? mkdtempSync(join(directory, 'profiles-')) : undefined;
-    const engine = forkBench('./execution-engine-process.ts', [JSON.stringify(options)], ['--require', PROBE, ...(profiles ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [])]);
+    const engine = forkBench(
+      './execution-engine-process.ts',
+      [JSON.stringify(options)],
+      ['--require', PROBE, ...(profiles ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [])],
+    );
     const { result } = await engine.next<{ result: ExecutionRunResult }>('result');
     await engine.exited;
     const writes = await sim.writes();
@@ -334,13 +349,21 @@ function report(runs: readonly RunFigures[], micro: Awaited<ReturnType<typeof ru
     );
   }
   if (micro) {
-    for (const result of micro.results) lines.push(`  ExecutionCore.submit microbenchmark, instant venue, ${result.markets} markets: ${(result.medianNsPerIntent / 1000).toFixed(1)} µs per intent (median of ${result.nsPerIntent.length})`);
-    if (micro.retainedBytesPerAmend !== undefined) lines.push(`  heap the core keeps per amend of a resting order (after GC): ${Math.round(micro.retainedBytesPerAmend)} bytes`);
+    for (const result of micro.results)
+      lines.push(
+        `  ExecutionCore.submit microbenchmark, instant venue, ${result.markets} markets: ${(result.medianNsPerIntent / 1000).toFixed(1)} µs per intent (median of ${result.nsPerIntent.length})`,
+      );
+    if (micro.retainedBytesPerAmend !== undefined)
+      lines.push(`  heap the core keeps per amend of a resting order (after GC): ${Math.round(micro.retainedBytesPerAmend)} bytes`);
   }
   for (const run of runs) {
     const summary = run.executionProfile;
     if (!summary) continue;
-    const top = (shares: readonly { name: string; share: number }[]): string => shares.slice(0, 8).map((share) => `${share.name} ${(100 * share.share).toFixed(0)}%`).join(', ');
+    const top = (shares: readonly { name: string; share: number }[]): string =>
+      shares
+        .slice(0, 8)
+        .map((share) => `${share.name} ${(100 * share.share).toFixed(0)}%`)
+        .join(', ');
     lines.push(`  ${run.name}, execution thread profile (${busyPercent(summary)}): ${top(summary.areas)}; top functions: ${top(summary.functions)}`);
   }
   const latency = runs.filter((run) => run.latency !== undefined);
@@ -391,7 +414,13 @@ async function main(): Promise<void> {
           durationSeconds: Math.round((Date.now() - startedAt) / 1000),
           machine,
           loadAverageAtEnd: describeMachine().loadAverage,
-          settings: { markets: MARKETS, workers: WORKERS, writeTokensPerSecond: UNBOUNDED_TOKENS_PER_SECOND, secondsScale: scale, runs: RUNS.filter((spec) => only === undefined || only.includes(spec.group)) },
+          settings: {
+            markets: MARKETS,
+            workers: WORKERS,
+            writeTokensPerSecond: UNBOUNDED_TOKENS_PER_SECOND,
+            secondsScale: scale,
+            runs: RUNS.filter((spec) => only === undefined || only.includes(spec.group)),
+          },
           micro,
           runs,
         },

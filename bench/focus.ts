@@ -60,11 +60,19 @@ async function main(): Promise<void> {
   const workload = await workloadFor(directory, tickers, Number(values.frames));
   const warmupFrames = Number(values['warmup-frames']);
   const warmup = warmupFrames > 0 ? { frames: warmupFrames, rate: Number(values['warmup-rate']) } : undefined;
-  const settings: RunSettings = { key: makeBenchKey(directory), directory, workers: Number(values.workers), logLevel: values.level === 'warn' ? 'warn' : 'info', ...(warmup ? { warmup } : {}) };
+  const settings: RunSettings = {
+    key: makeBenchKey(directory),
+    directory,
+    workers: Number(values.workers),
+    logLevel: values.level === 'warn' ? 'warn' : 'info',
+    ...(warmup ? { warmup } : {}),
+  };
   for (let run = 0; run < runs; run++) {
     if (values.fast) {
       const fast = await runEngine(workload, settings, 'as fast as read', { nodeOptions: extraNodeOptions });
-      process.stdout.write(`as fast as read: gateway ${Math.round((fast.result.framesMeasured / fast.result.receiveMs) * 1000)} frames/s, actors ${Math.round(fast.handledRate)} frames/s, slow consumer events ${fast.result.slowConsumerEvents}\n`);
+      process.stdout.write(
+        `as fast as read: gateway ${Math.round((fast.result.framesMeasured / fast.result.receiveMs) * 1000)} frames/s, actors ${Math.round(fast.handledRate)} frames/s, slow consumer events ${fast.result.slowConsumerEvents}\n`,
+      );
     }
     if (values.rate !== undefined) {
       const rate = Number(values.rate);
@@ -74,7 +82,9 @@ async function main(): Promise<void> {
       const nodeOptions = [...extraNodeOptions, ...(profileDirectory ? ['--cpu-prof', '--cpu-prof-dir', profileDirectory] : [])];
       const frames = runFrames(workload, settings, rate, Number(values.seconds));
       const trial = await runEngine(workload, settings, rate, { frames, nodeOptions });
-      process.stdout.write(`at ${rate} frames/s: handled ${Math.round(trial.handledRate)} frames/s, sustained ${trial.sustained}, dropped deltas ${trial.result.deltasDroppedWhileStale}\n`);
+      process.stdout.write(
+        `at ${rate} frames/s: handled ${Math.round(trial.handledRate)} frames/s, sustained ${trial.sustained}, dropped deltas ${trial.result.deltasDroppedWhileStale}\n`,
+      );
       process.stdout.write(`${cpuPerFrame(trial.result)}\n`);
       if (profileDirectory) {
         for (const summary of threadProfiles(profileDirectory, 14)) {
@@ -84,7 +94,11 @@ async function main(): Promise<void> {
       }
     }
     if (values.latency) {
-      const trial = await runEngine(workload, settings, latencyRate, { mode: 'latency', frames: runFrames(workload, settings, latencyRate, LATENCY_SECONDS), nodeOptions: extraNodeOptions });
+      const trial = await runEngine(workload, settings, latencyRate, {
+        mode: 'latency',
+        frames: runFrames(workload, settings, latencyRate, LATENCY_SECONDS),
+        nodeOptions: extraNodeOptions,
+      });
       const latencies = trial.result.latenciesMs;
       const ms = (q: number): string => quantile(latencies, q).toFixed(3);
       const decision = trial.result.decisionLatency;

@@ -38,7 +38,13 @@ export async function measureRecorderCost(directory: string, frames: readonly st
   const path = join(directory, 'recorder-cost.jsonl.gz');
   rmSync(path, { force: true });
   const errors: Error[] = [];
-  const recorder = new SessionRecorder({ path, wsUrl: 'ws://127.0.0.1/bench', tickers: [], clock: { now: () => Date.now() }, onError: (error) => errors.push(error) });
+  const recorder = new SessionRecorder({
+    path,
+    wsUrl: 'ws://127.0.0.1/bench',
+    tickers: [],
+    clock: { now: () => Date.now() },
+    onError: (error) => errors.push(error),
+  });
   let sink = 0;
   const baseline = await feedLoop(frames, (text) => {
     sink += text.length;

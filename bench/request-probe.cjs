@@ -46,7 +46,8 @@ function kindOf(method, path) {
   if (!match) return undefined;
   const [, batched, orderId, action] = match;
   if (method === 'GET') return 'lookup';
-  if (method === 'POST') return batched ? 'batch_create' : action === 'amend' ? 'amend' : action === 'decrease' ? 'decrease' : orderId === undefined ? 'create' : undefined;
+  if (method === 'POST')
+    return batched ? 'batch_create' : action === 'amend' ? 'amend' : action === 'decrease' ? 'decrease' : orderId === undefined ? 'create' : undefined;
   if (method === 'DELETE') return batched ? 'batch_cancel' : orderId !== undefined ? 'cancel' : 'cancel_all';
   return undefined;
 }
@@ -66,7 +67,14 @@ subscribe('undici:request:create', ({ request }) => {
   const kind = kindOf(request.method, request.path);
   if (kind === undefined) return;
   if (tid === undefined) tid = ownTid();
-  open.set(request, { kind, clientOrderId: clientOrderIdOf(kind, request.body), madeAtMs: monotonicMs(), sentAtMs: undefined, answeredAtMs: undefined, status: 0 });
+  open.set(request, {
+    kind,
+    clientOrderId: clientOrderIdOf(kind, request.body),
+    madeAtMs: monotonicMs(),
+    sentAtMs: undefined,
+    answeredAtMs: undefined,
+    status: 0,
+  });
 });
 
 subscribe('undici:request:bodySent', ({ request }) => {

@@ -57,7 +57,12 @@ function format(value: number, unit: string): string {
 function table(rows: readonly Row[]): string {
   const lines = rows.map((row) => {
     const ratio = row.limit === undefined || !Number.isFinite(row.product) ? '' : (row.product / row.limit).toFixed(2);
-    return [row.figure, `${format(row.product, row.unit)} ${row.unit}`, row.limit === undefined ? row.limitName : `${format(row.limit, row.unit)} ${row.unit} (${row.limitName})`, ratio];
+    return [
+      row.figure,
+      `${format(row.product, row.unit)} ${row.unit}`,
+      row.limit === undefined ? row.limitName : `${format(row.limit, row.unit)} ${row.unit} (${row.limitName})`,
+      ratio,
+    ];
   });
   const header = ['figure', 'product', 'limit on this machine', 'ratio'];
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
@@ -96,7 +101,11 @@ async function main(): Promise<void> {
     const wsLimits: Array<{ tickers: number; receive: number; parse: number }> = [];
     for (const workload of workloads) {
       progress(`bare ws client at ${workload.tickers.length} tickers`);
-      wsLimits.push({ tickers: workload.tickers.length, receive: await bareClientRate(workload, key, false, WARMUP), parse: await bareClientRate(workload, key, true, WARMUP) });
+      wsLimits.push({
+        tickers: workload.tickers.length,
+        receive: await bareClientRate(workload, key, false, WARMUP),
+        parse: await bareClientRate(workload, key, true, WARMUP),
+      });
     }
     progress('MessagePort between two threads');
     const ports = await measurePortLimits(largest.sample, PORT_SECONDS * 1000);
@@ -113,14 +122,20 @@ async function main(): Promise<void> {
     const fixedRate = [];
     for (const workload of workloads) {
       progress(`engine latency and memory at ${LATENCY_RATE} frames/s, ${workload.tickers.length} tickers`);
-      fixedRate.push({ tickers: workload.tickers.length, run: await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: runFrames(workload, settings, LATENCY_RATE, LATENCY_SECONDS) }) });
+      fixedRate.push({
+        tickers: workload.tickers.length,
+        run: await runEngine(workload, settings, LATENCY_RATE, { mode: 'latency', frames: runFrames(workload, settings, LATENCY_RATE, LATENCY_SECONDS) }),
+      });
     }
 
     const profiledRate = Math.round(throughput.at(-1)!.best?.handledRate ?? LATENCY_RATE);
     progress(`profiling the engine's main thread at ${profiledRate} frames/s, ${largest.tickers.length} tickers`);
     const profileDirectory = join(directory, 'profiles');
     mkdirSync(profileDirectory);
-    await runEngine(largest, settings, profiledRate, { frames: runFrames(largest, settings, profiledRate), nodeOptions: ['--cpu-prof', '--cpu-prof-dir', profileDirectory] });
+    await runEngine(largest, settings, profiledRate, {
+      frames: runFrames(largest, settings, profiledRate),
+      nodeOptions: ['--cpu-prof', '--cpu-prof-dir', profileDirectory],
+    });
     const profiles = threadProfiles(profileDirectory);
     const profile = profiles.find((summary) => summary.thread.startsWith('main'));
 
@@ -143,16 +158,64 @@ async function main(): Promise<void> {
         unit: 'frames/s',
       })),
       ...fixedRate.flatMap((entry) => [
-        { figure: `to intent record, p50 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`, product: quantileMs(entry.run.result.decisionLatency, 0.5) ?? Number.NaN, limit: ports.roundTripP50Ms, limitName: 'MessagePort round trip p50', unit: 'ms' },
-        { figure: `to intent record, p99 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`, product: quantileMs(entry.run.result.decisionLatency, 0.99) ?? Number.NaN, limit: ports.roundTripP99Ms, limitName: 'MessagePort round trip p99', unit: 'ms' },
-        { figure: `to intents file line, p50 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`, product: quantile(entry.run.result.latenciesMs, 0.5), limit: ports.roundTripP50Ms, limitName: 'MessagePort round trip p50', unit: 'ms' },
-        { figure: `to intents file line, p99 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`, product: quantile(entry.run.result.latenciesMs, 0.99), limit: ports.roundTripP99Ms, limitName: 'MessagePort round trip p99', unit: 'ms' },
+        {
+          figure: `to intent record, p50 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`,
+          product: quantileMs(entry.run.result.decisionLatency, 0.5) ?? Number.NaN,
+          limit: ports.roundTripP50Ms,
+          limitName: 'MessagePort round trip p50',
+          unit: 'ms',
+        },
+        {
+          figure: `to intent record, p99 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`,
+          product: quantileMs(entry.run.result.decisionLatency, 0.99) ?? Number.NaN,
+          limit: ports.roundTripP99Ms,
+          limitName: 'MessagePort round trip p99',
+          unit: 'ms',
+        },
+        {
+          figure: `to intents file line, p50 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`,
+          product: quantile(entry.run.result.latenciesMs, 0.5),
+          limit: ports.roundTripP50Ms,
+          limitName: 'MessagePort round trip p50',
+          unit: 'ms',
+        },
+        {
+          figure: `to intents file line, p99 at ${LATENCY_RATE} frames/s, ${entry.tickers} tickers`,
+          product: quantile(entry.run.result.latenciesMs, 0.99),
+          limit: ports.roundTripP99Ms,
+          limitName: 'MessagePort round trip p99',
+          unit: 'ms',
+        },
       ]),
-      { figure: `peak RSS, latency run, ${largest.tickers.length} tickers`, product: memory.at(-1)![1], limit: memory[0]![1], limitName: `same, ${memory[0]![0]} tickers`, unit: 'MB' },
+      {
+        figure: `peak RSS, latency run, ${largest.tickers.length} tickers`,
+        product: memory.at(-1)![1],
+        limit: memory[0]![1],
+        limitName: `same, ${memory[0]![0]} tickers`,
+        unit: 'MB',
+      },
       { figure: 'memory per ticker (slope of peak RSS)', product: bytesPerTicker, limit: undefined, limitName: '', unit: 'bytes' },
-      { figure: `actor state per ticker (heap after GC, ${largest.tickers.length} tickers)`, product: actorState.bytesPerTicker, limit: undefined, limitName: `${actorState.live} tickers live`, unit: 'bytes' },
-      { figure: 'recorder, hot-path call', product: recorder.hotPathNsPerFrame, limit: perFrameLimitNs, limitName: 'bare ws + JSON.parse per frame', unit: 'ns/frame' },
-      { figure: 'recorder, all work on the receiving thread', product: recorder.threadNsPerFrame, limit: perFrameLimitNs, limitName: 'bare ws + JSON.parse per frame', unit: 'ns/frame' },
+      {
+        figure: `actor state per ticker (heap after GC, ${largest.tickers.length} tickers)`,
+        product: actorState.bytesPerTicker,
+        limit: undefined,
+        limitName: `${actorState.live} tickers live`,
+        unit: 'bytes',
+      },
+      {
+        figure: 'recorder, hot-path call',
+        product: recorder.hotPathNsPerFrame,
+        limit: perFrameLimitNs,
+        limitName: 'bare ws + JSON.parse per frame',
+        unit: 'ns/frame',
+      },
+      {
+        figure: 'recorder, all work on the receiving thread',
+        product: recorder.threadNsPerFrame,
+        limit: perFrameLimitNs,
+        limitName: 'bare ws + JSON.parse per frame',
+        unit: 'ns/frame',
+      },
     ];
 
     const rendered = table(rows);
@@ -166,7 +229,9 @@ async function main(): Promise<void> {
         `; MessagePort ${format(ports.unbatched, '')} frames/s unbatched, ${format(ports.batched, '')} frames/s in batches of ${DEFAULT_OUTBOX_OPTIONS.maxBatch}\n`,
     );
     if (profile) {
-      process.stdout.write(`\nengine main thread at ${format(profiledRate, '')} frames/s (--cpu-prof, ${profile.totalMs} ms, ${busyPercent(profile)}); busy time by area:\n`);
+      process.stdout.write(
+        `\nengine main thread at ${format(profiledRate, '')} frames/s (--cpu-prof, ${profile.totalMs} ms, ${busyPercent(profile)}); busy time by area:\n`,
+      );
       for (const share of profile.areas) process.stdout.write(`  ${(100 * share.share).toFixed(1).padStart(5)}%  ${share.name}\n`);
       process.stdout.write('top functions (self time):\n');
       for (const share of profile.functions) process.stdout.write(`  ${(100 * share.share).toFixed(1).padStart(5)}%  ${share.name}\n`);
@@ -175,7 +240,11 @@ async function main(): Promise<void> {
       if (entry.best) process.stdout.write(`at the best sustained rate, ${entry.tickers} tickers: ${cpuPerFrame(entry.best.result)}\n`);
     }
     for (const other of profiles.filter((summary) => summary !== profile)) {
-      const top = (shares: readonly { name: string; share: number }[]): string => shares.slice(0, 4).map((share) => `${share.name} ${(100 * share.share).toFixed(0)}%`).join(', ');
+      const top = (shares: readonly { name: string; share: number }[]): string =>
+        shares
+          .slice(0, 4)
+          .map((share) => `${share.name} ${(100 * share.share).toFixed(0)}%`)
+          .join(', ');
       process.stdout.write(`${other.thread} thread: ${busyPercent(other)}; ${top(other.areas)}; top functions: ${top(other.functions)}\n`);
     }
 
@@ -188,12 +257,21 @@ async function main(): Promise<void> {
           machine,
           loadAverageAtEnd: describeMachine().loadAverage,
           settings: { workers: WORKERS, framesPerWorkload: FRAMES_PER_WORKLOAD, warmup: WARMUP, latencyRate: LATENCY_RATE, logLevel: LOG_LEVEL },
-          workloads: workloads.map((workload) => ({ tickers: workload.tickers.length, frames: workload.frameCount, recordedRate: Math.round(workload.recordedRate) })),
+          workloads: workloads.map((workload) => ({
+            tickers: workload.tickers.length,
+            frames: workload.frameCount,
+            recordedRate: Math.round(workload.recordedRate),
+          })),
           table: rows.map((row) => ({ ...row, ratio: row.limit === undefined ? undefined : row.product / row.limit })),
           limits: { ws: wsLimits, messagePort: ports },
           recorder,
           actorState,
-          throughput: throughput.map((entry) => ({ tickers: entry.tickers, fast: trialSummary(entry.fast), trials: entry.trials.map(trialSummary), best: entry.best ? trialSummary(entry.best) : undefined })),
+          throughput: throughput.map((entry) => ({
+            tickers: entry.tickers,
+            fast: trialSummary(entry.fast),
+            trials: entry.trials.map(trialSummary),
+            best: entry.best ? trialSummary(entry.best) : undefined,
+          })),
           fixedRate: fixedRate.map(({ tickers, run }) => ({
             tickers,
             ...trialSummary(run),

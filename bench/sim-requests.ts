@@ -94,7 +94,11 @@ export const FLIP_WINDOW_MS = 1_000;
  * through its amends by client order id (an amend names the id it had and the one it gets),
  * from its create on; only reprices that arrived within [fromMs, toMs] are counted.
  */
-export function countFlips(writes: readonly WriteRecord[], fromMs = Number.NEGATIVE_INFINITY, toMs = Number.POSITIVE_INFINITY): { reprices: number; flips: number } {
+export function countFlips(
+  writes: readonly WriteRecord[],
+  fromMs = Number.NEGATIVE_INFINITY,
+  toMs = Number.POSITIVE_INFINITY,
+): { reprices: number; flips: number } {
   interface Track {
     price: number;
     previous: number | undefined;

@@ -47,7 +47,11 @@ export function cpuBetween(before: readonly ThreadCpu[], after: readonly ThreadC
 }
 
 /** CPU per measured frame by thread (µs): the engine's main thread, its other threads busiest first, the replay server's process. */
-export function cpuPerFrame(result: { readonly framesMeasured: number; readonly durationMs: number; readonly threadCpuMs: { readonly engine: readonly ThreadCpu[]; readonly feed: readonly ThreadCpu[]; readonly enginePid: number } }): string {
+export function cpuPerFrame(result: {
+  readonly framesMeasured: number;
+  readonly durationMs: number;
+  readonly threadCpuMs: { readonly engine: readonly ThreadCpu[]; readonly feed: readonly ThreadCpu[]; readonly enginePid: number };
+}): string {
   const perFrame = (ms: number): string => ((ms * 1000) / result.framesMeasured).toFixed(2);
   const { engine, feed, enginePid } = result.threadCpuMs;
   const sum = (threads: readonly ThreadCpu[]): number => threads.reduce((total, thread) => total + thread.cpuMs, 0);

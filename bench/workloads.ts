@@ -35,8 +35,21 @@ function benchTickers(count: number): string[] {
   return Array.from({ length: count }, (_, index) => `KXBENCH-26DEC31-T${index + 1}`);
 }
 
-export async function makeWorkload(directory: string, tickerCount: number, frames: number, path = join(directory, `sim-${tickerCount}-tickers.jsonl.gz`)): Promise<Workload> {
-  await recordSimulatorSession({ path, tickers: benchTickers(tickerCount), frames, seed: tickerCount, ratePerMarket: EVENTS_PER_SECOND / tickerCount, tickMs: 1, session: `bench-${tickerCount}` });
+export async function makeWorkload(
+  directory: string,
+  tickerCount: number,
+  frames: number,
+  path = join(directory, `sim-${tickerCount}-tickers.jsonl.gz`),
+): Promise<Workload> {
+  await recordSimulatorSession({
+    path,
+    tickers: benchTickers(tickerCount),
+    frames,
+    seed: tickerCount,
+    ratePerMarket: EVENTS_PER_SECOND / tickerCount,
+    tickMs: 1,
+    session: `bench-${tickerCount}`,
+  });
   return loadWorkload(path, tickerCount);
 }
 

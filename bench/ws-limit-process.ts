@@ -23,7 +23,12 @@ export interface BareClientOptions {
 
 async function measure(options: BareClientOptions): Promise<number> {
   const privateKey = parseRsaPrivateKey(readFileSync(options.keyPath, 'utf8'));
-  const socket = await openSocket({ url: options.url, keyId: options.keyId, headers: authHeaders(options.keyId, privateKey, Date.now()), handshakeTimeoutMs: 10_000 });
+  const socket = await openSocket({
+    url: options.url,
+    keyId: options.keyId,
+    headers: authHeaders(options.keyId, privateKey, Date.now()),
+    handshakeTimeoutMs: 10_000,
+  });
   const { frames, countFrom, parse } = options;
   let received = 0;
   let firstAt = 0;

@@ -137,8 +137,12 @@ function parseFrame(text: string): ParsedFrame | undefined {
 }
 
 function requireCurrentFormat(frame: ParsedFrame, index: number): void {
-  const legacy = frame.type === 'orderbook_delta' ? frame.msg.delta_fp === undefined : frame.msg.yes_dollars_fp === undefined && frame.msg.no_dollars_fp === undefined && (frame.msg.yes !== undefined || frame.msg.no !== undefined);
-  if (legacy) throw new CalibrationError(`frame ${index + 1}: the integer-cent wire format of before 12 Mar 2026 is not supported here; record with the current format`);
+  const legacy =
+    frame.type === 'orderbook_delta'
+      ? frame.msg.delta_fp === undefined
+      : frame.msg.yes_dollars_fp === undefined && frame.msg.no_dollars_fp === undefined && (frame.msg.yes !== undefined || frame.msg.no !== undefined);
+  if (legacy)
+    throw new CalibrationError(`frame ${index + 1}: the integer-cent wire format of before 12 Mar 2026 is not supported here; record with the current format`);
 }
 
 /**
@@ -275,7 +279,10 @@ export function withoutOwnOrders(entries: readonly RecordingEntry[]): { entries:
     out.push(entry);
   });
   const framesWritten = out.filter((entry) => entry.kind === 'frame').length;
-  return { entries: out, stats: { frames: read, framesWritten, ownDeltas, ownTaking, ownMakerFills, ownMakerFillsPaired, snapshotsAdjusted, privateFrames, deltasEmptied } };
+  return {
+    entries: out,
+    stats: { frames: read, framesWritten, ownDeltas, ownTaking, ownMakerFills, ownMakerFillsPaired, snapshotsAdjusted, privateFrames, deltasEmptied },
+  };
 }
 
 /** A delta frame like `frame` (its sid, seq and time) for a change of `change` at one level, without a client order id. */
@@ -296,7 +303,10 @@ function deltaText(frame: ParsedFrame, side: Side, price: number, change: number
 /** The snapshot frame with the others' size at each level (levels left empty dropped, prices in the recorded order). */
 function snapshotText(frame: ParsedFrame, snapshot: BookSnapshot, market: MarketLevels): string {
   const msg: Record<string, unknown> = { ...frame.msg };
-  for (const [side, key] of [['yes', 'yes_dollars_fp'], ['no', 'no_dollars_fp']] as const) {
+  for (const [side, key] of [
+    ['yes', 'yes_dollars_fp'],
+    ['no', 'no_dollars_fp'],
+  ] as const) {
     if (msg[key] === undefined) continue;
     msg[key] = snapshot[side].flatMap(([price]) => {
       const others = othersAt(market, side, price);
@@ -394,7 +404,10 @@ const MONTHS = ['26DEC31', '27JAN29', '27FEB26', '27MAR31'];
 
 /** Market tickers for the run: Kalshi-shaped, distinct, in series the simulator charges with Kalshi's default schedule. */
 export function calibrationTickers(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `${SERIES[index % SERIES.length]}-${MONTHS[Math.floor(index / SERIES.length) % MONTHS.length]}-T${10 + index}`);
+  return Array.from(
+    { length: count },
+    (_, index) => `${SERIES[index % SERIES.length]}-${MONTHS[Math.floor(index / SERIES.length) % MONTHS.length]}-T${10 + index}`,
+  );
 }
 
 /** The config of the paper run: the given file's strategy (and markets) on the embedded simulator, risk limits off, logs in `dir`. */
@@ -416,7 +429,11 @@ export function paperConfig(options: CalibrationOptions, dir: string): Record<st
     control: { enabled: false },
     execution: { ...execution, mode: 'paper' },
     // the sandbox has no risk gate: nothing here may refuse what it would send
-    risk: Object.fromEntries(['position_contracts', 'position_dollars', 'exposure_dollars', 'open_orders', 'orders_per_second', 'max_drawdown_dollars', 'daily_loss_dollars'].map((key) => [key, 'off'])),
+    risk: Object.fromEntries(
+      ['position_contracts', 'position_dollars', 'exposure_dollars', 'open_orders', 'orders_per_second', 'max_drawdown_dollars', 'daily_loss_dollars'].map(
+        (key) => [key, 'off'],
+      ),
+    ),
     log: {
       level: 'info',
       intents_file: join(dir, 'intents.jsonl'),
@@ -440,7 +457,10 @@ async function runPaper(configPath: string, recordingPath: string, seconds: numb
     child.once('exit', (code) => resolveExit(code));
   });
   let runTimer: NodeJS.Timeout | undefined;
-  const first = await Promise.race([exited.then(() => 'exited' as const), new Promise<'time'>((resolveTimer) => (runTimer = setTimeout(() => resolveTimer('time'), seconds * 1000)))]);
+  const first = await Promise.race([
+    exited.then(() => 'exited' as const),
+    new Promise<'time'>((resolveTimer) => (runTimer = setTimeout(() => resolveTimer('time'), seconds * 1000))),
+  ]);
   clearTimeout(runTimer);
   const exitedEarly = first === 'exited';
   if (!exitedEarly) child.kill('SIGINT');
@@ -455,7 +475,8 @@ async function runPaper(configPath: string, recordingPath: string, seconds: numb
     child.kill('SIGKILL');
     throw new CalibrationError(`the paper run did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGINT; killed (its output: ${consolePath})`);
   }
-  if (exitedEarly) throw new CalibrationError(`the paper run ended by itself before ${seconds} s, exit code ${code} (its output: ${consolePath}):\n${output.slice(-2000)}`);
+  if (exitedEarly)
+    throw new CalibrationError(`the paper run ended by itself before ${seconds} s, exit code ${code} (its output: ${consolePath}):\n${output.slice(-2000)}`);
   if (code !== 0) throw new CalibrationError(`the paper run exited with code ${code} (its output: ${consolePath}):\n${output.slice(-2000)}`);
   return output;
 }
@@ -523,11 +544,27 @@ interface Figures {
 }
 
 function paperFigures(market: Omit<PaperMarket, 'ticker' | 'position'>): Figures {
-  return { fills: market.fills, volume: market.volume, realized: market.realized, unrealized_mid: market.unrealized_mid, fees: market.fees, net: market.net, orders_sent: market.orders_sent.total };
+  return {
+    fills: market.fills,
+    volume: market.volume,
+    realized: market.realized,
+    unrealized_mid: market.unrealized_mid,
+    fees: market.fees,
+    net: market.net,
+    orders_sent: market.orders_sent.total,
+  };
 }
 
 function modelFigures(market: SetJson['total'] | SetJson['markets'][number]): Figures {
-  return { fills: market.fills, volume: market.volume, realized: market.realized, unrealized_mid: market.unrealized_mid, fees: market.fees, net: market.net, orders_sent: market.orders_sent.total };
+  return {
+    fills: market.fills,
+    volume: market.volume,
+    realized: market.realized,
+    unrealized_mid: market.unrealized_mid,
+    fees: market.fees,
+    net: market.net,
+    orders_sent: market.orders_sent.total,
+  };
 }
 
 function money(text: string): number {
@@ -555,17 +592,31 @@ export interface VariantComparison {
   readonly abs_net_error_by_market: string;
   readonly fill_match: FillMatch & { readonly matched_volume: string };
   /** per market; position: at the end, contracts (+ YES, - NO) */
-  readonly markets: ReadonlyArray<{ readonly ticker: string; readonly paper: Figures; readonly sandbox: Figures; readonly position: { readonly paper: string; readonly sandbox: string } }>;
+  readonly markets: ReadonlyArray<{
+    readonly ticker: string;
+    readonly paper: Figures;
+    readonly sandbox: Figures;
+    readonly position: { readonly paper: string; readonly sandbox: string };
+  }>;
 }
 
-export function compareVariant(feed: VariantComparison['feed'], set: SetJson, paper: PaperSummary, paperFills: readonly Fill[], modelFills: readonly Fill[], windowMs: number): VariantComparison {
+export function compareVariant(
+  feed: VariantComparison['feed'],
+  set: SetJson,
+  paper: PaperSummary,
+  paperFills: readonly Fill[],
+  modelFills: readonly Fill[],
+  windowMs: number,
+): VariantComparison {
   const total = modelFigures(set.total);
   const truth = paperFigures(paper.total);
   const byTicker = new Map(set.markets.map((market) => [market.ticker, market]));
   let absNet = 0;
   const markets = paper.markets.map((market) => {
     const model = byTicker.get(market.ticker);
-    const sandbox: Figures = model ? modelFigures(model) : { fills: 0, volume: '0.00', realized: '0.000000', unrealized_mid: '0.000000', fees: '0.000000', net: '0.000000', orders_sent: 0 };
+    const sandbox: Figures = model
+      ? modelFigures(model)
+      : { fills: 0, volume: '0.00', realized: '0.000000', unrealized_mid: '0.000000', fees: '0.000000', net: '0.000000', orders_sent: 0 };
     absNet += Math.abs(money(sandbox.net) - money(market.net));
     return { ticker: market.ticker, paper: paperFigures(market), sandbox, position: { paper: market.position, sandbox: model?.position ?? '0.00' } };
   });
@@ -595,7 +646,8 @@ export function compareVariant(feed: VariantComparison['feed'], set: SetJson, pa
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const render = (cells: readonly string[]): string => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  const render = (cells: readonly string[]): string =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(render)].join('\n');
 }
 
@@ -617,7 +669,8 @@ function readFills(path: string): Fill[] {
 function positiveInteger(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) throw new CalibrationError(`--${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new CalibrationError(`--${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -646,7 +699,10 @@ export function parseOptions(argv: readonly string[], nowMs: number): Calibratio
   if (seconds > 600) throw new CalibrationError(`--seconds is at most 600, got ${seconds}`);
   const latencies = (values.latencies ?? '0,50').split(',').map((part) => positiveInteger('latencies', part.trim(), 0, 0));
   if (values.config !== undefined && !existsSync(values.config)) throw new CalibrationError(`--config ${values.config}: file not found`);
-  const stamp = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
   return {
     seconds,
     markets: positiveInteger('markets', values.markets, 24),
@@ -676,11 +732,16 @@ async function main(): Promise<void> {
   // one fee schedule for the sandbox: the simulator's, when every market shares it
   const schedules = new Set(tickers.map((ticker) => JSON.stringify(defaultFeeSchedule(ticker.split('-')[0]!))));
   const schedule = defaultFeeSchedule(tickers[0]!.split('-')[0]!);
-  const feeNote = schedules.size === 1 ? undefined : 'the markets have different fee schedules in the simulator; the sandbox charges one schedule (the first market\'s) for all';
+  const feeNote =
+    schedules.size === 1
+      ? undefined
+      : "the markets have different fee schedules in the simulator; the sandbox charges one schedule (the first market's) for all";
   if (feeNote) say(feeNote);
 
   const recordingPath = join(paperDir, 'feed.jsonl.gz');
-  say(`paper run: ${tickers.length} markets on the embedded simulator (seed ${options.seed}, ${options.ratePerMarket} events/s per market) for ${options.seconds} s`);
+  say(
+    `paper run: ${tickers.length} markets on the embedded simulator (seed ${options.seed}, ${options.ratePerMarket} events/s per market) for ${options.seconds} s`,
+  );
   const paperStarted = Date.now();
   const paperOutput = await runPaper(configPath, recordingPath, options.seconds, join(paperDir, 'console.txt'));
   const paperSeconds = (Date.now() - paperStarted) / 1000;
@@ -717,7 +778,11 @@ async function main(): Promise<void> {
     { feed: 'recorded' as const, path: recordingPath },
     { feed: 'without_own' as const, path: withoutOwnPath },
   ];
-  const plan: BacktestPlan = { recordings: feeds.map((feed) => feed.path), swept: ['backtest.queue_model', 'backtest.entry_latency_ms', 'backtest.cancel_latency_ms'], sets };
+  const plan: BacktestPlan = {
+    recordings: feeds.map((feed) => feed.path),
+    swept: ['backtest.queue_model', 'backtest.entry_latency_ms', 'backtest.cancel_latency_ms'],
+    sets,
+  };
   say(`backtests: ${sets.length} parameter sets x ${feeds.length} feeds`);
   const backtestStarted = Date.now();
   const results = await executePlan(plan);
@@ -734,7 +799,9 @@ async function main(): Promise<void> {
     });
   }
 
-  const recordedSummary = JSON.parse(readFileSync(join(outputs.recorded!, 'summary.json'), 'utf8')) as { recordings: Array<{ first_ts: string | null; last_ts: string | null; frames: number }> };
+  const recordedSummary = JSON.parse(readFileSync(join(outputs.recorded!, 'summary.json'), 'utf8')) as {
+    recordings: Array<{ first_ts: string | null; last_ts: string | null; frames: number }>;
+  };
   const feedInfo = recordedSummary.recordings[0]!;
   const result = {
     format: 'kalshi-mm-calibration',
@@ -752,7 +819,13 @@ async function main(): Promise<void> {
       fill_window_ms: options.windowMs,
       backtest_seconds: Math.round(backtestSeconds * 10) / 10,
     },
-    paper: { total: paperFigures(paper.total), position: paper.total.abs_position, unrealized_mid: paper.total.unrealized_mid, summary: join(paperDir, 'summary.json'), fills: join(paperDir, 'fills.jsonl') },
+    paper: {
+      total: paperFigures(paper.total),
+      position: paper.total.abs_position,
+      unrealized_mid: paper.total.unrealized_mid,
+      summary: join(paperDir, 'summary.json'),
+      fills: join(paperDir, 'fills.jsonl'),
+    },
     // from an order's intent to its first resting delta in the feed (write-token waits included); p10 is tried as a sandbox latency
     decision_to_resting_ms: { samples: latencies.length, p10: measuredMs, p50: quantile(latencies, 0.5), p90: quantile(latencies, 0.9) },
     own_orders: withoutOwn.stats,

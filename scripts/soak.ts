@@ -200,7 +200,8 @@ async function main(): Promise<number> {
     engine.stdout!.pipe(engineLog);
     engine.stderr!.pipe(engineLog);
     const engineExit = exited(engine).then((code) => {
-      if (interrupted === undefined && samples.length < Math.round((options.minutes * 60) / options.sampleSeconds)) engineFailed = `the engine exited early with code ${code}`;
+      if (interrupted === undefined && samples.length < Math.round((options.minutes * 60) / options.sampleSeconds))
+        engineFailed = `the engine exited early with code ${code}`;
       wake?.();
     });
     process.stderr.write(
@@ -249,7 +250,8 @@ async function main(): Promise<number> {
     const engineFit = flatness(after('engineRssBytes'));
     const simulatorFit = flatness(after('simulatorRssBytes'));
     process.stdout.write(`\nsoak series (minute: engine RSS, simulator RSS):\n`);
-    for (const sample of samples) process.stdout.write(`  ${String(sample.minute).padStart(5)}: ${mb(sample.engineRssBytes).padStart(9)}  ${mb(sample.simulatorRssBytes).padStart(9)}\n`);
+    for (const sample of samples)
+      process.stdout.write(`  ${String(sample.minute).padStart(5)}: ${mb(sample.engineRssBytes).padStart(9)}  ${mb(sample.simulatorRssBytes).padStart(9)}\n`);
     process.stdout.write(`${verdictLine('engine', engineFit)}\n${verdictLine('simulator', simulatorFit)}\n`);
     if (engineFailed) process.stdout.write(`soak: ${engineFailed}\n${engineOutput.slice(-2000)}\n`);
     if (interrupted) process.stdout.write(`soak: interrupted by ${interrupted} after ${samples.length} samples\n`);

@@ -46,14 +46,40 @@ class Feed {
   /** a public trade against the makers of `side` at `price` (on that leg); `tradeId` defaults to a new one */
   trade(side: Side, price: number, count: number, tradeId = `t-${++this.trades}`): this {
     const yesPrice = side === 'yes' ? price : 100 - price;
-    this.push('trade', { trade_id: tradeId, market_ticker: TICKER, yes_price_dollars: ticksToDollars(yesPrice), no_price_dollars: ticksToDollars(100 - yesPrice), count_fp: hundredthsToCount(count), taker_side: side === 'yes' ? 'no' : 'yes' }, false);
+    this.push(
+      'trade',
+      {
+        trade_id: tradeId,
+        market_ticker: TICKER,
+        yes_price_dollars: ticksToDollars(yesPrice),
+        no_price_dollars: ticksToDollars(100 - yesPrice),
+        count_fp: hundredthsToCount(count),
+        taker_side: side === 'yes' ? 'no' : 'yes',
+      },
+      false,
+    );
     return this;
   }
 
   /** our resting bid on `side` at `price` filled by the trade `tradeId` (the private fill frame) */
   ownFill(side: Side, price: number, count: number, tradeId: string): this {
     const yesPrice = side === 'yes' ? price : 100 - price;
-    this.push('fill', { trade_id: tradeId, order_id: 'o', client_order_id: 'c-1', market_ticker: TICKER, is_taker: false, side, action: 'buy', yes_price_dollars: ticksToDollars(yesPrice), count_fp: hundredthsToCount(count), purchased_side: side }, false);
+    this.push(
+      'fill',
+      {
+        trade_id: tradeId,
+        order_id: 'o',
+        client_order_id: 'c-1',
+        market_ticker: TICKER,
+        is_taker: false,
+        side,
+        action: 'buy',
+        yes_price_dollars: ticksToDollars(yesPrice),
+        count_fp: hundredthsToCount(count),
+        purchased_side: side,
+      },
+      false,
+    );
     this.push('market_position', { market_ticker: TICKER, position_fp: '0.00' }, false);
     return this;
   }
@@ -149,7 +175,7 @@ describe('scripts/calibrate: the feed without our orders', () => {
     expect(types(entries)).to.deep.equal(['orderbook_snapshot', 'orderbook_delta', 'orderbook_snapshot']);
   });
 
-  it('keeps the part of an own decrease beyond our resting size: our order took others\' contracts', () => {
+  it("keeps the part of an own decrease beyond our resting size: our order took others' contracts", () => {
     const feed = new Feed().snapshot([], [[60, 1000]]).delta('no', 60, -400, 'c-2');
     const { entries, stats } = withoutOwnOrders(feed.entries);
     expect([...replayBook(entries).no]).to.deep.equal([[60, 600]]);
@@ -157,11 +183,15 @@ describe('scripts/calibrate: the feed without our orders', () => {
   });
 
   it('refuses the integer-cent wire format with a message naming the frame', () => {
-    const legacy: RecordingEntry = { kind: 'frame', receivedAtMs: T0, text: JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 1, msg: { market_ticker: TICKER, price: 40, delta: 5, side: 'yes' } }) };
+    const legacy: RecordingEntry = {
+      kind: 'frame',
+      receivedAtMs: T0,
+      text: JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 1, msg: { market_ticker: TICKER, price: 40, delta: 5, side: 'yes' } }),
+    };
     expect(() => withoutOwnOrders([legacy])).to.throw(CalibrationError, /frame 1: the integer-cent wire format/);
   });
 
-  it('property: the output book is always the others\' book, whatever our orders did', () => {
+  it("property: the output book is always the others' book, whatever our orders did", () => {
     type Step =
       | { kind: 'crowd'; side: Side; price: number; size: number }
       | { kind: 'rest'; side: Side; price: number; size: number }
@@ -230,7 +260,9 @@ describe('scripts/calibrate: the feed without our orders', () => {
         const book = replayBook(entries);
         for (const s of ['yes', 'no'] as const) expect([...book[s]].sort(), s).to.deep.equal([...crowd[s]].sort());
         expect(stats.ownMakerFillsPaired).to.equal(fills);
-        expect(types(entries).filter((type) => type === 'trade').length, 'every trade is kept').to.equal(types(feed.entries).filter((type) => type === 'trade').length);
+        expect(types(entries).filter((type) => type === 'trade').length, 'every trade is kept').to.equal(
+          types(feed.entries).filter((type) => type === 'trade').length,
+        );
       }),
       { numRuns: 300 },
     );
@@ -238,7 +270,17 @@ describe('scripts/calibrate: the feed without our orders', () => {
 });
 
 describe('scripts/calibrate: comparing fills', () => {
-  const fill = (tsMs: number, price: number, count = 500, side: 'yes' | 'no' = 'yes', action: 'buy' | 'sell' = 'buy'): Fill => ({ tsMs, ticker: TICKER, orderId: 'o', side, action, price, count, feeMicros: 0, isTaker: false });
+  const fill = (tsMs: number, price: number, count = 500, side: 'yes' | 'no' = 'yes', action: 'buy' | 'sell' = 'buy'): Fill => ({
+    tsMs,
+    ticker: TICKER,
+    orderId: 'o',
+    side,
+    action,
+    price,
+    count,
+    feeMicros: 0,
+    isTaker: false,
+  });
 
   it('pairs fills of the same market, leg, action and price within the window, each once', () => {
     const truth = [fill(1000, 40), fill(2000, 40), fill(3000, 41), fill(4000, 42, 500, 'no')];
@@ -257,9 +299,16 @@ describe('scripts/calibrate: comparing fills', () => {
   });
 
   it('measures decision to resting per order from the intents file and the own deltas', () => {
-    const feed = new Feed().snapshot([[40, 1000]], []).delta('yes', 40, 500, 'c-1').delta('yes', 40, -500, 'c-1');
+    const feed = new Feed()
+      .snapshot([[40, 1000]], [])
+      .delta('yes', 40, 500, 'c-1')
+      .delta('yes', 40, -500, 'c-1');
     const decidedMs = T0 - 5;
-    const intents = [JSON.stringify({ ts: new Date(decidedMs).toISOString(), ticker: TICKER, kind: 'quote', client_order_id: 'c-1' }), JSON.stringify({ ts: new Date(T0).toISOString(), kind: 'cancel', client_order_id: 'c-1' }), ''];
+    const intents = [
+      JSON.stringify({ ts: new Date(decidedMs).toISOString(), ticker: TICKER, kind: 'quote', client_order_id: 'c-1' }),
+      JSON.stringify({ ts: new Date(T0).toISOString(), kind: 'cancel', client_order_id: 'c-1' }),
+      '',
+    ];
     expect(entryLatencies(intents, feed.entries)).to.deep.equal([T0 + 2 - decidedMs]);
   });
 });
