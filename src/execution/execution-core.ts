@@ -142,6 +142,8 @@ export class ExecutionCore {
   readonly #options: ExecutionCoreOptions;
   readonly #backoff: RateLimitBackoff;
   readonly #slots = new Map<string, Slot>();
+  /** slots that may need work (an instruction, or an order of unknown outcome): the pump looks at these only */
+  readonly #dirty = new Set<Slot>();
   /** every order not yet ended and recently ended ones, by client order id and by order id */
   readonly #byClientId = new Map<string, { slot: Slot; order: TrackedOrder }>();
   readonly #byOrderId = new Map<string, { slot: Slot; order: TrackedOrder }>();
@@ -209,6 +211,7 @@ export class ExecutionCore {
     slot.instructedSeq = ++this.#seq;
     if (intent.kind === 'cancel' || intent.kind === 'exit_cancel') {
       slot.desired = null;
+      this.#dirty.add(slot);
       slot.cancelReason = intent.reason;
       return;
     }
@@ -220,6 +223,7 @@ export class ExecutionCore {
         message: `${intent.kind} ${intent.side} has no client order id; not sent`,
       });
       slot.desired = undefined;
+      this.#dirty.add(slot);
       return;
     }
     const ioc = intent.kind === 'reduce_only';
@@ -233,6 +237,7 @@ export class ExecutionCore {
       reduceOnly: ioc,
       reason: intent.reason,
     };
+    this.#dirty.add(slot);
   }
 
   #slot(ticker: string, leg: Side, role: SlotRole): Slot {
@@ -281,11 +286,15 @@ export class ExecutionCore {
     const now = this.#options.clock.now();
     if (now < this.#holdUntilMs) {
       // writes wait; lookups (reads) of orders of unknown outcome do not
-      for (const slot of this.#slots.values()) if (!slot.busy && slot.live?.status === 'unknown') this.#lookup(slot, slot.live);
+      for (const slot of this.#dirty) if (!slot.busy && slot.live?.status === 'unknown') this.#lookup(slot, slot.live);
       this.#wakeAt(this.#holdUntilMs);
       return;
     }
-    const work = [...this.#slots.values()].filter((slot) => !slot.busy && (slot.desired !== undefined || slot.live?.status === 'unknown'));
+    const work: Slot[] = [];
+    for (const slot of this.#dirty) {
+      if (slot.desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
+      else if (!slot.busy) work.push(slot);
+    }
     // cancels first, then the rest in the order their instructions came
     work.sort((a, b) => Number(b.desired === null) - Number(a.desired === null) || a.instructedSeq - b.instructedSeq);
     let wakeAt = Infinity;
@@ -313,6 +322,7 @@ export class ExecutionCore {
     if (desired === null) {
       if (live === undefined) {
         slot.desired = undefined;
+        this.#dirty.add(slot);
         return undefined;
       }
       if (!isWorking(live.status)) return undefined; // its answer is awaited
@@ -333,6 +343,7 @@ export class ExecutionCore {
     if (live.price === desired.price && resting === desired.size && live.action === desired.action) {
       // what rests is what is wanted: nothing to send, the order keeps its queue place
       slot.desired = undefined;
+      this.#dirty.add(slot);
       slot.makerId = desired.clientOrderId;
       slot.makerIdFor = live.clientOrderId;
       this.#counts.unchanged += 1;
@@ -382,6 +393,7 @@ export class ExecutionCore {
     if (decision.allowed) return false;
     if (decision.limit === 'orders_per_second') return 'wait';
     slot.desired = undefined;
+    this.#dirty.add(slot);
     this.#countReject(`risk_${decision.limit}`);
     this.#options.log({
       level: decision.hard ? 'warn' : 'info',
@@ -430,6 +442,7 @@ export class ExecutionCore {
 
   #create(slot: Slot, target: Target, now: number): void {
     slot.desired = undefined;
+    this.#dirty.add(slot);
     const intent: OrderIntent = {
       ticker: slot.ticker,
       clientOrderId: target.clientOrderId,
@@ -492,6 +505,7 @@ export class ExecutionCore {
 
   #cancel(slot: Slot, live: TrackedOrder, reason: string): void {
     if (slot.desired === null) slot.desired = undefined;
+    this.#dirty.add(slot);
     this.#apply(slot, live.clientOrderId, { type: 'cancel_sent' });
     const orderId = live.orderId!;
     this.#request(slot, async () => {
@@ -510,6 +524,7 @@ export class ExecutionCore {
         if (error instanceof VenueRateLimitedError) {
           this.#apply(slot, live.clientOrderId, { type: 'cancel_rejected', reason: 'rate_limited' });
           if (slot.desired === undefined) slot.desired = null; // still to be cancelled
+          this.#dirty.add(slot);
           this.#rateLimited(slot);
           return;
         }
@@ -518,6 +533,7 @@ export class ExecutionCore {
           this.#countReject(error.code);
           this.#apply(slot, live.clientOrderId, { type: 'cancel_rejected', reason: error.code, orderGone: true });
           if (slot.desired === undefined) slot.desired = null;
+          this.#dirty.add(slot);
           return;
         }
         this.#unknown(slot, live.clientOrderId, error);
@@ -527,6 +543,7 @@ export class ExecutionCore {
 
   #amend(slot: Slot, live: TrackedOrder, target: Target, now: number): void {
     slot.desired = undefined;
+    this.#dirty.add(slot);
     const totalSize = knownFilled(live) + target.size;
     this.#apply(slot, live.clientOrderId, { type: 'amend_sent', price: target.price, size: totalSize, clientOrderId: target.clientOrderId });
     const orderId = live.orderId!;
@@ -577,6 +594,7 @@ export class ExecutionCore {
 
   #decrease(slot: Slot, live: TrackedOrder, target: Target, now: number): void {
     slot.desired = undefined;
+    this.#dirty.add(slot);
     const totalSize = knownFilled(live) + target.size;
     this.#apply(slot, live.clientOrderId, { type: 'amend_sent', price: live.price, size: totalSize });
     const orderId = live.orderId!;
@@ -600,6 +618,7 @@ export class ExecutionCore {
     if (error instanceof VenueRateLimitedError) {
       this.#apply(slot, live.clientOrderId, { type: 'amend_rejected', reason: 'rate_limited' });
       if (slot.desired === undefined) slot.desired = target; // try again later
+      this.#dirty.add(slot);
       this.#rateLimited(slot);
       return;
     }
@@ -611,6 +630,7 @@ export class ExecutionCore {
       // what still rests is not what the maker wants: empty the slot
       if (!gone && !isTerminal(after.status) && slot.desired === undefined) {
         slot.desired = null;
+        this.#dirty.add(slot);
         slot.cancelReason = 'replace_refused';
       }
       return;
@@ -688,6 +708,7 @@ export class ExecutionCore {
           reduceOnly: order.reduceOnly,
           reason: 'retry',
         };
+        this.#dirty.add(slot);
       }
       this.#forget(clientOrderId);
       this.#rateLimited(slot);
@@ -785,6 +806,7 @@ export class ExecutionCore {
     }
     const order = result.value.order;
     entry.order = order;
+    this.#dirty.add(slot);
     if (order.orderId !== undefined) this.#byOrderId.set(order.orderId, entry);
     if (order.clientOrderId !== clientOrderId) this.#byClientId.set(order.clientOrderId, entry);
     if (result.value.overfill)
@@ -1023,6 +1045,7 @@ export class ExecutionCore {
         reduceOnly: true,
         reason: 'flatten',
       };
+      this.#dirty.add(slot);
       sent.push(market.ticker);
     }
     this.pump();
@@ -1034,6 +1057,7 @@ export class ExecutionCore {
       if (!match(slot)) continue;
       slot.instructedSeq = ++this.#seq;
       slot.desired = slot.live || slot.busy ? null : undefined;
+      this.#dirty.add(slot);
       slot.cancelReason = reason;
     }
     this.pump();
