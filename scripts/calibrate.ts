@@ -738,6 +738,14 @@ async function main(): Promise<void> {
       : "the markets have different fee schedules in the simulator; the sandbox charges one schedule (the first market's) for all";
   if (feeNote) say(feeNote);
 
+  // the backtests' settings are checked before anything runs (a bad strategy value is a ConfigError here)
+  const source = readSettingsFile(configPath);
+  try {
+    resolveSettings(source, [], configPath);
+  } catch (error) {
+    throw new CalibrationError(`${options.config !== undefined ? `the sections taken from ${options.config} (into ${configPath})` : configPath}: ${(error as Error).message}`);
+  }
+
   const recordingPath = join(paperDir, 'feed.jsonl.gz');
   say(
     `paper run: ${tickers.length} markets on the embedded simulator (seed ${options.seed}, ${options.ratePerMarket} events/s per market) for ${options.seconds} s`,
@@ -760,7 +768,6 @@ async function main(): Promise<void> {
   const tried = [...new Set([...options.latencies, ...(measuredMs !== null ? [Math.max(0, Math.round(measuredMs))] : [])])].sort((a, b) => a - b);
 
   // the same settings as the paper run, each queue model at each latency; every (feed, set) a job of one sweep
-  const source = readSettingsFile(configPath);
   const fixed: Assignment[] = [
     { key: 'backtest.fee_type', value: schedule.feeType },
     { key: 'backtest.fee_multiplier', value: schedule.multiplierMilli / 1000 },
