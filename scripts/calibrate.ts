@@ -743,7 +743,9 @@ async function main(): Promise<void> {
   try {
     resolveSettings(source, [], configPath);
   } catch (error) {
-    throw new CalibrationError(`${options.config !== undefined ? `the sections taken from ${options.config} (into ${configPath})` : configPath}: ${(error as Error).message}`);
+    throw new CalibrationError(
+      `${options.config !== undefined ? `the sections taken from ${options.config} (into ${configPath})` : configPath}: ${(error as Error).message}`,
+    );
   }
 
   const recordingPath = join(paperDir, 'feed.jsonl.gz');
