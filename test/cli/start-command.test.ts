@@ -39,7 +39,10 @@ describe('cli/start-command', () => {
     const file = configFixture('sim-overrides.json');
     await start(['--config', file]);
     const { config, options } = started();
-    expect(options).to.deep.equal({ configPath: file });
+    const { reload, ...rest } = options;
+    expect(rest).to.deep.equal({ configPath: file });
+    // SIGHUP rereads the same file with the same flags
+    expect(reload?.().strategy.min_spread).to.equal(4);
     expect(config.strategy.min_spread).to.equal(4);
     expect(config.strategy.improve).to.equal(true);
     expect(config.runtime.with_private).to.equal(true);
