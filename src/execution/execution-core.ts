@@ -615,6 +615,10 @@ export class ExecutionCore {
 
   /** An amend or decrease that failed: a refused one leaves the order as it was, which the maker no longer wants. */
   #replaceFailed(slot: Slot, live: TrackedOrder, error: unknown, target: Target): void {
+    // the id the amend would have given names nothing unless the venue took it (then a lookup finds it)
+    const alias = this.#byClientId.get(target.clientOrderId);
+    if (alias && alias.order.clientOrderId !== target.clientOrderId && !(error instanceof VenueOutcomeUnknownError))
+      this.#byClientId.delete(target.clientOrderId);
     if (error instanceof VenueRateLimitedError) {
       this.#apply(slot, live.clientOrderId, { type: 'amend_rejected', reason: 'rate_limited' });
       if (slot.desired === undefined) slot.desired = target; // try again later
@@ -808,7 +812,12 @@ export class ExecutionCore {
     entry.order = order;
     this.#dirty.add(slot);
     if (order.orderId !== undefined) this.#byOrderId.set(order.orderId, entry);
-    if (order.clientOrderId !== clientOrderId) this.#byClientId.set(order.clientOrderId, entry);
+    if (order.clientOrderId !== clientOrderId) {
+      // an amend gave the order a new client order id: the old one names nothing any more
+      this.#byClientId.set(order.clientOrderId, entry);
+      if (this.#byClientId.get(clientOrderId) === entry) this.#byClientId.delete(clientOrderId);
+    }
+
     if (result.value.overfill)
       this.#options.log({
         level: 'error',
@@ -1110,6 +1119,11 @@ export class ExecutionCore {
   }
 
   // ---- reading and stopping -----------------------------------------------------------
+
+  /** Client order ids the core keeps a record under (live and recently ended orders). */
+  trackedIds(): number {
+    return this.#byClientId.size;
+  }
 
   /** Orders not ended, by slot. */
   openOrders(): TrackedOrder[] {

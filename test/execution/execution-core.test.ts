@@ -459,3 +459,21 @@ describe('execution/execution-core: resync after a reconnect', () => {
     expect(await h.core.resync([T])).to.deep.equal({ missedFills: 0, ended: 0, strangers: 0 });
   });
 });
+
+describe('execution/execution-core: memory', () => {
+  it('amends do not pile up client order ids: a resting order is known by its current id only', async () => {
+    const h = harness();
+    h.core.submit([intent('quote', 'yes', 40, 500)]);
+    await h.flush();
+    for (let round = 0; round < 50; round++) {
+      h.clock.advance(200); // the budget refills 20 tokens: one amend a round
+      h.core.submit([intent('reprice', 'yes', 41 + (round % 2), 500)]);
+      await h.flush();
+    }
+    const [order] = h.venue.resting();
+    expect(h.venue.kinds().filter((kind) => kind === 'amend')).to.have.length(50);
+    // the core tracks one order under one client order id (plus nothing left from the 50 amends)
+    expect(h.core.openOrders().map((open) => open.clientOrderId)).to.deep.equal([order!.clientOrderId]);
+    expect(h.core.trackedIds()).to.equal(1);
+  });
+});
