@@ -93,6 +93,24 @@ describe('sim/faults', () => {
     expect(gaps()).to.equal(0);
   });
 
+  it("a stall holds the pongs to the client's pings too (a frozen exchange answers nothing), and answers them after", async () => {
+    await open();
+    const pongs: string[] = [];
+    const nextPong = (): Promise<void> => new Promise((resolve) => client.socket.once('pong', () => resolve()));
+    client.socket.on('pong', (payload: Buffer) => pongs.push(payload.toString('utf8')));
+    let answered = nextPong();
+    client.socket.ping('before');
+    await answered;
+    harness.sim.faults.trigger('stall', 3000);
+    answered = nextPong();
+    client.socket.ping('during');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pongs).to.deep.equal(['before']);
+    harness.clock.advance(3000);
+    await answered;
+    expect(pongs).to.deep.equal(['before', 'during']);
+  });
+
   it('every=K fires after every K frames on a connection, and only then', async () => {
     await open({ faults: [{ kind: 'malformed', everyMessages: 10 }] });
     await client.sync();

@@ -69,6 +69,8 @@ export class Connection {
   private held: string[] = [];
   /** the summed length of `held` */
   private heldLength = 0;
+  /** pings from the client that came during a stall: a frozen exchange answers them only after it */
+  private heldPongs: Buffer[] = [];
   private closed = false;
   private readonly closeHandlers: Array<() => void> = [];
 
@@ -81,6 +83,11 @@ export class Connection {
   ) {
     socket.on('pong', () => {
       this.awaitingPong = false;
+    });
+    // the server answers pings itself (autoPong is off), so that a stall also holds the pongs
+    socket.on('ping', (payload: Buffer) => {
+      if (this.stallTimer !== undefined) this.heldPongs.push(payload);
+      else this.pong(payload);
     });
     socket.on('close', () => this.markClosed());
     socket.on('error', () => this.terminate());
@@ -129,7 +136,12 @@ export class Connection {
     this.socket.ping(payload);
   }
 
-  /** Holds every outgoing frame (and ping) for durationMs, then flushes them in order. */
+  private pong(payload: Buffer): void {
+    if (this.closed || this.socket.readyState !== OPEN) return;
+    this.socket.pong(payload);
+  }
+
+  /** Holds every outgoing frame (and ping, and pong) for durationMs, then flushes them in order. */
   stall(durationMs: number): void {
     if (this.closed) return;
     if (this.stallTimer !== undefined) this.clock.clearTimer(this.stallTimer);
@@ -141,6 +153,9 @@ export class Connection {
         this.held = [];
         this.heldLength = 0;
         for (const text of held) this.write(text);
+        const pongs = this.heldPongs;
+        this.heldPongs = [];
+        for (const payload of pongs) this.pong(payload);
       },
       durationMs,
     );

@@ -40,7 +40,7 @@ export class SignedServer {
   /** REST answers held back by a rest_timeout fault */
   private readonly heldAnswers = new Set<TimerHandle>();
   private readonly http = createServer((request, response) => this.handleRequest(request, response));
-  private readonly sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
+  private readonly sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, autoPong: false });
 
   constructor(private readonly options: SignedServerOptions) {
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(request, socket, head));
