@@ -31,6 +31,7 @@ interface SimCommandOptions {
   startingBalance?: number;
   orderRetentionMs?: number;
   fillRetentionMs?: number;
+  maxFillsPerAccount?: number;
   settlementDelayMs?: number;
   fee: Record<string, FeeOption>;
   crowd: boolean;
@@ -117,6 +118,7 @@ export function registerSimCommand(program: Command): void {
     .option('--starting-balance <dollars>', "each account's balance when first seen (default 100000)", dollarsOption)
     .option('--order-retention-ms <ms>', 'how long finished orders and their client order ids stay queryable (default 300000)', numberOption)
     .option('--fill-retention-ms <ms>', 'how long fills stay queryable (default 3600000)', numberOption)
+    .option('--max-fills-per-account <n>', 'the most fills an account keeps, the newest (default 10000)', numberOption)
     .option('--settlement-delay-ms <ms>', 'from a market determined to settled and paid out (default 0)', numberOption)
     .option('--fee <spec>', 'fees of a series, repeatable: SERIES=quadratic|quadratic_with_maker_fees|...[:MULTIPLIER]', feeOption, {})
     .option('--no-crowd', 'no simulated participants: empty books, only accounts trade')
@@ -158,6 +160,7 @@ async function runSim(options: SimCommandOptions): Promise<number> {
       ...(options.startingBalance !== undefined ? { startingBalanceCents: options.startingBalance } : {}),
       ...(options.orderRetentionMs !== undefined ? { orderRetentionMs: options.orderRetentionMs } : {}),
       ...(options.fillRetentionMs !== undefined ? { fillRetentionMs: options.fillRetentionMs } : {}),
+      ...(options.maxFillsPerAccount !== undefined ? { maxFillsPerAccount: options.maxFillsPerAccount } : {}),
       ...(options.settlementDelayMs !== undefined ? { settlementDelayMs: options.settlementDelayMs } : {}),
       feeSchedules: options.fee,
       crowd: options.crowd,

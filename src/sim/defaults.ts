@@ -20,6 +20,8 @@ export const VENUE_DEFAULTS = {
   orderRetentionMs: 5 * 60_000,
   /** fills stay in GET /portfolio/fills this long, simulator time */
   fillRetentionMs: 60 * 60_000,
+  /** and at most this many per account, the newest */
+  maxFillsPerAccount: 10_000,
   /** the write budget's tier (ws-v2.md 15.4) */
   rateTier: 'basic',
   /** from `determined` to `settled`; 0 settles at once */

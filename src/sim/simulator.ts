@@ -64,6 +64,8 @@ export interface SimulatorOptions {
   orderRetentionMs?: number;
   /** how long fills stay in GET /portfolio/fills, simulator ms; default 3600000 */
   fillRetentionMs?: number;
+  /** the most fills an account keeps, the newest; default 10000 */
+  maxFillsPerAccount?: number;
   /** fees of series by series ticker (KXSIMA, or the part of a given ticker before its first dash) */
   feeSchedules?: Record<string, FeeOption>;
   /** fees of every other series; default quadratic x1 (every fourth generated series from KXSIMB also charges makers) */
@@ -157,6 +159,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     startingBalanceE4: startingBalanceCents * 100,
     orderRetentionMs: nonNegative(options.orderRetentionMs ?? VENUE_DEFAULTS.orderRetentionMs, 'orderRetentionMs'),
     fillRetentionMs: nonNegative(options.fillRetentionMs ?? VENUE_DEFAULTS.fillRetentionMs, 'fillRetentionMs'),
+    maxFillsPerAccount: nonNegative(options.maxFillsPerAccount ?? VENUE_DEFAULTS.maxFillsPerAccount, 'maxFillsPerAccount'),
     limiter: rateLimit === 'off' ? undefined : new WriteLimiter(rateLimit),
     settlementDelayMs: nonNegative(options.settlementDelayMs ?? VENUE_DEFAULTS.settlementDelayMs, 'settlementDelayMs'),
     crowd: options.crowd ?? true,

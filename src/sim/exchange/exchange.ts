@@ -41,6 +41,8 @@ export interface ExchangeOptions {
   readonly orderRetentionMs?: number;
   /** how long fills stay queryable */
   readonly fillRetentionMs?: number;
+  /** the most fills an account keeps */
+  readonly maxFillsPerAccount?: number;
   /** the write budget per key; undefined = none */
   readonly limiter?: WriteLimiter | undefined;
   /** time from `determined` to `settled` (and the payout); 0 settles at once */
@@ -103,6 +105,7 @@ export class Exchange implements SubscriberExchange {
       startingBalanceE4: options.startingBalanceE4 ?? VENUE_DEFAULTS.startingBalanceCents * 100,
       orderRetentionMs: options.orderRetentionMs ?? VENUE_DEFAULTS.orderRetentionMs,
       fillRetentionMs: options.fillRetentionMs ?? VENUE_DEFAULTS.fillRetentionMs,
+      maxFillsPerAccount: options.maxFillsPerAccount ?? VENUE_DEFAULTS.maxFillsPerAccount,
       limiter: options.limiter,
       settlementDelayMs: this.settlementDelayMs,
       status: () => ({ exchangeActive: true, tradingActive: !this.paused }),

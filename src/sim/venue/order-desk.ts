@@ -29,6 +29,7 @@ export interface OrderDeskOptions {
   readonly startingBalanceE4: number;
   readonly orderRetentionMs: number;
   readonly fillRetentionMs: number;
+  readonly maxFillsPerAccount: number;
 }
 
 /** What a create, amend or decrease left the order as, and what this request filled. */
@@ -90,7 +91,11 @@ export class OrderDesk {
 
   constructor(private readonly options: OrderDeskOptions) {
     this.accounts = new Accounts(options.startingBalanceE4);
-    this.store = new OrderStore({ orderRetentionMs: options.orderRetentionMs, fillRetentionMs: options.fillRetentionMs });
+    this.store = new OrderStore({
+      orderRetentionMs: options.orderRetentionMs,
+      fillRetentionMs: options.fillRetentionMs,
+      maxFillsPerAccount: options.maxFillsPerAccount,
+    });
   }
 
   /** Drops what is past its retention. */

@@ -102,6 +102,8 @@ export interface RetentionOptions {
   readonly orderRetentionMs: number;
   /** how long a fill stays in GET /portfolio/fills */
   readonly fillRetentionMs: number;
+  /** the most fills one account keeps (the oldest go first), so memory is bounded whatever the fill rate */
+  readonly maxFillsPerAccount: number;
 }
 
 /** A queue that drops from the front without shifting on every drop. */
@@ -217,6 +219,7 @@ export class OrderStore {
       this.fills.set(fill.keyId, queue);
     }
     queue.push(record);
+    while (queue.length > this.retention.maxFillsPerAccount) queue.shift();
     return record;
   }
 

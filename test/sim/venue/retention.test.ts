@@ -50,6 +50,25 @@ describe('sim/venue memory over time', () => {
     expect(harness.sim.stats().fillsHeld).to.equal(0);
   });
 
+  it('keeps at most maxFillsPerAccount fills per account, the newest, whatever the fill rate', async () => {
+    const clock = new ManualClock(1_790_000_000_000);
+    harness = await SimHarness.start({ clock, tickers: [TICKER], markets: 0, crowd: false, rateLimit: 'off', pingIntervalMs: 0, maxFillsPerAccount: 3 }, [
+      A,
+      B,
+    ]);
+    const taken: string[] = [];
+    for (let serial = 0; serial < 5; serial += 1) {
+      await harness.rest('POST', ORDERS, order('0.3000', `m-${serial}`, 'ask'), B);
+      const take = await harness.rest('POST', ORDERS, { ...order('0.3000', `t-${serial}`), time_in_force: 'immediate_or_cancel' }, A);
+      expect(take.body.fill_count).to.equal('1.00');
+      taken.push(take.body.order_id as string);
+    }
+    // five fills each for A and B, three each kept: the newest, newest first
+    expect(harness.sim.stats().fillsHeld).to.equal(6);
+    const fills = (await harness.rest('GET', '/portfolio/fills', undefined, A)).body.fills as Array<{ order_id: string }>;
+    expect(fills.map((fill) => fill.order_id)).to.deep.equal(taken.slice(2).reverse());
+  });
+
   it('stays flat over three hours of steady order traffic', async () => {
     const clock = new ManualClock(1_790_000_000_000);
     harness = await SimHarness.start({ clock, tickers: [TICKER], markets: 0, crowd: false, rateLimit: 'off', pingIntervalMs: 0 }, [A, B]);
