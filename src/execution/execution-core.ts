@@ -130,6 +130,8 @@ export interface ExecutionCoreOptions {
   readonly risk?: RiskEngine;
   /** every market's orders in an order group of this many matched contracts (hundredths) per rolling 15 s (live) */
   readonly orderGroupContracts?: number;
+  /** told when the kill switch trips (with why) and when a person resumes it (null), so the latch can outlive the process */
+  readonly onKillSwitch?: (trip: { readonly reason: string; readonly atMs: number } | null) => void;
 }
 
 /** Trade ids remembered for deduplication. */
@@ -979,6 +981,8 @@ export class ExecutionCore {
   }
 
   #killed(reason: string): void {
+    const trip = this.#options.risk?.trippedBecause;
+    this.#options.onKillSwitch?.(trip ? { reason: trip.reason, atMs: trip.atMs } : { reason, atMs: this.#options.clock.now() });
     this.#options.log({
       level: 'error',
       kind: 'kill_switch',
@@ -1012,9 +1016,10 @@ export class ExecutionCore {
   resume(ticker: string | undefined, who: string): string | undefined {
     const risk = this.#options.risk;
     if (!risk) return undefined;
-    if (ticker === undefined && risk.trippedBecause !== undefined) {
+    if (ticker === undefined && risk.trippedBecause !== null) {
       const result = risk.resume(who, this.#options.clock.now());
       if (!result.resumed) return result.reason;
+      this.#options.onKillSwitch?.(null);
     }
     risk.activate(ticker);
     return undefined;

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../src/clock/manual-clock.js';
-import { ExecutionCore } from '../../src/execution/execution-core.js';
+import { ExecutionCore, type ExecutionCoreOptions } from '../../src/execution/execution-core.js';
+import { parseRiskLimits } from '../../src/risk/limits.js';
+import { RiskEngine } from '../../src/risk/risk-engine.js';
 import type { ExecutionEvent, OrderEvent } from '../../src/execution/messages.js';
 import { WriteBudget } from '../../src/execution/write-budget.js';
 import type { Fill } from '../../src/portfolio/fill.js';
@@ -21,7 +23,15 @@ interface Harness {
   flush(): Promise<void>;
 }
 
-function harness(options: { tokensPerSecond?: number; capacity?: number; minOrderLifeMs?: number } = {}): Harness {
+function harness(
+  options: {
+    tokensPerSecond?: number;
+    capacity?: number;
+    minOrderLifeMs?: number;
+    risk?: RiskEngine;
+    onKillSwitch?: ExecutionCoreOptions['onKillSwitch'];
+  } = {},
+): Harness {
   const clock = new ManualClock(1_000_000);
   const venue = new FakeVenue();
   const events: ExecutionEvent[] = [];
@@ -39,6 +49,8 @@ function harness(options: { tokensPerSecond?: number; capacity?: number; minOrde
     emit: (_ticker, event) => events.push(event),
     journal: (fill) => journal.push(fill),
     log: (event) => logs.push(event),
+    ...(options.risk ? { risk: options.risk } : {}),
+    ...(options.onKillSwitch ? { onKillSwitch: options.onKillSwitch } : {}),
   });
   const flush = async (): Promise<void> => {
     for (let i = 0; i < 5; i++) {
@@ -358,6 +370,35 @@ describe('execution/execution-core', () => {
     await h.flush();
     expect(h.venue.calls[0]!.args).to.include({ timeInForce: 'immediate_or_cancel', reduceOnly: true, postOnly: false, action: 'sell' });
     expect(h.core.openOrders()).to.have.length(0);
+  });
+});
+
+describe('execution/execution-core: pause, kill and resume', () => {
+  it('pause of every market, then resume of every market, with the kill switch never tripped: orders go out again', async () => {
+    const h = harness({ risk: new RiskEngine(parseRiskLimits(undefined), { nowMs: 1_000_000 }) });
+    h.core.pause(undefined);
+    h.core.submit([intent('quote', 'yes', 40)]);
+    await h.flush();
+    expect(h.venue.kinds()).to.deep.equal([]);
+    expect(h.core.resume(undefined, 'ops')).to.equal(undefined);
+    h.core.submit([intent('quote', 'yes', 41)]);
+    await h.flush();
+    expect(h.venue.kinds()).to.deep.equal(['create']);
+  });
+
+  it('a kill tells the latch why, a resume tells it the switch is clear, and only then do orders go out', async () => {
+    const latch: Array<{ reason: string; atMs: number } | null> = [];
+    const h = harness({ risk: new RiskEngine(parseRiskLimits(undefined), { nowMs: 1_000_000 }), onKillSwitch: (trip) => latch.push(trip) });
+    h.core.kill('ops');
+    expect(latch).to.deep.equal([{ reason: 'manual: manual kill by ops', atMs: 1_000_000 }]);
+    h.core.submit([intent('quote', 'yes', 40)]);
+    await h.flush();
+    expect(h.venue.kinds()).to.deep.equal([]);
+    expect(h.core.resume(undefined, 'ops')).to.equal(undefined);
+    expect(latch.at(-1)).to.equal(null);
+    h.core.submit([intent('quote', 'yes', 41)]);
+    await h.flush();
+    expect(h.venue.kinds()).to.deep.equal(['create']);
   });
 });
 
