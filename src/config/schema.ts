@@ -301,6 +301,11 @@ export const CONFIG_SCHEMA = {
       format: 'limit-or-off',
       default: '20',
     },
+    kill_switch_file: {
+      doc: 'where a tripped kill switch is recorded until a person resumes it, so that a restart starts halted; empty: kill-switch.json beside log.intents_file; "off": not kept across restarts',
+      format: 'text',
+      default: '',
+    },
   },
   control: {
     enabled: {

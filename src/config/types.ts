@@ -43,6 +43,8 @@ export interface RiskConfig {
   max_drawdown_dollars: number | string;
   daily_loss_dollars: number | string;
   order_group_contracts: number | string;
+  /** '' = kill-switch.json beside log.intents_file; 'off' = none */
+  kill_switch_file: string;
 }
 
 /** Strategy parameters, same names and defaults as the seed bot. Sizes in whole contracts. */

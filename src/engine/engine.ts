@@ -22,6 +22,7 @@
  * run on a thread of their own).
  */
 import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { AppConfig, StrategyParams } from '../config/types.js';
 import { marketParams } from '../config/load.js';
 import { defaultRestUrl } from '../config/endpoints.js';
@@ -140,8 +141,15 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions = 
 /** The risk.* keys the risk engine reads (order groups are the exchange's, not the engine's limit). */
 function riskLimitsOf(config: AppConfig): unknown {
   if (config.risk === undefined) return undefined;
-  const { order_group_contracts: _groups, ...limits } = config.risk;
+  const { order_group_contracts: _groups, kill_switch_file: _latch, ...limits } = config.risk;
   return limits;
+}
+
+/** Where a tripped kill switch is kept across restarts; undefined when off. */
+export function killSwitchFileOf(config: AppConfig): string | undefined {
+  const configured = config.risk?.kill_switch_file ?? '';
+  if (configured === 'off') return undefined;
+  return configured !== '' ? configured : join(dirname(config.log.intents_file), 'kill-switch.json');
 }
 
 /** The order group limit in hundredths, or undefined when off. */
@@ -173,6 +181,7 @@ function startExecutionActor(config: AppConfig, endpoint: ExchangeEndpoint, logg
       tickers: config.markets.map((market) => market.ticker),
       cancelOnPause: config.execution.mode === 'live',
       risk: riskLimitsOf(config),
+      ...(killSwitchFileOf(config) !== undefined ? { killSwitchFile: killSwitchFileOf(config)! } : {}),
       ...(config.execution.mode === 'live' && orderGroupContracts(config) !== undefined ? { orderGroupContracts: orderGroupContracts(config)! } : {}),
     },
     logger.connectProducer(),

@@ -29,6 +29,8 @@ export interface ExecutionSettings {
   readonly risk: unknown;
   /** live: a Kalshi order group per market, of this many matched contracts (hundredths) per 15 s */
   readonly orderGroupContracts?: number;
+  /** where a tripped kill switch is recorded until resumed (src/execution/kill-switch-file.ts); undefined: not kept across restarts */
+  readonly killSwitchFile?: string;
 }
 
 /** Raw frames of the account's private channels (fill, user_order, market_position), in arrival order. */

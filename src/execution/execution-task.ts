@@ -31,6 +31,7 @@ export function engineBudget(tokensPerSecond: number): { tokensPerSecond: number
 }
 import { parseRiskLimits } from '../risk/limits.js';
 import { RiskEngine } from '../risk/risk-engine.js';
+import { clearKillSwitchFile, readKillSwitchFile, writeKillSwitchFile } from './kill-switch-file.js';
 
 export interface ExecutionTask {
   readonly settings: ExecutionSettings;
@@ -91,6 +92,30 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
   };
 
   const risk = new RiskEngine(parseRiskLimits(settings.risk), { nowMs: wallClock.now() });
+  // a kill switch tripped before this process started is still tripped: only a resume clears it
+  const latchFile = settings.killSwitchFile;
+  const latched = latchFile === undefined ? undefined : readKillSwitchFile(latchFile);
+  if (latched !== undefined) {
+    risk.trip(`latched before this start${latched.at === '' ? '' : ` (tripped ${latched.at})`}: ${latched.reason}`, wallClock.now());
+    log({
+      level: 'error',
+      kind: 'kill_switch',
+      message: `kill switch still tripped from before this start (${latchFile}): ${latched.reason}; nothing is sent but cancels until a person resumes`,
+    });
+  }
+  const latch = (trip: { readonly reason: string; readonly atMs: number } | null): void => {
+    if (latchFile === undefined) return;
+    try {
+      if (trip === null) clearKillSwitchFile(latchFile);
+      else writeKillSwitchFile(latchFile, { reason: trip.reason, at: new Date(trip.atMs).toISOString() });
+    } catch (error) {
+      log({
+        level: 'error',
+        kind: 'kill_switch_file_failed',
+        message: `${latchFile}: ${(error as Error).message}; the kill switch holds in this process only`,
+      });
+    }
+  };
   /** the last top of each market's book, for flattening */
   const tops = new Map<string, { yesBid?: number; noBid?: number }>();
   const budget = new WriteBudget(
@@ -111,6 +136,7 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     cancelOnPause: settings.cancelOnPause,
     risk,
     ...(settings.orderGroupContracts !== undefined ? { orderGroupContracts: settings.orderGroupContracts } : {}),
+    onKillSwitch: latch,
   });
 
   task.privatePort.on('message', (message: PrivateFramesPosted) => {
@@ -173,6 +199,8 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     },
     reconcile: async (policy) => {
       const report = await core.reconcile(settings.tickers, policy);
+      // halted from before: what was adopted is cancelled too
+      if (risk.trippedBecause !== null && report.adopted > 0) core.cancelAll('kill_switch');
       producer.flush();
       return { cancelled: report.cancelled, adopted: report.adopted, positions: [...report.positions], balanceCents: report.balanceCents };
     },
