@@ -19,21 +19,29 @@ import type { BestLevel } from '../book/order-book.js';
 import type { BookView } from './book-view.js';
 import { ownLevels, type OwnLevel } from './own-orders.js';
 import { entryPrice, fillPriceOnLeg } from './entry-price.js';
-import { entryTargets } from './entry-targets.js';
-import { exitTarget } from './exit-target.js';
+import { entryTargets, type EntryTarget } from './entry-targets.js';
+import { exitTarget, type ExitTarget } from './exit-target.js';
 import { type CancelAllReason, type DecisionContext, makeIntent } from './intents.js';
 import { atInventoryCap, inventoryOn, LEGS } from './legs.js';
 import { type MakerMode, type MakerState, parseMakerState } from './maker-state.js';
 import { announcedCloseMs, closesMarket, reopensMarket } from './market-lifecycle.js';
 import { reconcileBid } from './reconcile-bid.js';
 import { reconcileExit } from './reconcile-exit.js';
-import { reduceOnlyDecision } from './reduce-only.js';
+import { flattenDecision, reduceOnlyDecision } from './reduce-only.js';
 import type { OrderEvent } from './order-events.js';
 import { expiresAtMs, type RestingOrder } from './resting-order.js';
 import { secondsToMs } from './units.js';
 
 export type { BookView } from './book-view.js';
 export type { MakerState } from './maker-state.js';
+
+/**
+ * How a market that is leaving (it left the selection, or the file) winds down: `flatten`
+ * cancels its bids and exit asks and sells what it holds into the best bid now (reduce-only
+ * IOC, again at most once per quote_ttl_s until flat); `keep_until_flat` stops bidding and
+ * keeps the exit asks until they have sold the position.
+ */
+export type WindDownPolicy = 'flatten' | 'keep_until_flat';
 
 type PerLeg<T> = Record<Side, T>;
 
@@ -57,6 +65,9 @@ function sameLevel(a: BestLevel | undefined, b: BestLevel | undefined): boolean 
 function sameTop(a: TopOfBook, b: TopOfBook): boolean {
   return a.snapshotCount === b.snapshotCount && a.stale === b.stale && a.hasSnapshot === b.hasSnapshot && sameLevel(a.yes, b.yes) && sameLevel(a.no, b.no);
 }
+
+/** The entry targets of a market that is leaving: no bid on either leg. */
+const WINDING_DOWN: PerLeg<EntryTarget> = { yes: { kind: 'none', reason: 'winding_down' }, no: { kind: 'none', reason: 'winding_down' } };
 
 function perLeg<T>(yes: T, no: T): PerLeg<T> {
   return { yes, no };
@@ -128,6 +139,8 @@ export class DualMaker {
   /** refused orders per role and leg, until the top of the book moves */
   private readonly refusedBids: PerLeg<Refusal | undefined> = perLeg(undefined, undefined);
   private readonly refusedExits: PerLeg<Refusal | undefined> = perLeg(undefined, undefined);
+  /** set while the market is leaving: no more entry bids (see WindDownPolicy) */
+  private winding: WindDownPolicy | undefined;
 
   constructor(
     readonly ticker: string,
@@ -224,6 +237,34 @@ export class DualMaker {
   }
 
   /** New parameters (a per-market override or a live change); decides again at once. */
+  /**
+   * The market is leaving: from now on no entry bid is posted (resting ones are cancelled,
+   * reason winding_down); `flatten` also cancels the exits and sells the inventory now. A
+   * second call may change the policy. Lasts until the maker is shut down.
+   */
+  windDown(policy: WindDownPolicy, book: BookView, nowMs: number): Intent[] {
+    this.winding = policy;
+    this.decidedTop = undefined;
+    return this.decide(book, nowMs);
+  }
+
+  /** The policy it winds down by, while the market is leaving. */
+  get windingDown(): WindDownPolicy | undefined {
+    return this.winding;
+  }
+
+  /** The signed position it decides on, hundredths of a contract (+ YES held, - NO held). */
+  get heldPosition(): number {
+    return this.position;
+  }
+
+  /** Orders it believes rest (entry bids and exit asks). */
+  get restingCount(): number {
+    let count = 0;
+    for (const leg of LEGS) count += (this.bids[leg] === undefined ? 0 : 1) + (this.exits[leg] === undefined ? 0 : 1);
+    return count;
+  }
+
   setParams(params: StrategyParams, book: BookView, nowMs: number): Intent[] {
     this.params = params;
     return this.decide(book, nowMs);
@@ -341,7 +382,10 @@ export class DualMaker {
       const lastPrompt = this.lastReduceOnlyMs[leg];
       if (bid !== undefined) earliest = Math.min(earliest, expiresAtMs(bid, quoteTtlMs));
       if (exit !== undefined) earliest = Math.min(earliest, expiresAtMs(exit, exitTtlMs));
-      if (lastPrompt !== undefined && atInventoryCap(leg, this.position, this.params)) {
+      if (
+        lastPrompt !== undefined &&
+        (atInventoryCap(leg, this.position, this.params) || (this.winding === 'flatten' && inventoryOn(leg, this.position) > 0))
+      ) {
         earliest = Math.min(earliest, lastPrompt + quoteTtlMs);
       }
     }
@@ -364,7 +408,7 @@ export class DualMaker {
     const top = known ?? topOfBook(book);
     const context: DecisionContext = { ticker: this.ticker, nowMs };
     const intents: Intent[] = [];
-    const targets = entryTargets(book, this.position, this.params);
+    const targets = this.winding === undefined ? entryTargets(book, this.position, this.params) : WINDING_DOWN;
     const quoteTtlMs = secondsToMs(this.params.quote_ttl_s);
     for (const leg of LEGS) {
       const target = targets[leg];
@@ -373,30 +417,34 @@ export class DualMaker {
       intents.push(...outcome.intents);
       this.bids[leg] = outcome.resting;
     }
-    for (const leg of LEGS) {
-      const decision = reduceOnlyDecision(
-        inventoryOn(leg, this.position),
-        atInventoryCap(leg, this.position, this.params),
-        top[leg],
-        this.lastReduceOnlyMs[leg],
-        nowMs,
-        this.params,
-      );
-      if (decision.prompt !== undefined) {
-        const prompt = makeIntent(context, 'reduce_only', leg, decision.prompt, 'inventory_cap');
-        intents.push(this.orderIds === undefined ? prompt : { ...prompt, clientOrderId: this.orderIds() });
+    const flattening = this.winding === 'flatten';
+    const prompts = (): void => {
+      for (const leg of LEGS) {
+        const inventory = inventoryOn(leg, this.position);
+        const decision = flattening
+          ? flattenDecision(inventory, top[leg], this.lastReduceOnlyMs[leg], nowMs, this.params)
+          : reduceOnlyDecision(inventory, atInventoryCap(leg, this.position, this.params), top[leg], this.lastReduceOnlyMs[leg], nowMs, this.params);
+        if (decision.prompt !== undefined) {
+          const prompt = makeIntent(context, 'reduce_only', leg, decision.prompt, flattening ? 'flatten' : 'inventory_cap');
+          intents.push(this.orderIds === undefined ? prompt : { ...prompt, clientOrderId: this.orderIds() });
+        }
+        this.lastReduceOnlyMs[leg] = decision.lastPromptMs;
       }
-      this.lastReduceOnlyMs[leg] = decision.lastPromptMs;
-    }
+    };
+    // flattening: the exit asks are cancelled before the inventory is sold, so nothing sells it twice
+    if (!flattening) prompts();
     const exitTtlMs = secondsToMs(this.params.exit_ttl_s);
     for (const leg of LEGS) {
       const inventory = inventoryOn(leg, this.position);
-      const target = exitTarget(inventory, this.entryOf(leg), this.highestBid(leg, top[leg]), this.params);
+      const target: ExitTarget = flattening
+        ? { kind: 'none', reason: 'flatten' }
+        : exitTarget(inventory, this.entryOf(leg), this.highestBid(leg, top[leg]), this.params);
       if (this.exits[leg] === undefined && this.refusedAgain(this.refusedExits, leg, target.kind === 'none' ? undefined : target, top)) continue;
       const outcome = this.labelled(reconcileExit(context, leg, target, this.exits[leg], exitTtlMs), this.exits[leg]);
       intents.push(...outcome.intents);
       this.exits[leg] = outcome.resting;
     }
+    if (flattening) prompts();
     this.decidedTop = top;
     return intents;
   }

@@ -17,7 +17,7 @@ import { isOrderPrice } from './order-prices.js';
 import { contractsToHundredths } from './units.js';
 
 export type EntryPriceReason = 'join' | 'improve' | 'cushion';
-export type EntrySkipReason = 'book_incomplete' | 'spread_too_narrow' | 'cushion' | 'inventory_cap' | 'price_bounds';
+export type EntrySkipReason = 'book_incomplete' | 'spread_too_narrow' | 'cushion' | 'inventory_cap' | 'price_bounds' | 'winding_down';
 
 export type EntryTarget =
   | { readonly kind: 'bid'; readonly price: number; readonly size: number; readonly reason: EntryPriceReason }

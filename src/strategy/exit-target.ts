@@ -15,7 +15,7 @@ export type ExitPriceReason = 'take_profit' | 'above_best_bid' | 'price_cap';
  * flat: nothing held on the leg; entry_unknown: no position cost and no fill price yet;
  * would_cross: the highest bid is at 99, so every allowed ask would trade (post-only refuses it).
  */
-export type ExitSkipReason = 'flat' | 'entry_unknown' | 'would_cross';
+export type ExitSkipReason = 'flat' | 'entry_unknown' | 'would_cross' | 'flatten';
 
 export type ExitTarget =
   | { readonly kind: 'ask'; readonly price: number; readonly size: number; readonly reason: ExitPriceReason }

@@ -12,7 +12,7 @@ export type CancelAllReason = 'stale_book' | 'market_closed' | 'shutdown';
 
 /** Every reason an intent can carry (the `reason` field of the intents file). */
 export type IntentReason =
-  EntryPriceReason | EntrySkipReason | ExitPriceReason | ExitSkipReason | CancelAllReason | 'ttl' | 'ttl_refresh' | 'reprice' | 'inventory_cap';
+  EntryPriceReason | EntrySkipReason | ExitPriceReason | ExitSkipReason | CancelAllReason | 'ttl' | 'ttl_refresh' | 'reprice' | 'inventory_cap' | 'flatten';
 
 const ACTION_OF_KIND: Readonly<Record<IntentKind, IntentAction>> = {
   quote: 'buy',

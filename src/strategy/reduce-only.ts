@@ -31,3 +31,21 @@ export function reduceOnlyDecision(
     lastPromptMs: nowMs,
   };
 }
+
+/**
+ * The flatten prompt of one leg while the market is leaving (WindDownPolicy flatten): an IOC
+ * sell of the whole inventory of L into the best bid on L, at most once per quote_ttl_s, until
+ * the leg is flat.
+ */
+export function flattenDecision(
+  inventory: number,
+  bestBid: BestLevel | undefined,
+  lastPromptMs: number | undefined,
+  nowMs: number,
+  params: StrategyParams,
+): ReduceOnlyDecision {
+  if (inventory <= 0) return { lastPromptMs: undefined };
+  if (lastPromptMs !== undefined && nowMs - lastPromptMs < secondsToMs(params.quote_ttl_s)) return { lastPromptMs };
+  if (bestBid === undefined || !isOrderPrice(bestBid.price)) return { lastPromptMs: undefined };
+  return { prompt: { price: bestBid.price, size: inventory }, lastPromptMs: nowMs };
+}

@@ -387,6 +387,63 @@ describe('DualMaker', () => {
     });
   });
 
+  describe('winding down (a market that leaves)', () => {
+    it('keep_until_flat: cancels the entry bids, keeps the exit until the position is gone, then rests nothing', () => {
+      const { maker, book } = holdingMaker();
+      expect(describeIntents(maker.windDown('keep_until_flat', book, T0 + 1))).to.deep.equal([
+        'cancel buy yes 5.00@42 winding_down',
+        'cancel buy no 5.00@55 winding_down',
+      ]);
+      expect(maker.windingDown).to.equal('keep_until_flat');
+      expect(maker.restingCount).to.equal(1);
+      // the book moves: still no bid, the exit stays
+      book.applyDelta({ ticker: TICKER, side: 'no', price: 56, delta: hundredths(50) });
+      expect(maker.onBook(book, T0 + 2)).to.deep.equal([]);
+      // a partial sale re-sizes nothing below exit_size; the last one leaves it flat
+      expect(describeIntents(maker.onPosition({ ticker: TICKER, position: 0 }, book, T0 + 3))).to.deep.equal(['exit_cancel sell yes 5.00@44 flat']);
+      expect(maker.heldPosition).to.equal(0);
+      expect(maker.restingCount).to.equal(0);
+      expect(maker.onTimer(book, T0 + 60_000)).to.deep.equal([]);
+    });
+
+    it('flatten: cancels bids and exits and sells the whole inventory into the best bid, again once per quote_ttl_s until flat', () => {
+      const { maker, book } = holdingMaker();
+      expect(describeIntents(maker.windDown('flatten', book, T0 + 1))).to.deep.equal([
+        'cancel buy yes 5.00@42 winding_down',
+        'cancel buy no 5.00@55 winding_down',
+        'exit_cancel sell yes 5.00@44 flatten',
+        'reduce_only sell yes 20.00@42 flatten',
+      ]);
+      expect(maker.restingCount).to.equal(0);
+      // part of it sold: nothing more before quote_ttl_s, then the rest
+      expect(maker.onPosition({ ticker: TICKER, position: hundredths(8), costE4: 33_600 }, book, T0 + 2)).to.deep.equal([]);
+      expect(maker.nextDeadlineMs()).to.equal(T0 + 6_001);
+      expect(describeIntents(maker.onTimer(book, T0 + 6_001))).to.deep.equal(['reduce_only sell yes 8.00@42 flatten']);
+      expect(maker.onPosition({ ticker: TICKER, position: 0 }, book, T0 + 6_002)).to.deep.equal([]);
+      expect(maker.nextDeadlineMs()).to.equal(undefined);
+      expect(maker.onTimer(book, T0 + 20_000)).to.deep.equal([]);
+    });
+
+    it('flatten without a bid to sell into waits for one', () => {
+      const maker = new DualMaker(TICKER, SPEC_DEFAULTS);
+      const book = bookOf([], [[54, 12]]);
+      maker.onPosition({ ticker: TICKER, position: hundredths(5), costE4: 21_000 }, book, T0);
+      expect(describeIntents(maker.windDown('flatten', book, T0 + 1))).to.deep.equal(['exit_cancel sell yes 5.00@44 flatten']);
+      book.applyDelta({ ticker: TICKER, side: 'yes', price: 40, delta: hundredths(3) });
+      expect(describeIntents(maker.onBook(book, T0 + 2))).to.deep.equal(['reduce_only sell yes 5.00@40 flatten']);
+    });
+
+    it('a flat market that leaves rests nothing at once', () => {
+      const { maker, book } = quotingMaker();
+      expect(describeIntents(maker.windDown('flatten', book, T0 + 1))).to.deep.equal([
+        'cancel buy yes 5.00@43 winding_down',
+        'cancel buy no 5.00@54 winding_down',
+      ]);
+      expect(maker.restingCount).to.equal(0);
+      expect(maker.heldPosition).to.equal(0);
+    });
+  });
+
   describe('shutdown', () => {
     it('cancels everything (shutdown) and decides nothing more', () => {
       const { maker, book } = holdingMaker();
