@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
 import type { Intent } from '../strategy/intent.js';
 import type { BookSnapshot } from '../protocol/decode.js';
-import type { MakerState } from '../strategy/dual-maker.js';
+import type { MakerState, WindDownPolicy } from '../strategy/dual-maker.js';
 import type { LatencyBuckets } from './latency-histogram.js';
 
 /** Why the gateway tells an actor that books can no longer be trusted. */
@@ -72,6 +72,17 @@ export interface TickerSetup {
   readonly restoredState?: MakerState;
   /** the venue's position at start (reconciliation): the maker starts from the real inventory */
   readonly position?: { readonly position: number; readonly costE4: number };
+  /** the market is leaving (re-created after a crash while it wound down): it winds down again at once */
+  readonly windDown?: WindDownPolicy;
+}
+
+/** A market that is leaving, as its actor sees it. */
+export interface TickerWinding {
+  readonly policy: WindDownPolicy;
+  /** the position its maker decides on, hundredths of a contract */
+  readonly position: number;
+  /** orders its maker believes rest */
+  readonly resting: number;
 }
 
 export interface ShardOrders {
@@ -119,6 +130,8 @@ export interface ActorStatus {
    * from the receipt of the first frame of its batch (an upper bound) to its emission
    */
   readonly decisionLatency: LatencyBuckets;
+  /** the hosted markets that are leaving (windDown), by ticker */
+  readonly winding: Readonly<Record<string, TickerWinding>>;
 }
 
 /** One ticker's book as the exchange sent it (own orders included), with the ticker's phase. */
@@ -139,6 +152,10 @@ export interface ActorControl {
   /** false when the actor does not host the ticker */
   setParams(ticker: string, params: StrategyParams): boolean;
   addTickers(tickers: readonly TickerSetup[]): void;
+  /** these markets are leaving: they stop bidding and wind down by the policy; returns how many it hosts */
+  windDown(tickers: readonly string[], policy: WindDownPolicy): number;
+  /** drops these markets (each shut down first: whatever its maker still had resting is cancelled); returns how many it hosted */
+  removeTickers(tickers: readonly string[]): number;
   /** the ticker's book, undefined when the actor does not host it */
   book(ticker: string): TickerBook | undefined;
   /** cancels everything (reason shutdown), flushes to the logger, and ends the task */

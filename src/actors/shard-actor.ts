@@ -56,8 +56,25 @@ export default async function runShardActor(task: ShardTask): Promise<ActorStopR
   });
   const control: ActorControl = {
     status: () => shard.status(),
-    setParams: (ticker, params) => shard.setParams(ticker, params),
-    addTickers: (tickers) => shard.addTickers(tickers),
+    setParams: (ticker, params) => {
+      const hosted = shard.setParams(ticker, params);
+      producer.flush();
+      return hosted;
+    },
+    addTickers: (tickers) => {
+      shard.addTickers(tickers);
+      producer.flush();
+    },
+    windDown: (tickers, policy) => {
+      const hosted = shard.windDown(tickers, policy);
+      producer.flush();
+      return hosted;
+    },
+    removeTickers: (tickers) => {
+      const hosted = shard.removeTickers(tickers);
+      producer.flush();
+      return hosted;
+    },
     book: (ticker) => shard.book(ticker),
     stop: () => {
       // commands still queued on the data port were sent before the stop: handle them first

@@ -28,7 +28,19 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import { sharedNowMs } from '../clock/clock.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { ExecutionEvent, OrderEventsPosted } from '../execution/messages.js';
-import type { ActorCommand, ActorEvent, ActorStatus, ActorStopReport, ShardOrders, StaleReason, TickerBook, TickerPhase, TickerSetup } from './messages.js';
+import type {
+  ActorCommand,
+  ActorEvent,
+  ActorStatus,
+  ActorStopReport,
+  ShardOrders,
+  StaleReason,
+  TickerBook,
+  TickerPhase,
+  TickerSetup,
+  TickerWinding,
+} from './messages.js';
+import type { WindDownPolicy } from '../strategy/dual-maker.js';
 import { TickerHost, type StepResult } from './ticker-host.js';
 
 /** `dataJson`: the JSON text of `data` when it is the frame's message, cut from the frame (see LogEvent) */
@@ -101,8 +113,53 @@ export class Shard {
         this.guarded(host, undefined, () => host.position({ ticker: setup.ticker, position: start.position, costE4: start.costE4 }));
       }
       if (setup.restoredState) this.guarded(host, undefined, () => host.recover());
+      const policy = setup.windDown;
+      if (policy !== undefined) this.guarded(host, undefined, () => host.windDown(policy));
     }
     this.report();
+  }
+
+  /** These markets are leaving (see DualMaker.windDown); returns how many of them it hosts. */
+  windDown(tickers: readonly string[], policy: WindDownPolicy): number {
+    if (this.stopped) return 0;
+    let hosted = 0;
+    for (const ticker of tickers) {
+      const host = this.hosts.get(ticker);
+      if (!host) continue;
+      hosted++;
+      this.guarded(host, undefined, () => host.windDown(policy));
+    }
+    this.report();
+    return hosted;
+  }
+
+  /** Drops these markets: each is shut down first (what its maker had resting is cancelled), then forgotten. */
+  removeTickers(tickers: readonly string[]): number {
+    if (this.stopped) return 0;
+    const removed: TickerHost[] = [];
+    for (const ticker of tickers) {
+      const host = this.hosts.get(ticker);
+      if (!host) continue;
+      this.guarded(host, undefined, () => host.shutdown());
+      removed.push(host);
+    }
+    this.report();
+    for (const host of removed) {
+      const timer = this.timers.get(host.ticker);
+      if (timer) this.clock.clearTimer(timer.handle);
+      this.timers.delete(host.ticker);
+      this.hosts.delete(host.ticker);
+      this.markedTops.delete(host.ticker);
+      this.snapshotRequests.delete(host.ticker);
+      this.outputs.event({
+        level: 'info',
+        kind: 'market_removed',
+        ticker: host.ticker,
+        message: 'dropped from this actor',
+        data: { intentsEmitted: host.intentsEmitted },
+      });
+    }
+    return removed.length;
   }
 
   /** A host from its restored state, or a fresh one (logged) when that state is unusable. */
@@ -198,9 +255,12 @@ export class Shard {
   status(): ActorStatus {
     const tickers: Record<TickerPhase, number> = { starting: 0, live: 0, stale: 0, closed: 0, stopped: 0 };
     const phases: Record<string, TickerPhase> = {};
+    const winding: Record<string, TickerWinding> = {};
     for (const host of this.hosts.values()) {
       tickers[host.phase]++;
       phases[host.ticker] = host.phase;
+      const leaving = host.winding();
+      if (leaving) winding[host.ticker] = leaving;
     }
     return {
       shardId: this.options.shardId,
@@ -213,6 +273,7 @@ export class Shard {
       handlerFailures: this.handlerFailures,
       refusedUpdates: this.refusedUpdates,
       decisionLatency: this.decisionLatency.buckets(),
+      winding,
     };
   }
 

@@ -19,7 +19,7 @@ import { Piscina } from 'piscina';
 import type { LogLevel, RuntimeClock, StrategyParams } from '../config/types.js';
 import { ActorOutbox, type OutboxOptions } from './actor-outbox.js';
 import type { EventSink } from '../log/runtime-event.js';
-import type { MakerState } from '../strategy/dual-maker.js';
+import type { MakerState, WindDownPolicy } from '../strategy/dual-maker.js';
 import type { TimeSource } from '../clock/clock.js';
 import type { ActorControl, ActorEvent, ActorStatus, ActorStopReport, ShardTask, TickerBook, TickerSetup } from './messages.js';
 
@@ -63,7 +63,8 @@ export interface SupervisorHandlers {
 
 interface ActorRecord {
   readonly shardId: number;
-  readonly tickers: readonly string[];
+  /** its markets now (markets added and dropped while running change it) */
+  tickers: string[];
   phase: ActorPhase;
   /** increases with every launch; events of older launches are ignored */
   launch: number;
@@ -102,6 +103,8 @@ export class Supervisor {
   private readonly pool: Piscina<ShardTask, ActorStopReport>;
   private readonly actors = new Map<number, ActorRecord>();
   private readonly makerStates = new Map<string, MakerState>();
+  /** markets that are leaving, with their policy: a relaunch winds them down again */
+  private readonly leaving = new Map<string, WindDownPolicy>();
   private stopping = false;
   private restartCount = 0;
 
@@ -126,7 +129,7 @@ export class Supervisor {
     for (const [shardId, tickers] of assignment) {
       this.actors.set(shardId, {
         shardId,
-        tickers,
+        tickers: [...tickers],
         phase: 'stopped',
         launch: 0,
         crashesInARow: 0,
@@ -196,6 +199,89 @@ export class Supervisor {
     return withTimeout(control.remote.book(ticker), this.options.controlTimeoutMs, `actor ${control.shardId} book`);
   }
 
+  /** The shard that hosts the ticker, if any. */
+  shardOf(ticker: string): number | undefined {
+    for (const record of this.actors.values()) if (record.tickers.includes(ticker)) return record.shardId;
+    return undefined;
+  }
+
+  /**
+   * New markets, each given to the actor with the fewest markets (halted actors get none);
+   * returns ticker -> shard for the ones added (a market already hosted is left where it is).
+   * A running actor takes them at once; one that is down takes them when it is launched again.
+   */
+  async addTickers(tickers: readonly string[]): Promise<Map<string, number>> {
+    const placed = new Map<string, number>();
+    const candidates = [...this.actors.values()].filter((record) => !record.halted);
+    if (candidates.length === 0) return placed;
+    for (const ticker of tickers) {
+      if (this.shardOf(ticker) !== undefined || placed.has(ticker)) continue;
+      const record = candidates.reduce((best, next) => (next.tickers.length < best.tickers.length ? next : best));
+      record.tickers.push(ticker);
+      placed.set(ticker, record.shardId);
+    }
+    const byShard = new Map<number, string[]>();
+    for (const [ticker, shardId] of placed) byShard.set(shardId, [...(byShard.get(shardId) ?? []), ticker]);
+    await Promise.all(
+      [...byShard].map(async ([shardId, added]) => {
+        const record = this.actors.get(shardId)!;
+        // a launch under way was given the markets it had before: it takes these once running
+        if (record.phase === 'starting') await record.ready;
+        if (record.phase !== 'running' || !record.control) return; // the next launch takes them
+        await withTimeout(record.control.addTickers(added.map((ticker) => this.setupOf(ticker))), this.options.controlTimeoutMs, `actor ${shardId} addTickers`);
+      }),
+    );
+    return placed;
+  }
+
+  /** These markets are leaving: their actors stop their bidding and wind them down by the policy (again after a restart). */
+  async windDown(tickers: readonly string[], policy: WindDownPolicy): Promise<void> {
+    for (const ticker of tickers) if (this.shardOf(ticker) !== undefined) this.leaving.set(ticker, policy);
+    await Promise.all(
+      this.runningGroups(tickers).map(([record, group]) =>
+        withTimeout(record.control!.windDown(group, policy), this.options.controlTimeoutMs, `actor ${record.shardId} windDown`),
+      ),
+    );
+  }
+
+  /** Drops these markets from their actors (each shut down first) and forgets them. */
+  async removeTickers(tickers: readonly string[]): Promise<void> {
+    const groups = this.runningGroups(tickers);
+    const gone = new Set(tickers);
+    for (const record of this.actors.values()) record.tickers = record.tickers.filter((ticker) => !gone.has(ticker));
+    for (const ticker of tickers) {
+      this.leaving.delete(ticker);
+      this.makerStates.delete(ticker);
+    }
+    await Promise.all(
+      groups.map(([record, group]) =>
+        withTimeout(record.control!.removeTickers(group), this.options.controlTimeoutMs, `actor ${record.shardId} removeTickers`),
+      ),
+    );
+  }
+
+  /** The given tickers grouped by the running actor that hosts them. */
+  private runningGroups(tickers: readonly string[]): Array<[ActorRecord, string[]]> {
+    const wanted = new Set(tickers);
+    const groups: Array<[ActorRecord, string[]]> = [];
+    for (const record of this.actors.values()) {
+      if (record.phase !== 'running' || !record.control) continue;
+      const group = record.tickers.filter((ticker) => wanted.has(ticker));
+      if (group.length > 0) groups.push([record, group]);
+    }
+    return groups;
+  }
+
+  /** How an actor is to set a market up: from its last reported state after a crash, else from the venue's position. */
+  private setupOf(ticker: string): TickerSetup {
+    const restoredState = this.makerStates.get(ticker);
+    const position = this.options.positions?.get(ticker);
+    const windDown = this.leaving.get(ticker);
+    const base = { ticker, params: this.paramsOf(ticker), ...(windDown !== undefined ? { windDown } : {}) };
+    if (restoredState) return { ...base, restoredState };
+    return position ? { ...base, position } : base;
+  }
+
   /** The control plane of the running actor that hosts the ticker. */
   private controlOf(ticker: string): { shardId: number; remote: Comlink.Remote<ActorControl> } | undefined {
     for (const record of this.actors.values()) {
@@ -227,12 +313,7 @@ export class Supervisor {
     const control = new MessageChannel();
     const logPort = this.connectLogPort();
     const executionPort = this.options.orders ? this.options.connectExecutionPort?.() : undefined;
-    const tickers: TickerSetup[] = record.tickers.map((ticker) => {
-      const restoredState = this.makerStates.get(ticker);
-      const position = this.options.positions?.get(ticker);
-      if (restoredState) return { ticker, params: this.paramsOf(ticker), restoredState };
-      return position ? { ticker, params: this.paramsOf(ticker), position } : { ticker, params: this.paramsOf(ticker) };
-    });
+    const tickers: TickerSetup[] = record.tickers.map((ticker) => this.setupOf(ticker));
     const task: ShardTask = {
       shardId: record.shardId,
       tickers,

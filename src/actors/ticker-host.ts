@@ -12,7 +12,7 @@ import { OrderBook } from '../book/order-book.js';
 import type { StrategyParams } from '../config/types.js';
 import type { Intent } from '../strategy/intent.js';
 import type { BookDelta, BookSnapshot, FillEvent, LifecycleEvent, PositionUpdate } from '../protocol/decode.js';
-import { DualMaker, type BookView, type MakerState } from '../strategy/dual-maker.js';
+import { DualMaker, type BookView, type MakerState, type WindDownPolicy } from '../strategy/dual-maker.js';
 import { excludingOwn, OwnOrderLedger } from '../strategy/own-orders.js';
 import { closesMarket, reopensMarket } from '../strategy/market-lifecycle.js';
 import { otherLeg } from '../strategy/legs.js';
@@ -163,6 +163,18 @@ export class TickerHost {
   setParams(params: StrategyParams): Intent[] {
     if (this.phaseNow === 'stopped') return [];
     return this.maker.setParams(params, this.view(), this.clock.now());
+  }
+
+  /** The market is leaving (see DualMaker.windDown). */
+  windDown(policy: WindDownPolicy): Intent[] {
+    if (this.phaseNow === 'stopped') return [];
+    return this.maker.windDown(policy, this.view(), this.clock.now());
+  }
+
+  /** While the market is leaving: its policy, what it holds and how many of its orders rest. */
+  winding(): { policy: WindDownPolicy; position: number; resting: number } | undefined {
+    const policy = this.maker.windingDown;
+    return policy === undefined ? undefined : { policy, position: this.maker.heldPosition, resting: this.maker.restingCount };
   }
 
   shutdown(): Intent[] {

@@ -21,6 +21,8 @@ export interface ExecutionHandle {
   status(): Promise<ExecutionStatus>;
   cancelAll(reason: string): Promise<void>;
   reconcile(policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
+  /** markets added while running: reconciled like those at start, and listed at stop and after reconnects from now on */
+  addTickers(tickers: readonly string[], policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
   resync(): Promise<{ missedFills: number; ended: number; strangers: number }>;
   control(action: 'pause' | 'resume' | 'flatten' | 'kill', ticker: string | undefined, who: string): Promise<{ ok: boolean; message: string }>;
   /** cancels everything, confirms none rests, and ends the thread */
@@ -82,6 +84,7 @@ export async function startExecution(settings: ExecutionSettings, logPort: Messa
     status: () => remote.status(),
     cancelAll: (reason) => remote.cancelAll(reason),
     reconcile: (policy) => remote.reconcile(policy),
+    addTickers: (tickers, policy) => remote.addTickers([...tickers], policy),
     resync: () => remote.resync(),
     control: (action, ticker, who) => remote.control(action, ticker, who),
     stop(reason: string): Promise<ExecutionStopReport> {

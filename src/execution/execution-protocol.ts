@@ -22,7 +22,7 @@ export interface ExecutionSettings {
   readonly writeTokensPerSecond: number;
   readonly minOrderLifeMs: number;
   readonly requestTimeoutMs: number;
-  /** every configured market: at stop, what rests in them is listed and cancelled */
+  /** every configured market at start (markets added later join them): at stop, what rests in them is listed and cancelled */
   readonly tickers: readonly string[];
   readonly cancelOnPause: boolean;
   /** the risk.* config (src/risk/limits.ts reads it); undefined: the defaults */
@@ -85,6 +85,8 @@ export interface ExecutionControl {
   cancelAll(reason: string): void;
   /** reconciles with the venue before quoting (see ExecutionCore.reconcile) */
   reconcile(policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
+  /** markets added while running: reconciled like those at start; from now on listed at stop and after reconnects too (never dropped from that list) */
+  addTickers(tickers: readonly string[], policy: 'cancel' | 'adopt'): Promise<ReconcileReport>;
   /** after a reconnect: catches up on fills and orders the private channel missed */
   resync(): Promise<{ missedFills: number; ended: number; strangers: number }>;
   /** manual control (ticker undefined: every market); a refusal says why */

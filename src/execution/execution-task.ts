@@ -16,7 +16,7 @@ import { toFillRecord, type FillRecord } from '../portfolio/fill-record.js';
 import { ExecutionCore } from './execution-core.js';
 import { KalshiVenue } from './kalshi-venue.js';
 import { SandboxVenue } from './sandbox-venue.js';
-import type { ExecutionControl, ExecutionSettings, PrivateFramesPosted } from './execution-protocol.js';
+import type { ExecutionControl, ExecutionSettings, PrivateFramesPosted, ReconcileReport } from './execution-protocol.js';
 import type { ExecutionEvent, ExecutionPortMessage } from './messages.js';
 import { WRITE_TOKENS_PER_SECOND, WriteBudget } from './write-budget.js';
 
@@ -42,6 +42,8 @@ export interface ExecutionTask {
 
 export default async function runExecution(task: ExecutionTask): Promise<void> {
   const { settings } = task;
+  /** the markets whose orders this actor answers for: those at start and every one added since */
+  const tickers = [...settings.tickers];
   const producer = new LogProducer(task.logPort);
   const log = (event: RuntimeEvent): void => producer.event({ ts: new Date(wallClock.now()).toISOString(), ...event });
   const report = (problem: string): void => log({ level: 'warn', kind: 'feed_frame_unreadable', message: problem });
@@ -167,7 +169,16 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  const reconciledNew = async (added: readonly string[], policy: 'cancel' | 'adopt'): Promise<ReconcileReport> => {
+    const fresh = added.filter((ticker) => !tickers.includes(ticker));
+    tickers.push(...fresh);
+    const report = await core.reconcile(fresh, policy);
+    if (risk.trippedBecause !== null && report.adopted > 0) core.cancelAll('kill_switch');
+    producer.flush();
+    return { cancelled: report.cancelled, adopted: report.adopted, positions: [...report.positions], balanceCents: report.balanceCents };
+  };
   const control: ExecutionControl = {
+    addTickers: (added, policy) => reconciledNew(added, policy),
     addShard: (port) => addShard(port),
     status: () => ({
       counters: core.counters(),
@@ -188,7 +199,7 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
     }),
     cancelAll: (reason) => core.cancelAll(reason),
     resync: async () => {
-      const report = await core.resync(settings.tickers);
+      const report = await core.resync(tickers);
       log({
         level: report.missedFills + report.ended + report.strangers > 0 ? 'warn' : 'info',
         kind: 'resynced',
@@ -198,7 +209,7 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
       return report;
     },
     reconcile: async (policy) => {
-      const report = await core.reconcile(settings.tickers, policy);
+      const report = await core.reconcile(tickers, policy);
       // halted from before: what was adopted is cancelled too
       if (risk.trippedBecause !== null && report.adopted > 0) core.cancelAll('kill_switch');
       producer.flush();
@@ -232,7 +243,7 @@ export default async function runExecution(task: ExecutionTask): Promise<void> {
       return result;
     },
     stop: async (reason) => {
-      const result = await core.stop(settings.tickers, reason);
+      const result = await core.stop(tickers, reason);
       const summary = buildSummary(core.portfolio, wallClock.now());
       const report = {
         ...result,

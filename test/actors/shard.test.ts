@@ -101,6 +101,43 @@ describe('Shard', () => {
     expect(h.shard.status().tickers.live).to.equal(2);
   });
 
+  it('winds a leaving market down, reports it in the status, and drops it on removeTickers while the others trade on', () => {
+    const h = harness([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
+    h.deliver(snapshot('A-1'), snapshot('B-1'));
+    h.intents.length = 0;
+    expect(h.shard.windDown(['A-1', 'X-9'], 'keep_until_flat')).to.equal(1);
+    expect(h.intents.map((intent) => `${intent.ticker} ${intent.kind} ${intent.reason}`)).to.deep.equal(['A-1 cancel winding_down', 'A-1 cancel winding_down']);
+    expect(h.shard.status().winding).to.deep.equal({ 'A-1': { policy: 'keep_until_flat', position: 0, resting: 0 } });
+    // it no longer bids on a new top; B-1 does
+    h.intents.length = 0;
+    h.deliver(delta('A-1', '0.4200', '-18.00'), delta('B-1', '0.4200', '-18.00'));
+    expect(h.intents.filter((intent) => intent.ticker === 'A-1')).to.deep.equal([]);
+    expect(h.intents.some((intent) => intent.ticker === 'B-1')).to.equal(true);
+    expect(h.shard.removeTickers(['A-1'])).to.equal(1);
+    expect(h.shard.status().phases).to.deep.equal({ 'B-1': 'live' });
+    expect(h.shard.status().winding).to.deep.equal({});
+    expect(h.events.find((event) => event.kind === 'market_removed')?.ticker).to.equal('A-1');
+    // a late frame for it is refused as not hosted, not handled
+    h.deliver(delta('A-1', '0.4000', '1.00'));
+    expect(h.events.some((event) => event.kind === 'frame_unreadable' || /does not host/.test(event.message))).to.equal(true);
+  });
+
+  it('cancels what a market still has resting when it is removed, and a restored leaving market winds down at once', () => {
+    const h = harness([{ ticker: 'A-1', params: PARAMS }]);
+    h.deliver(snapshot('A-1'));
+    h.intents.length = 0;
+    h.shard.removeTickers(['A-1']);
+    expect(h.intents.map((intent) => `${intent.kind} ${intent.reason}`)).to.deep.equal(['cancel shutdown', 'cancel shutdown']);
+    h.shard.addTickers([{ ticker: 'C-1', params: PARAMS, windDown: 'flatten' }]);
+    h.intents.length = 0;
+    h.deliver(snapshot('C-1'));
+    expect(h.intents).to.deep.equal([]);
+    expect(h.shard.status().winding['C-1']?.policy).to.equal('flatten');
+  });
+
   it('isolates a ticker whose frame throws: it cancels, asks for a snapshot, and the others keep running', () => {
     const h = harness([
       { ticker: 'A-1', params: PARAMS },

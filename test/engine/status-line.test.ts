@@ -29,6 +29,7 @@ const actor = (shardId: number, live: number, stale: number, intentsEmitted: num
   handlerFailures: 0,
   refusedUpdates: 0,
   decisionLatency,
+  winding: {},
 });
 
 describe('status line', () => {
