@@ -14,7 +14,6 @@ import type { AppConfig } from '../config/types.js';
 import { describeSummary } from '../replay/recording-writer.js';
 import { startRuntime, type Runtime, type RuntimeReport } from '../engine/engine.js';
 import { nextStopSignal } from './signals.js';
-import { planReload } from '../engine/reload.js';
 
 export interface StartOptions {
   /** path of the config file the config came from, for messages */
@@ -51,36 +50,23 @@ export async function runStart(config: AppConfig, options: StartOptions): Promis
     runtime?.reopenLogs().catch((error: Error) => process.stderr.write(`mm start: SIGUSR2: ${error.message}\n`));
   };
   process.on('SIGUSR2', reopenLogs);
-  // SIGHUP: the config file again; strategy changes apply per market, anything else is refused
-  let running = config;
+  // SIGHUP: the config file again; markets enter and leave, strategy changes apply per market, fixed keys are refused
   const reload = (): void => {
-    if (!runtime || !options.reload) return;
-    let next: AppConfig;
-    try {
-      next = options.reload();
-    } catch (error) {
-      process.stderr.write(`mm start: SIGHUP: the config is refused, the running one stays:\n${(error as Error).message}\n`);
-      return;
-    }
-    const plan = planReload(running, next);
-    if (!plan.ok) {
-      process.stderr.write(`mm start: SIGHUP: ${plan.reason}\n`);
-      return;
-    }
-    const active = runtime;
-    void Promise.all(plan.changes.map((change) => active.supervisor.setParams(change.ticker, change.params).then((applied) => ({ change, applied })))).then(
-      (results) => {
-        running = next;
-        for (const { change, applied } of results)
-          process.stderr.write(`mm start: SIGHUP: ${change.ticker}: ${change.keys.join(', ')} ${applied ? 'applied' : 'not applied (its actor is down)'}\n`);
-        if (results.length === 0) process.stderr.write('mm start: SIGHUP: the config is valid; nothing to change\n');
+    if (!runtime) return;
+    runtime.reloadConfig().then(
+      (result) => {
+        if (!result.ok) process.stderr.write(`mm start: SIGHUP: ${result.message}\n`);
+        else for (const line of result.lines) process.stderr.write(`mm start: SIGHUP: ${line}\n`);
       },
       (error: Error) => process.stderr.write(`mm start: SIGHUP: ${error.message}\n`),
     );
   };
   process.on('SIGHUP', reload);
   try {
-    runtime = await startRuntime(config, options.record === undefined ? {} : { recordPath: options.record });
+    runtime = await startRuntime(config, {
+      ...(options.record === undefined ? {} : { recordPath: options.record }),
+      ...(options.reload === undefined ? {} : { readConfig: options.reload }),
+    });
     if (runtime.control)
       process.stderr.write(
         `mm start: status page and control API at ${runtime.control.url}${runtime.control.tokenFile ? ` (bearer token in ${runtime.control.tokenFile})` : ''}\n`,

@@ -172,6 +172,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return;
     }
     const tickers = url.searchParams.getAll('ticker');
+    if (action === 'reload' && tickers.length > 0) {
+      sendJson(response, 400, { ok: false, error: 'reload takes no ticker: it reads the whole config file again' });
+      return;
+    }
     if (tickers.length > 1) {
       sendJson(response, 400, { ok: false, error: 'give at most one ticker' });
       return;

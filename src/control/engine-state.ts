@@ -56,8 +56,9 @@ export interface EngineStateSource {
   latest(): EngineState;
 }
 
-export type ControlAction = 'pause' | 'resume' | 'flatten' | 'kill';
-export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'flatten', 'kill'];
+export type ControlAction = 'pause' | 'resume' | 'flatten' | 'kill' | 'reload';
+/** reload takes no ticker: it rereads the config file (as SIGHUP does) */
+export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'resume', 'flatten', 'kill', 'reload'];
 
 export interface ControlActions {
   /** `ticker` undefined = every market; `who` says who asked (remote address and user agent). */

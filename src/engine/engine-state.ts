@@ -162,9 +162,18 @@ export class StateSampler implements EngineStateSource {
 }
 
 /** The control API's actions, carried out by the execution actor (in announce mode nothing trades, so nothing to do). */
-export function controlActions(execution: ExecutionHandle | undefined, afterwards: () => void): ControlActions {
+export function controlActions(
+  execution: ExecutionHandle | undefined,
+  afterwards: () => void,
+  reload: () => Promise<{ ok: boolean; message: string }> = async () => ({ ok: false, message: 'reload is not available' }),
+): ControlActions {
   return {
     async perform(action, ticker, who) {
+      if (action === 'reload') {
+        const result = await reload();
+        afterwards();
+        return { ok: result.ok, message: result.message };
+      }
       if (!execution) return { ok: false, message: `execution.mode announce sends no orders: nothing to ${action}` };
       const result = await execution.control(action, ticker, who);
       afterwards();

@@ -23,8 +23,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { AppConfig, StrategyParams } from '../config/types.js';
-import { marketParams } from '../config/load.js';
+import type { AppConfig } from '../config/types.js';
+import { ConfigError } from '../config/config-error.js';
 import { defaultRestUrl } from '../config/endpoints.js';
 import { assignTickers } from '../actors/assignment.js';
 import { wallClock, type TimeSource } from '../clock/clock.js';
@@ -48,6 +48,11 @@ import { resolveExchangeEndpoint, type ExchangeEndpoint } from './exchange-endpo
 import { sampleOf, statusEvent, statusFigures, type StatusSample } from './status-line.js';
 import { startControlServer, type ControlServer } from '../control/control-server.js';
 import { controlActions, engineState, StateSampler } from './engine-state.js';
+import { KalshiRestClient } from '../adapters/kalshi/rest-client.js';
+import { desiredMarkets, refresherFor, type SelectionRefresher } from '../selection/index.js';
+import type { WindDownPolicy } from '../strategy/dual-maker.js';
+import { MarketRoster } from './market-roster.js';
+import { describeChange, planReload, type ReloadResult } from './reload.js';
 
 export interface RuntimeOptions {
   readonly clock?: TimeSource;
@@ -58,6 +63,8 @@ export interface RuntimeOptions {
   readonly sweepIntervalMs?: number;
   /** record every received frame to this file (`mm start --record FILE`); later sessions and parts get names of their own */
   readonly recordPath?: string;
+  /** reads and validates the config file again (SIGHUP, POST /api/reload); throws its ConfigError */
+  readonly readConfig?: () => AppConfig;
 }
 
 export interface RuntimeReport {
@@ -82,6 +89,14 @@ export interface Runtime {
   readonly failed: Promise<Error>;
   /** the control server, when control.enabled */
   readonly control: ControlServer | undefined;
+  /** the markets hosted now, and those leaving */
+  readonly roster: MarketRoster;
+  /** applies a config read again: markets enter and leave, changed parameters apply; a key that cannot change is refused */
+  reload(next: AppConfig): Promise<ReloadResult>;
+  /** reads the config file again (RuntimeOptions.readConfig) and reloads it; an invalid file changes nothing */
+  reloadConfig(): Promise<ReloadResult>;
+  /** resolves the selection rules now (as every selection.refresh_s) and applies what changed */
+  refreshSelection(): Promise<void>;
   stop(): Promise<RuntimeReport>;
   /** closes the log files and opens them again at their paths (after an external logrotate renamed them) */
   reopenLogs(): Promise<void>;
@@ -98,6 +113,14 @@ interface Parts {
   readonly silence: () => void;
   readonly endpoint: ExchangeEndpoint;
   readonly execution: ExecutionHandle | undefined;
+}
+
+/** Where the selection lists markets: exchange.rest_url, else the embedded simulator's, else the env's Kalshi host. */
+function marketDataUrl(config: AppConfig, endpoint: ExchangeEndpoint): string {
+  if (config.exchange.rest_url !== '') return config.exchange.rest_url;
+  const url = endpoint.restUrl ?? defaultRestUrl(config.exchange.env);
+  if (url === undefined) throw new Error('the market selection needs a REST URL: set exchange.rest_url');
+  return url;
 }
 
 /** Whether intents become orders in this configuration. */
@@ -204,8 +227,48 @@ async function assemble(parts: Parts): Promise<Runtime> {
       data: { cancelled: reconciled.cancelled, adopted: reconciled.adopted, positions: reconciled.positions.length },
     });
   }
-  const markets = marketParams(config);
-  const params = new Map<string, StrategyParams>(markets.map((market) => [market.ticker, market.params]));
+  // markets chosen by rules: resolved once before the actors start, then every selection.refresh_s
+  let running = config;
+  let halted = false;
+  const onRemove = (): WindDownPolicy => running.selection?.on_remove ?? 'keep_until_flat';
+  let marketData: KalshiRestClient | undefined;
+  const rosterHolder: { roster: MarketRoster | undefined } = { roster: undefined };
+  let refresher: SelectionRefresher | undefined;
+  const applySelection = async (why: string): Promise<void> => {
+    const roster = rosterHolder.roster;
+    if (!roster || halted) return;
+    try {
+      const lines = describeChange(await roster.reconcileTo(desiredMarkets(running, refresher?.current), onRemove()));
+      if (lines.length > 0) sink({ level: 'info', kind: 'selection', message: `${why}: ${lines.join('; ')}` });
+    } catch (error) {
+      sink({ level: 'error', kind: 'selection_failed', message: `${why}: ${(error as Error).message}` });
+    }
+  };
+  const makeRefresher = (next: AppConfig): SelectionRefresher | undefined => {
+    if ((next.selection?.rules.length ?? 0) === 0) return undefined;
+    marketData ??= new KalshiRestClient({ baseUrl: marketDataUrl(config, endpoint), clock: wallClock, timeoutMs: config.execution.request_timeout_ms });
+    return refresherFor(next, marketData, wallClock, {
+      onChange: () => void applySelection('the selection changed'),
+      onError: (error) => sink({ level: 'warn', kind: 'selection_failed', message: `market selection: ${error.message}` }),
+    });
+  };
+  refresher = makeRefresher(config);
+  if (refresher) {
+    await refresher.start();
+    const selected = refresher.current?.markets.filter((entry) => entry.ruleIndex >= 0).length ?? 0;
+    sink({
+      level: 'info',
+      kind: 'selection',
+      message: `market selection: ${selected} markets selected by the rules, ${refresher.current?.listed ?? 0} listed`,
+    });
+  }
+  const params = desiredMarkets(config, refresher?.current);
+  const chosen = [...params.keys()].filter((ticker) => !config.markets.some((market) => market.ticker === ticker));
+  if (execution && chosen.length > 0) {
+    // the markets the rules chose are reconciled like the explicit ones
+    const reconciled = await execution.addTickers(chosen, config.execution.on_start ?? 'cancel');
+    for (const holding of reconciled.positions) positions.set(holding.ticker, { position: holding.position, costE4: Math.ceil(holding.costMicros / 100) });
+  }
   const assignment = assignTickers([...params.keys()], config.runtime.workers);
   const owners = new Map<string, number>();
   for (const [shard, tickers] of assignment) for (const ticker of tickers) owners.set(ticker, shard);
@@ -280,7 +343,17 @@ async function assemble(parts: Parts): Promise<Runtime> {
     ...(execution && sandbox ? { feedRoute: (text: string) => execution.forward(text) } : {}),
   });
   gatewayHolder.gateway = gateway;
-  let halted = false;
+  const roster = new MarketRoster({
+    actors: supervisor,
+    feed: gateway,
+    execution,
+    params,
+    positions,
+    owners,
+    sink,
+    onStart: config.execution.on_start ?? 'cancel',
+  });
+  rosterHolder.roster = roster;
   const connection = new ConnectionManager(
     signedOpener(endpoint.url, endpoint.keyId, endpoint.privateKey, clock),
     {
@@ -318,6 +391,13 @@ async function assemble(parts: Parts): Promise<Runtime> {
 
   const timers: Array<ReturnType<typeof setInterval>> = [];
   timers.push(setInterval(() => gateway.sweep(), options.sweepIntervalMs ?? 1_000));
+  // leaving markets are dropped once flat; closed ones leave on their own
+  timers.push(
+    setInterval(() => {
+      if (!halted)
+        void roster.sweep().catch((error: Error) => sink({ level: 'error', kind: 'roster_failed', message: `dropping flat markets: ${error.message}` }));
+    }, options.sweepIntervalMs ?? 1_000),
+  );
   let previous: StatusSample = sampleOf(clock.now(), gateway.statistics(), []);
   timers.push(
     setInterval(() => {
@@ -334,14 +414,51 @@ async function assemble(parts: Parts): Promise<Runtime> {
     }, config.runtime.status_interval_s * 1000),
   );
 
+  const reload = async (next: AppConfig): Promise<ReloadResult> => {
+    const plan = planReload(running, next);
+    if (!plan.ok) return { ok: false, message: plan.reason, lines: [] };
+    if (halted) return { ok: false, message: 'the engine is stopping', lines: [] };
+    const basis = refresher?.current;
+    running = next;
+    if (plan.selectionChanged) {
+      refresher?.stop();
+      refresher = makeRefresher(next);
+      if (refresher) void refresher.start().then(() => applySelection('the new selection rules'));
+    }
+    // until the new rules have been resolved, the markets the old ones chose stay (removed rules: they leave now)
+    const change = await roster.reconcileTo(desiredMarkets(next, refresher ? basis : undefined), onRemove());
+    const lines = describeChange(change);
+    const message = lines.length === 0 ? 'the config is valid; nothing to change' : lines.join('; ');
+    sink({ level: 'info', kind: 'reload', message: `config reloaded: ${message}` });
+    return { ok: true, message, lines: lines.length === 0 ? [message] : lines };
+  };
+  const reloadConfig = async (): Promise<ReloadResult> => {
+    if (!options.readConfig) return { ok: false, message: 'this engine was not started from a config file', lines: [] };
+    let next: AppConfig;
+    try {
+      next = options.readConfig();
+    } catch (error) {
+      const detail = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+      sink({ level: 'warn', kind: 'reload', message: `config reload refused: ${detail}` });
+      return { ok: false, message: `the config is refused, the running one stays:\n${detail}`, lines: [] };
+    }
+    const result = await reload(next);
+    if (!result.ok) sink({ level: 'warn', kind: 'reload', message: `config reload refused: ${result.message}` });
+    return result;
+  };
+  const refreshSelection = async (): Promise<void> => {
+    if (!refresher) return;
+    await refresher.refresh();
+    await applySelection('the selection was resolved again');
+  };
+
   // the control server reads the last sample, taken once a second (and after every action)
   let control: ControlServer | undefined;
   if (config.control?.enabled) {
-    const tickers = [...params.keys()];
     const sampleNow = async (): Promise<ReturnType<typeof engineState>> =>
       engineState({
         mode: config.execution.mode,
-        tickers,
+        tickers: roster.tickers(),
         gateway: gateway.statistics(),
         connected: gateway.statistics().tickersLive > 0,
         actors: await supervisor.status(),
@@ -366,11 +483,13 @@ async function assemble(parts: Parts): Promise<Runtime> {
         token: config.control.token,
         tokenFile: config.control.token_file,
         source: sampler,
-        actions: controlActions(execution, refresh),
+        actions: controlActions(execution, refresh, () => reloadConfig()),
         log: (event) => sink(event),
       });
     } catch (error) {
       for (const timer of timers) clearInterval(timer);
+      refresher?.stop();
+      await marketData?.close();
       await supervisor.stop();
       await execution?.stop('shutdown').catch(() => undefined);
       connection.stop();
@@ -387,6 +506,9 @@ async function assemble(parts: Parts): Promise<Runtime> {
     stopping ??= (async () => {
       halted = true;
       for (const timer of timers) clearInterval(timer);
+      refresher?.stop();
+      await roster.close();
+      await marketData?.close().catch(() => undefined);
       await control?.close().catch(() => undefined);
       sink({ level: 'info', kind: 'shutdown', message: 'shutting down: cancelling everything' });
       // the cancels the makers send on the way out count as the stop's
@@ -423,5 +545,19 @@ async function assemble(parts: Parts): Promise<Runtime> {
     })();
     return stopping;
   };
-  return { endpoint, gateway, supervisor, execution, connectionEnded, failed, control, stop, reopenLogs: () => logger.reopen() };
+  return {
+    endpoint,
+    gateway,
+    supervisor,
+    execution,
+    connectionEnded,
+    failed,
+    control,
+    roster,
+    reload,
+    reloadConfig,
+    refreshSelection,
+    stop,
+    reopenLogs: () => logger.reopen(),
+  };
 }

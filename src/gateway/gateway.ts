@@ -67,7 +67,12 @@ export interface GatewayStatistics {
   /** frames by type: received, and routed (to an actor or the execution actor) */
   readonly receivedByType: Readonly<Record<string, number>>;
   readonly routedByType: Readonly<Record<string, number>>;
+  /** frames that arrived for a market after it was removed (dropped quietly) */
+  readonly framesAfterRemoval: number;
 }
+
+/** How many removed tickers are remembered, to drop their late frames without an anomaly. */
+const REMOVED_REMEMBERED = 10_000;
 
 /** One owned ticker: its owner, and its feed phase (changed in place). */
 interface FeedState {
@@ -123,6 +128,11 @@ function headerFromParsed(parsed: Record<string, unknown>): FrameHeader | undefi
 }
 
 export class Gateway {
+  /** ticker -> owning shard (markets join and leave while running) */
+  private readonly owners = new Map<string, number>();
+  /** tickers removed while running: their late frames are expected, not anomalies */
+  private readonly removed = new Set<string>();
+  private framesAfterRemoval = 0;
   private readonly feed = new Map<string, FeedState>();
   private readonly tickersByShard = new Map<number, string[]>();
   private readonly lastPositionFrame = new Map<string, string>();
@@ -142,8 +152,8 @@ export class Gateway {
   private readonly staleNotices = new Map<StaleReason, number>();
 
   constructor(
-    /** ticker -> owning shard */
-    private readonly owners: ReadonlyMap<string, number>,
+    /** ticker -> owning shard at the start */
+    owners: ReadonlyMap<string, number>,
     private readonly actors: ActorDirectory,
     private readonly send: (command: ClientCommand) => boolean,
     private readonly sink: EventSink,
@@ -151,12 +161,82 @@ export class Gateway {
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
   ) {
     this.anomalies = new AnomalyLog(sink);
+    for (const [ticker, shard] of owners) this.own(ticker, shard);
+  }
+
+  private own(ticker: string, shard: number): void {
+    this.owners.set(ticker, shard);
+    this.removed.delete(ticker);
+    this.feed.set(ticker, { shard, phase: 'awaiting', requestedAtMs: undefined });
+    const group = this.tickersByShard.get(shard);
+    if (group) group.push(ticker);
+    else this.tickersByShard.set(shard, [ticker]);
+  }
+
+  /** The tickers routed now. */
+  tickers(): string[] {
+    return [...this.owners.keys()];
+  }
+
+  // ---- markets that join and leave ------------------------------------------------------
+
+  /**
+   * Markets that join while running (ticker -> owning shard): they start awaiting, and an
+   * open connection subscribes them at once (their snapshots make them live). Tickers
+   * already owned are left as they are. Returns how many were added.
+   */
+  addTickers(owners: ReadonlyMap<string, number>): number {
+    const added: string[] = [];
     for (const [ticker, shard] of owners) {
-      this.feed.set(ticker, { shard, phase: 'awaiting', requestedAtMs: undefined });
-      const group = this.tickersByShard.get(shard);
-      if (group) group.push(ticker);
-      else this.tickersByShard.set(shard, [ticker]);
+      if (this.owners.has(ticker)) continue;
+      this.own(ticker, shard);
+      added.push(ticker);
     }
+    if (added.length === 0) return 0;
+    const connection = this.connection;
+    if (connection) {
+      const now = this.clock.now();
+      for (const ticker of added) this.feed.get(ticker)!.requestedAtMs = now;
+      for (const command of connection.subscriptions.addCommands(added)) this.send(command);
+    }
+    this.sink({ level: 'info', kind: 'markets_added', message: `${added.length} markets added`, data: { tickers: added.slice(0, 20) } });
+    return added.length;
+  }
+
+  /**
+   * Markets that leave: unsubscribed from every sid that carries them (delete_markets) and
+   * forgotten; frames that still arrive for them are counted and dropped. Returns how many
+   * were removed.
+   */
+  removeTickers(tickers: readonly string[]): number {
+    const leaving = tickers.filter((ticker) => this.owners.has(ticker));
+    if (leaving.length === 0) return 0;
+    for (const ticker of leaving) {
+      const shard = this.owners.get(ticker)!;
+      this.owners.delete(ticker);
+      this.feed.delete(ticker);
+      this.lastPositionFrame.delete(ticker);
+      const group = this.tickersByShard.get(shard);
+      if (group) {
+        const index = group.indexOf(ticker);
+        if (index >= 0) group.splice(index, 1);
+      }
+      this.removed.add(ticker);
+      if (this.removed.size > REMOVED_REMEMBERED) this.removed.delete(this.removed.values().next().value as string);
+    }
+    const connection = this.connection;
+    if (connection) for (const command of connection.subscriptions.removeCommands(leaving)) this.send(command);
+    this.sink({ level: 'info', kind: 'markets_removed', message: `${leaving.length} markets removed`, data: { tickers: leaving.slice(0, 20) } });
+    return leaving.length;
+  }
+
+  /** A frame for a ticker no actor owns: quiet when the market was removed, an anomaly otherwise. */
+  private unowned(ticker: string, message: string, text: string): void {
+    if (this.removed.has(ticker)) {
+      this.framesAfterRemoval++;
+      return;
+    }
+    this.anomalies.record('unowned_ticker', message, text, ticker);
   }
 
   // ---- connection ---------------------------------------------------------------------
@@ -309,7 +389,7 @@ export class Gateway {
     }
     const state = this.feed.get(ticker);
     if (!state) {
-      this.anomalies.record('unowned_ticker', `snapshot for ${ticker}, which no actor owns`, text, ticker);
+      this.unowned(ticker, `snapshot for ${ticker}, which no actor owns`, text);
       return;
     }
     if (this.route(state.shard, ticker, text)) state.phase = 'live';
@@ -324,7 +404,7 @@ export class Gateway {
     }
     const state = this.feed.get(ticker);
     if (!state) {
-      this.anomalies.record('unowned_ticker', `delta for ${ticker}, which no actor owns`, text, ticker);
+      this.unowned(ticker, `delta for ${ticker}, which no actor owns`, text);
       return;
     }
     if (state.phase !== 'live') {
@@ -454,7 +534,7 @@ export class Gateway {
   private routeOwned(ticker: string, text: string): void {
     const state = this.feed.get(ticker);
     if (!state) {
-      this.anomalies.record('unowned_ticker', `frame for ${ticker}, which no actor owns`, text, ticker);
+      this.unowned(ticker, `frame for ${ticker}, which no actor owns`, text);
       return;
     }
     this.route(state.shard, ticker, text);
@@ -607,6 +687,7 @@ export class Gateway {
       anomalies: this.anomalies.totals(),
       receivedByType: Object.fromEntries(this.receivedByType),
       routedByType: Object.fromEntries(this.routedByType),
+      framesAfterRemoval: this.framesAfterRemoval,
     };
   }
 }

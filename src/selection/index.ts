@@ -32,4 +32,5 @@ export {
   type ResolveOptions,
   type SelectionSettings,
 } from './resolver.js';
+export { desiredMarkets } from './desired.js';
 export { SelectionRefresher, SelectionTimeoutError, refresherFor, type SelectionChange, type SelectionRefresherOptions } from './refresher.js';

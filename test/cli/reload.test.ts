@@ -20,7 +20,7 @@ const B = 'KXSIMB-26DEC31-T2';
 describe('mm start: config reload on SIGHUP', function () {
   this.timeout(60_000);
 
-  it('planReload: strategy changes per market; fixed keys and market lists are refused by name', () => {
+  it('planReload: fixed keys are refused by name; markets, strategy and selection may change', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-plan-'));
     try {
       const write = (name: string, value: unknown): string => {
@@ -30,13 +30,16 @@ describe('mm start: config reload on SIGHUP', function () {
       const base = { markets: [{ ticker: A }, { ticker: B }], execution: { mode: 'announce' } };
       const running = loadConfig({ file: write('a.json', base), env: {} });
       const tighter = loadConfig({ file: write('b.json', { ...base, markets: [{ ticker: A, min_spread: 6 }, { ticker: B }] }), env: {} });
-      const plan = planReload(running, tighter);
-      expect(plan.ok && plan.changes.map((change) => [change.ticker, change.keys])).to.deep.equal([[A, ['min_spread']]]);
+      expect(planReload(running, tighter)).to.deep.equal({ ok: true, selectionChanged: false });
       const workers = loadConfig({ file: write('c.json', { ...base, runtime: { workers: 1 } }), env: {} });
       expect(planReload(running, workers)).to.deep.include({ ok: false });
       expect((planReload(running, workers) as { reason: string }).reason).to.match(/runtime cannot change while running/);
+      const credentials = loadConfig({ file: write('e.json', { ...base, execution: { mode: 'paper' } }), env: {} });
+      expect((planReload(running, credentials) as { reason: string }).reason).to.match(/^execution cannot change while running/);
       const added = loadConfig({ file: write('d.json', { ...base, markets: [...base.markets, { ticker: 'KXSIMC-26DEC31-T3' }] }), env: {} });
-      expect((planReload(running, added) as { reason: string }).reason).to.match(/cannot be added/);
+      expect(planReload(running, added)).to.deep.equal({ ok: true, selectionChanged: false });
+      const rules = loadConfig({ file: write('f.json', { ...base, selection: { rules: [{ series: ['KXSIM*'] }] } }), env: {} });
+      expect(planReload(running, rules)).to.deep.equal({ ok: true, selectionChanged: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

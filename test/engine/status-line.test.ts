@@ -6,6 +6,7 @@ import { sampleOf, statusEvent, statusFigures } from '../../src/engine/status-li
 
 const gateway = (framesReceived: number): GatewayStatistics => ({
   connectionsOpened: 1,
+  framesAfterRemoval: 0,
   framesReceived,
   framesRouted: framesReceived,
   tickersLive: 0,

@@ -63,11 +63,42 @@ export class Subscriptions {
 
   /** Everything to send right after the handshake. */
   initialCommands(): ClientCommand[] {
-    const channels = this.options.withPrivate
-      ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS, ...(this.options.withOrders ? [ORDERS_CHANNEL] : [])]
-      : [...MARKET_CHANNELS];
-    const commands = batches(this.options.tickers, this.options.batchSize).map((tickers) => this.subscribe(channels, tickers));
+    const commands = this.addCommands(this.options.tickers);
     commands.push(this.subscribe(this.options.withOrders ? [LIFECYCLE_CHANNEL, GROUPS_CHANNEL] : [LIFECYCLE_CHANNEL], []));
+    return commands;
+  }
+
+  /** The channels filtered by market: every ticker is subscribed to each of them. */
+  private tickerChannels(): string[] {
+    return this.options.withPrivate ? [...MARKET_CHANNELS, ...PRIVATE_CHANNELS, ...(this.options.withOrders ? [ORDERS_CHANNEL] : [])] : [...MARKET_CHANNELS];
+  }
+
+  /**
+   * Subscribe commands for tickers that join a running connection (the same channels as at
+   * the start, in batches); the replies merge them into the existing sids or open new ones.
+   */
+  addCommands(tickers: readonly string[]): ClientCommand[] {
+    const channels = this.tickerChannels();
+    return batches(tickers, this.options.batchSize).map((batch) => this.subscribe(channels, batch));
+  }
+
+  /**
+   * `delete_markets` on every sid that carries one of the tickers, in batches; the tickers
+   * are forgotten at once (their late frames are the caller's to drop).
+   */
+  removeCommands(tickers: readonly string[]): ClientCommand[] {
+    const leaving = new Set(tickers);
+    const commands: ClientCommand[] = [];
+    for (const [sid, carried] of this.tickersBySid) {
+      const group = [...carried].filter((ticker) => leaving.has(ticker));
+      if (group.length === 0) continue;
+      for (const ticker of group) carried.delete(ticker);
+      for (const batch of batches(group, this.options.batchSize)) {
+        const id = this.nextId++;
+        commands.push({ id, cmd: 'update_subscription', params: { sid, action: 'delete_markets', market_tickers: batch } });
+      }
+    }
+    for (const ticker of leaving) this.bookSidByTicker.delete(ticker);
     return commands;
   }
 

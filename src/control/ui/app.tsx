@@ -28,6 +28,7 @@ const WHAT: Readonly<Record<ControlAction, string>> = {
   resume: 'Resume: start quoting again.',
   flatten: 'Flatten: cancel resting orders and close the position.',
   kill: 'Kill: cancel every order and halt trading. A kill latches.',
+  reload: 'Reload: read the config file again and apply what may change while running.',
 };
 
 function readStoredToken(): string {
