@@ -128,6 +128,13 @@ export const CONFIG_SCHEMA = {
       format: 'http-url',
       default: '',
     },
+    markets_per_connection: {
+      doc: 'most markets one WebSocket connection carries; past it another connection is opened (Kalshi documents no limit for the market channels); 0 = one connection for every market',
+      format: 'integer-in-range',
+      min: 0,
+      max: 100_000,
+      default: 0,
+    },
   },
   credentials: {
     key_id: {

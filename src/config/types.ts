@@ -114,6 +114,8 @@ export interface AppConfig {
     /** '' = use the env's default host (for `sim`: the embedded simulator) */
     ws_url: string;
     rest_url: string;
+    /** most markets per WebSocket connection, 0 = no limit; always set in a loaded config, optional for configs built by hand (then 0) */
+    markets_per_connection?: number;
   };
   credentials: {
     key_id: string;

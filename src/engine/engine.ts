@@ -333,16 +333,65 @@ async function assemble(parts: Parts): Promise<Runtime> {
           clock,
           onError: (error) => sink({ level: 'error', kind: 'recording_failed', message: `${error.message}; trading goes on without the recording` }),
         });
-  const connectionHolder: { connection: ConnectionManager | undefined } = { connection: undefined };
+  // one connection per slot: slot 0 always, more when exchange.markets_per_connection is reached
+  const connections = new Map<number, ConnectionManager>();
+  let connectionsRunning = false;
+  let endConnections: (run: Promise<void>) => void = () => undefined;
+  const connectionEnded = new Promise<void>((resolve, reject) => {
+    endConnections = (run) => void run.then(resolve, reject);
+  });
+  const runConnection = (slot: number, manager: ConnectionManager): void => {
+    const run = manager.run();
+    run.catch((error: Error) => sink({ level: 'error', kind: 'connection_failed', message: `${slot === 0 ? '' : `connection ${slot}: `}${error.message}` }));
+    endConnections(run);
+  };
+  let gatewayRef: Gateway | undefined;
+  const openSlot = (slot: number): void => {
+    if (connections.has(slot) || halted) return;
+    // a recording holds one connection's frames (sids and sequences are per connection)
+    const recorded = slot === 0 ? recorder : undefined;
+    if (slot > 0 && recorder) sink({ level: 'warn', kind: 'recording', message: `connection ${slot} is not recorded: a recording holds the first connection only` });
+    const where = slot === 0 ? 'connection' : `connection ${slot}`;
+    const manager = new ConnectionManager(
+      signedOpener(endpoint.url, endpoint.keyId, endpoint.privateKey, clock),
+      {
+        opened: (generation) => {
+          recorded?.sessionOpened();
+          if (!halted) gatewayRef?.connectionOpened(generation, slot);
+          // the private channels were down too: catch up on what they missed
+          if (generation > 1 && execution && !halted)
+            void execution.resync().catch((error: Error) => sink({ level: 'error', kind: 'resync_failed', message: error.message }));
+        },
+        frame: (text) => {
+          if (halted) return;
+          recorded?.frame(text, clock.now());
+          gatewayRef?.frame(text, slot);
+        },
+        closed: (generation, reason) => {
+          recorded?.sessionClosed();
+          if (!halted) gatewayRef?.connectionClosed(generation, reason, slot);
+        },
+        retrying: (error, attempt) =>
+          sink({ level: 'warn', kind: 'reconnect', message: `${where} attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
+      },
+      clock,
+      { ...DEFAULT_CONNECTION_SETTINGS, ...options.connection },
+    );
+    connections.set(slot, manager);
+    if (connectionsRunning) runConnection(slot, manager);
+  };
   // sandbox: the feed goes to the local matching engine too; the account's private frames are the real account's, not the sandbox's
   const sandbox = config.execution.mode === 'sandbox';
-  const gateway = new Gateway(owners, supervisor, (command) => connectionHolder.connection?.send(command) ?? false, sink, clock, {
+  const gateway = new Gateway(owners, supervisor, (command, slot) => connections.get(slot)?.send(command) ?? false, sink, clock, {
     ...DEFAULT_GATEWAY_OPTIONS,
     withPrivate: sandbox ? false : config.runtime.with_private || execution !== undefined,
     ...(execution && !sandbox ? { privateRoute: (text: string) => execution.forward(text) } : {}),
     ...(execution && sandbox ? { feedRoute: (text: string) => execution.forward(text) } : {}),
+    marketsPerConnection: config.exchange.markets_per_connection ?? 0,
+    openSlot,
   });
   gatewayHolder.gateway = gateway;
+  gatewayRef = gateway;
   const roster = new MarketRoster({
     actors: supervisor,
     feed: gateway,
@@ -354,36 +403,11 @@ async function assemble(parts: Parts): Promise<Runtime> {
     onStart: config.execution.on_start ?? 'cancel',
   });
   rosterHolder.roster = roster;
-  const connection = new ConnectionManager(
-    signedOpener(endpoint.url, endpoint.keyId, endpoint.privateKey, clock),
-    {
-      opened: (generation) => {
-        recorder?.sessionOpened();
-        if (!halted) gateway.connectionOpened(generation);
-        // the private channel was down too: catch up on what it missed
-        if (generation > 1 && execution && !halted)
-          void execution.resync().catch((error: Error) => sink({ level: 'error', kind: 'resync_failed', message: error.message }));
-      },
-      frame: (text) => {
-        if (halted) return;
-        recorder?.frame(text, clock.now());
-        gateway.frame(text);
-      },
-      closed: (generation, reason) => {
-        recorder?.sessionClosed();
-        if (!halted) gateway.connectionClosed(generation, reason);
-      },
-      retrying: (error, attempt) =>
-        sink({ level: 'warn', kind: 'reconnect', message: `connection attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
-    },
-    clock,
-    { ...DEFAULT_CONNECTION_SETTINGS, ...options.connection },
-  );
-  connectionHolder.connection = connection;
+  for (const slot of gateway.slots()) openSlot(slot);
 
   await supervisor.start();
-  const connectionEnded = connection.run();
-  connectionEnded.catch((error: Error) => sink({ level: 'error', kind: 'connection_failed', message: error.message }));
+  connectionsRunning = true;
+  for (const [slot, manager] of connections) runConnection(slot, manager);
   const failed = Promise.race([
     logger.failure.then((error) => new Error(`the audit trail cannot be written (${error.message}): stopping, every order is cancelled`)),
     ...(execution ? [execution.failure.then((error) => new Error(`the execution actor failed (${error.message})`))] : []),
@@ -492,7 +516,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       await marketData?.close();
       await supervisor.stop();
       await execution?.stop('shutdown').catch(() => undefined);
-      connection.stop();
+      for (const manager of connections.values()) manager.stop();
       mainProducer.close();
       await logger.stop().catch(() => undefined);
       await endpoint.simulator?.close();
@@ -538,7 +562,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       } catch (error) {
         process.stderr.write(`mm: the logger failed while stopping: ${(error as Error).message}\n`);
       }
-      connection.stop();
+      for (const manager of connections.values()) manager.stop();
       const recordings = (await recorder?.close()) ?? [];
       await endpoint.simulator?.close();
       return { actors, log, gateway: statistics, recordings, execution: executionReport };

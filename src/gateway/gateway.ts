@@ -10,6 +10,13 @@
  *
  * Routing reads type/sid/seq/market_ticker with a substring scan and forwards the raw
  * text; control replies (rare) are parsed in full here.
+ *
+ * Connections: each ticker is carried by one connection slot. Without a per-connection limit
+ * every ticker is on slot 0; with `marketsPerConnection` a slot takes that many and the next
+ * ticker opens the next slot (`openSlot`: the engine starts a connection for it). Sequence
+ * numbers, sids and subscriptions are per connection; the account-wide channels (market
+ * lifecycle, order groups) are subscribed on slot 0 only, so none of their frames arrives
+ * twice. A connection that drops makes only its own tickers stale.
  */
 import type { TimeSource } from '../clock/clock.js';
 import type { StaleReason } from '../actors/messages.js';
@@ -44,6 +51,10 @@ export interface GatewayOptions {
    * local matching engine's feed), after the frame went to its actor.
    */
   readonly feedRoute?: (text: string) => void;
+  /** most markets one connection carries; 0 or absent: no limit (one connection) */
+  readonly marketsPerConnection?: number;
+  /** a connection slot beyond the first is needed while running (markets added past the limit) */
+  readonly openSlot?: (slot: number) => void;
 }
 
 /** Frame types of the account's private channels. */
@@ -69,6 +80,9 @@ export interface GatewayStatistics {
   readonly routedByType: Readonly<Record<string, number>>;
   /** frames that arrived for a market after it was removed (dropped quietly) */
   readonly framesAfterRemoval: number;
+  /** connections open now, and slots (connections wanted) */
+  readonly connectionsOpen: number;
+  readonly connectionSlots: number;
 }
 
 /** How many removed tickers are remembered, to drop their late frames without an anomaly. */
@@ -77,6 +91,8 @@ const REMOVED_REMEMBERED = 10_000;
 /** One owned ticker: its owner, and its feed phase (changed in place). */
 interface FeedState {
   readonly shard: number;
+  /** the connection slot that carries it */
+  readonly slot: number;
   phase: 'awaiting' | 'live';
   /** while awaiting: when its snapshot was last requested (undefined: not since it became awaiting) */
   requestedAtMs: number | undefined;
@@ -88,6 +104,7 @@ function markAwaiting(state: FeedState): void {
 }
 
 interface Connection {
+  readonly slot: number;
   readonly generation: number;
   readonly subscriptions: Subscriptions;
   readonly sequences: SequenceTracker;
@@ -134,10 +151,12 @@ export class Gateway {
   private readonly removed = new Set<string>();
   private framesAfterRemoval = 0;
   private readonly feed = new Map<string, FeedState>();
+  /** tickers carried per connection slot (slot 0 always exists) */
+  private readonly slotCounts = new Map<number, number>([[0, 0]]);
   private readonly tickersByShard = new Map<number, string[]>();
   private readonly lastPositionFrame = new Map<string, string>();
   private readonly anomalies: AnomalyLog;
-  private connection: Connection | undefined;
+  private readonly connections = new Map<number, Connection>();
   private connectionsOpened = 0;
   private framesReceived = 0;
   private framesRouted = 0;
@@ -155,7 +174,8 @@ export class Gateway {
     /** ticker -> owning shard at the start */
     owners: ReadonlyMap<string, number>,
     private readonly actors: ActorDirectory,
-    private readonly send: (command: ClientCommand) => boolean,
+    /** sends a command on the connection of a slot */
+    private readonly send: (command: ClientCommand, slot: number) => boolean,
     private readonly sink: EventSink,
     private readonly clock: TimeSource,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
@@ -164,10 +184,19 @@ export class Gateway {
     for (const [ticker, shard] of owners) this.own(ticker, shard);
   }
 
+  /** The slot a new ticker goes on: the first with room (a new one past the last). */
+  private slotWithRoom(): number {
+    const limit = this.options.marketsPerConnection ?? 0;
+    if (limit <= 0) return 0;
+    for (let slot = 0; ; slot++) if ((this.slotCounts.get(slot) ?? 0) < limit) return slot;
+  }
+
   private own(ticker: string, shard: number): void {
     this.owners.set(ticker, shard);
     this.removed.delete(ticker);
-    this.feed.set(ticker, { shard, phase: 'awaiting', requestedAtMs: undefined });
+    const slot = this.slotWithRoom();
+    this.slotCounts.set(slot, (this.slotCounts.get(slot) ?? 0) + 1);
+    this.feed.set(ticker, { shard, slot, phase: 'awaiting', requestedAtMs: undefined });
     const group = this.tickersByShard.get(shard);
     if (group) group.push(ticker);
     else this.tickersByShard.set(shard, [ticker]);
@@ -176,6 +205,30 @@ export class Gateway {
   /** The tickers routed now. */
   tickers(): string[] {
     return [...this.owners.keys()];
+  }
+
+  /** The connection slots wanted now (0 first); the engine keeps one connection open per slot. */
+  slots(): number[] {
+    return [...this.slotCounts.keys()].sort((a, b) => a - b);
+  }
+
+  private tickersOfSlot(slot: number): string[] {
+    const tickers: string[] = [];
+    for (const [ticker, state] of this.feed) if (state.slot === slot) tickers.push(ticker);
+    return tickers;
+  }
+
+  /** The tickers grouped by their slot. */
+  private bySlot(tickers: Iterable<string>): Map<number, string[]> {
+    const groups = new Map<number, string[]>();
+    for (const ticker of tickers) {
+      const state = this.feed.get(ticker);
+      if (!state) continue;
+      const group = groups.get(state.slot);
+      if (group) group.push(ticker);
+      else groups.set(state.slot, [ticker]);
+    }
+    return groups;
   }
 
   // ---- markets that join and leave ------------------------------------------------------
@@ -187,18 +240,21 @@ export class Gateway {
    */
   addTickers(owners: ReadonlyMap<string, number>): number {
     const added: string[] = [];
+    const slotsBefore = new Set(this.slotCounts.keys());
     for (const [ticker, shard] of owners) {
       if (this.owners.has(ticker)) continue;
       this.own(ticker, shard);
       added.push(ticker);
     }
     if (added.length === 0) return 0;
-    const connection = this.connection;
-    if (connection) {
-      const now = this.clock.now();
-      for (const ticker of added) this.feed.get(ticker)!.requestedAtMs = now;
-      for (const command of connection.subscriptions.addCommands(added)) this.send(command);
+    const now = this.clock.now();
+    for (const [slot, group] of this.bySlot(added)) {
+      const connection = this.connections.get(slot);
+      if (!connection) continue; // subscribed when its connection opens
+      for (const ticker of group) this.feed.get(ticker)!.requestedAtMs = now;
+      for (const command of connection.subscriptions.addCommands(group)) this.send(command, slot);
     }
+    for (const slot of this.slotCounts.keys()) if (!slotsBefore.has(slot)) this.options.openSlot?.(slot);
     this.sink({ level: 'info', kind: 'markets_added', message: `${added.length} markets added`, data: { tickers: added.slice(0, 20) } });
     return added.length;
   }
@@ -211,8 +267,14 @@ export class Gateway {
   removeTickers(tickers: readonly string[]): number {
     const leaving = tickers.filter((ticker) => this.owners.has(ticker));
     if (leaving.length === 0) return 0;
+    for (const [slot, group] of this.bySlot(leaving)) {
+      const connection = this.connections.get(slot);
+      if (connection) for (const command of connection.subscriptions.removeCommands(group)) this.send(command, slot);
+    }
     for (const ticker of leaving) {
       const shard = this.owners.get(ticker)!;
+      const slot = this.feed.get(ticker)!.slot;
+      this.slotCounts.set(slot, (this.slotCounts.get(slot) ?? 1) - 1);
       this.owners.delete(ticker);
       this.feed.delete(ticker);
       this.lastPositionFrame.delete(ticker);
@@ -224,8 +286,6 @@ export class Gateway {
       this.removed.add(ticker);
       if (this.removed.size > REMOVED_REMEMBERED) this.removed.delete(this.removed.values().next().value as string);
     }
-    const connection = this.connection;
-    if (connection) for (const command of connection.subscriptions.removeCommands(leaving)) this.send(command);
     this.sink({ level: 'info', kind: 'markets_removed', message: `${leaving.length} markets removed`, data: { tickers: leaving.slice(0, 20) } });
     return leaving.length;
   }
@@ -241,34 +301,42 @@ export class Gateway {
 
   // ---- connection ---------------------------------------------------------------------
 
-  connectionOpened(generation: number): void {
+  /** A session of the slot's connection is up: its tickers are subscribed (the account-wide channels on slot 0). */
+  connectionOpened(generation: number, slot = 0): void {
     this.connectionsOpened++;
+    const tickers = this.tickersOfSlot(slot);
     const subscriptions = new Subscriptions({
-      tickers: [...this.owners.keys()],
+      tickers,
       withPrivate: this.options.withPrivate || this.options.privateRoute !== undefined,
       withOrders: this.options.privateRoute !== undefined,
       batchSize: this.options.batchSize,
+      accountChannels: slot === 0,
     });
-    this.connection = { generation, subscriptions, sequences: new SequenceTracker(), openedAtMs: this.clock.now() };
     const now = this.clock.now();
-    for (const state of this.feed.values()) if (state.phase === 'awaiting') state.requestedAtMs = now;
-    for (const command of subscriptions.initialCommands()) this.send(command);
+    this.connections.set(slot, { slot, generation, subscriptions, sequences: new SequenceTracker(), openedAtMs: now });
+    for (const ticker of tickers) {
+      const state = this.feed.get(ticker)!;
+      if (state.phase === 'awaiting') state.requestedAtMs = now;
+    }
+    for (const command of subscriptions.initialCommands()) this.send(command, slot);
+    const where = slot === 0 ? '' : ` (connection ${slot})`;
     this.sink({
       level: 'info',
       kind: 'connection_opened',
-      message: `connected (generation ${generation}); subscribing ${this.owners.size} tickers`,
-      data: { generation },
+      message: `connected${where} (generation ${generation}); subscribing ${tickers.length} tickers`,
+      data: { generation, slot },
     });
   }
 
-  connectionClosed(generation: number, reason: string): void {
-    if (this.connection?.generation === generation) this.connection = undefined;
-    const booksMarkedStale = this.invalidate([...this.owners.keys()], 'disconnected');
+  connectionClosed(generation: number, reason: string, slot = 0): void {
+    if (this.connections.get(slot)?.generation === generation) this.connections.delete(slot);
+    const booksMarkedStale = this.invalidate(this.tickersOfSlot(slot), 'disconnected');
+    const several = this.slotCounts.size > 1;
     this.sink({
       level: 'warn',
       kind: 'connection_closed',
-      message: `disconnected (generation ${generation}): ${reason}; every book is stale`,
-      data: { generation, reason, booksMarkedStale },
+      message: `disconnected${slot === 0 && !several ? '' : ` (connection ${slot})`} (generation ${generation}): ${reason}; ${several ? "that connection's books are stale" : 'every book is stale'}`,
+      data: { generation, reason, booksMarkedStale, slot },
     });
   }
 
@@ -280,10 +348,10 @@ export class Gateway {
    * resynchronised, since what the failure left half done is unknown: it never reaches
    * the socket's listener, where it would end the process.
    */
-  frame(text: string): void {
+  frame(text: string, slot = 0): void {
     this.framesReceived++;
     try {
-      this.dispatch(text);
+      this.dispatch(text, slot);
     } catch (error) {
       this.anomalies.record('handler_failed', `handling a frame failed (${(error as Error).message}); resynchronising every book`, text);
       const tickers = [...this.owners.keys()];
@@ -292,7 +360,7 @@ export class Gateway {
     }
   }
 
-  private dispatch(text: string): void {
+  private dispatch(text: string, slot: number): void {
     let header = scanFrame(text);
     let parsed: Record<string, unknown> | undefined;
     if (!header) {
@@ -315,15 +383,15 @@ export class Gateway {
       case 'ok':
       case 'unsubscribed':
       case 'error':
-        this.control(text, parsed);
+        this.control(text, parsed, slot);
         return;
       default:
-        this.data(text, header);
+        this.data(text, header, slot);
     }
   }
 
-  private data(text: string, header: FrameHeader): void {
-    const connection = this.connection;
+  private data(text: string, header: FrameHeader, slot: number): void {
+    const connection = this.connections.get(slot);
     if (SEQUENCED_TYPES.has(header.type)) {
       if (header.sid === undefined || header.seq === undefined) {
         this.anomalies.record('missing_sequence', `${header.type} without sid/seq`, text, header.ticker);
@@ -341,7 +409,7 @@ export class Gateway {
     }
     switch (header.type) {
       case 'orderbook_snapshot':
-        this.snapshot(text, header);
+        this.snapshot(text, header, connection);
         return;
       case 'orderbook_delta':
         this.delta(text, header);
@@ -377,15 +445,15 @@ export class Gateway {
     this.anomalies.record('malformed_frame', `${header.type} without market_ticker`, text);
   }
 
-  private snapshot(text: string, header: FrameHeader): void {
+  private snapshot(text: string, header: FrameHeader, connection: Connection | undefined): void {
     const ticker = header.ticker;
     if (ticker === undefined) {
       this.anomalies.record('malformed_frame', 'orderbook_snapshot without market_ticker', text);
       return;
     }
-    if (this.connection && header.sid !== undefined) {
-      this.connection.subscriptions.bookFrameSeen(header.sid, ticker);
-      this.connection.subscriptions.snapshotArrived(header.id, ticker);
+    if (connection && header.sid !== undefined) {
+      connection.subscriptions.bookFrameSeen(header.sid, ticker);
+      connection.subscriptions.snapshotArrived(header.id, ticker);
     }
     const state = this.feed.get(ticker);
     if (!state) {
@@ -453,7 +521,7 @@ export class Gateway {
 
   // ---- control replies ----------------------------------------------------------------
 
-  private control(text: string, alreadyParsed: Record<string, unknown> | undefined): void {
+  private control(text: string, alreadyParsed: Record<string, unknown> | undefined, slot: number): void {
     let parsed = alreadyParsed;
     if (!parsed) {
       try {
@@ -473,7 +541,7 @@ export class Gateway {
       seq: optionalInteger(parsed.seq),
       msg: parsed.msg,
     };
-    const connection = this.connection;
+    const connection = this.connections.get(slot);
     if (!connection) return;
     if (frame.sid !== undefined && frame.seq !== undefined && !this.sequenced(connection, frame.sid, frame.seq, frame.type, text)) return;
     const msg = asRecord(frame.msg);
@@ -526,7 +594,7 @@ export class Gateway {
       data: { sid: frame.sid, code },
     });
     if (dropped.channel === BOOK_CHANNEL) this.invalidate(dropped.tickers, 'subscription_lost');
-    for (const command of connection.subscriptions.resubscribeCommands(dropped.channel, dropped.tickers)) this.send(command);
+    for (const command of connection.subscriptions.resubscribeCommands(dropped.channel, dropped.tickers)) this.send(command, connection.slot);
   }
 
   // ---- routing ------------------------------------------------------------------------
@@ -615,12 +683,14 @@ export class Gateway {
 
   /** Re-requests snapshots that have not arrived in time (lost replies, refused requests). */
   sweep(): void {
-    if (!this.connection) return;
+    if (this.connections.size === 0) return;
     const now = this.clock.now();
     const overdue: string[] = [];
     for (const [ticker, state] of this.feed) {
       if (state.phase !== 'awaiting') continue;
-      const since = state.requestedAtMs ?? this.connection.openedAtMs;
+      const connection = this.connections.get(state.slot);
+      if (!connection) continue;
+      const since = state.requestedAtMs ?? connection.openedAtMs;
       if (now - since < this.options.resnapshotAfterMs) continue;
       const outbox = this.actors.outbox(state.shard);
       if (!outbox || outbox.overloaded) continue;
@@ -660,15 +730,18 @@ export class Gateway {
   }
 
   private requestSnapshots(tickers: readonly string[]): void {
-    const connection = this.connection;
-    if (!connection || tickers.length === 0) return;
-    const commands = connection.subscriptions.snapshotCommands(tickers);
+    if (this.connections.size === 0 || tickers.length === 0) return;
     const now = this.clock.now();
-    for (const ticker of tickers) {
-      const state = this.feed.get(ticker);
-      if (state?.phase === 'awaiting') state.requestedAtMs = now;
+    for (const [slot, group] of this.bySlot(tickers)) {
+      const connection = this.connections.get(slot);
+      if (!connection) continue;
+      const commands = connection.subscriptions.snapshotCommands(group);
+      for (const ticker of group) {
+        const state = this.feed.get(ticker);
+        if (state?.phase === 'awaiting') state.requestedAtMs = now;
+      }
+      for (const command of commands) this.send(command, slot);
     }
-    for (const command of commands) this.send(command);
   }
 
   statistics(): GatewayStatistics {
@@ -688,6 +761,8 @@ export class Gateway {
       receivedByType: Object.fromEntries(this.receivedByType),
       routedByType: Object.fromEntries(this.routedByType),
       framesAfterRemoval: this.framesAfterRemoval,
+      connectionsOpen: this.connections.size,
+      connectionSlots: this.slotCounts.size,
     };
   }
 }

@@ -62,7 +62,7 @@ describe('config/load', () => {
         rotate_keep: 0,
       });
       expect(config.sim.seed).to.equal(1);
-      expect(config.exchange).to.deep.equal({ env: 'sim', ws_url: '', rest_url: '' });
+      expect(config.exchange).to.deep.equal({ env: 'sim', ws_url: '', rest_url: '', markets_per_connection: 0 });
     });
 
     it('merges each market overrides over the strategy defaults', () => {

@@ -201,6 +201,41 @@ describe('engine: markets enter and leave while it runs (paper, simulator)', fun
     }
   });
 
+  it('with exchange.markets_per_connection the markets are spread over connections, and a market added past the limit opens one more', async () => {
+    const tickers = Array.from({ length: 7 }, (_, index) => `KXCONN-26DEC31-T${index + 1}`);
+    const s = await setup(tickers);
+    let runtime: Runtime | undefined;
+    try {
+      const config = (markets: readonly string[]): AppConfig => {
+        const base = s.config(markets.map((ticker) => ({ ticker })));
+        return { ...base, exchange: { ...base.exchange, markets_per_connection: 2 } };
+      };
+      runtime = await startRuntime(config(tickers.slice(0, 5)), { sweepIntervalMs: 100 });
+      await until(() => runtime!.gateway.statistics().tickersLive === 5, 20_000, 'five books live');
+      expect(runtime.gateway.statistics()).to.include({ connectionsOpen: 3, connectionSlots: 3 });
+      await until(
+        async () => (await Promise.all(tickers.slice(0, 5).map((ticker) => resting(s.client, ticker)))).every((count) => count > 0),
+        20_000,
+        'five quoting',
+      );
+      const result = await runtime.reload(config(tickers));
+      expect(result.ok, result.message).to.equal(true);
+      await until(() => runtime!.gateway.statistics().tickersLive === 7, 20_000, 'seven books live');
+      expect(runtime.gateway.statistics()).to.include({ connectionsOpen: 4, connectionSlots: 4 });
+      await until(
+        async () => (await Promise.all(tickers.slice(5).map((ticker) => resting(s.client, ticker)))).every((count) => count > 0),
+        20_000,
+        'the added two quoting',
+      );
+      const report = await runtime.stop();
+      runtime = undefined;
+      expect(report.execution!.remaining).to.equal(0);
+    } finally {
+      await runtime?.stop();
+      await s.close();
+    }
+  });
+
   it('a reload that may not apply, or a file that does not load, changes nothing (POST /api/reload says why)', async () => {
     const [A, B] = ['KXBAD-26DEC31-T1', 'KXBAD-26DEC31-T2'];
     const s = await setup([A!, B!]);

@@ -7,6 +7,8 @@ import { sampleOf, statusEvent, statusFigures } from '../../src/engine/status-li
 const gateway = (framesReceived: number): GatewayStatistics => ({
   connectionsOpened: 1,
   framesAfterRemoval: 0,
+  connectionsOpen: 1,
+  connectionSlots: 1,
   framesReceived,
   framesRouted: framesReceived,
   tickersLive: 0,

@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { ActorOutbox } from '../../src/actors/actor-outbox.js';
+import { Gateway } from '../../src/gateway/gateway.js';
+import type { RuntimeEvent } from '../../src/log/runtime-event.js';
+import type { ClientCommand } from '../../src/protocol/wire.js';
 import { delta, harness, snapshot } from './gateway-harness.js';
 
 const ok = (id: number, sid: number, seq: number): string => JSON.stringify({ type: 'ok', id, sid, seq, msg: {} });
@@ -83,5 +87,102 @@ describe('Gateway: markets that join and leave while running', () => {
     expect((h.sent.at(-1) as { params: { market_tickers: string[] } }).params.market_tickers).to.deep.equal(['B-1']);
     h.feed(JSON.stringify({ id: 1, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: 11 } }), snapshot(11, 1, 'B-1'));
     expect(h.framesTo(0)).to.include(snapshot(11, 1, 'B-1'));
+  });
+});
+
+describe('Gateway: more than one connection (exchange.markets_per_connection)', () => {
+  function slotted(limit: number, tickers: string[]) {
+    const sent: Array<{ slot: number; command: ClientCommand }> = [];
+    const frames = new Map<number, string[]>([
+      [0, []],
+      [1, []],
+    ]);
+    const opened: number[] = [];
+    const outbox = (shard: number): ActorOutbox =>
+      new ActorOutbox(
+        { postMessage: (message) => message.kind === 'DeliverFrames' && frames.get(shard)!.push(...message.frames) },
+        { maxBatch: 100, maxOutstanding: 1000, resumeBelow: 10, defer: (flush) => flush() },
+      );
+    const outboxes = new Map([
+      [0, outbox(0)],
+      [1, outbox(1)],
+    ]);
+    const events: RuntimeEvent[] = [];
+    const gateway = new Gateway(
+      new Map(tickers.map((ticker, index) => [ticker, index % 2])),
+      { outbox: (shard) => outboxes.get(shard) },
+      (command, slot) => {
+        sent.push({ slot, command });
+        return true;
+      },
+      (event) => events.push(event),
+      { now: () => 1_000 },
+      { withPrivate: true, batchSize: 100, resnapshotAfterMs: 5_000, marketsPerConnection: limit, openSlot: (slot) => opened.push(slot) },
+    );
+    const subscribes = (slot: number): string[][] =>
+      sent
+        .filter((entry) => entry.slot === slot && entry.command.cmd === 'subscribe')
+        .map((entry) => {
+          const params = (entry.command as { params: { market_tickers?: string[]; channels: string[] } }).params;
+          return params.market_tickers ?? params.channels;
+        });
+    return { gateway, sent, frames, opened, events, subscribes };
+  }
+
+  it('spreads the markets over slots of the limit; the account-wide channels go on the first only', () => {
+    const s = slotted(2, ['M-1', 'M-2', 'M-3', 'M-4', 'M-5']);
+    expect(s.gateway.slots()).to.deep.equal([0, 1, 2]);
+    for (const slot of [0, 1, 2]) s.gateway.connectionOpened(1, slot);
+    expect(s.subscribes(0)).to.deep.equal([['M-1', 'M-2'], ['market_lifecycle_v2']]);
+    expect(s.subscribes(1)).to.deep.equal([['M-3', 'M-4']]);
+    expect(s.subscribes(2)).to.deep.equal([['M-5']]);
+    expect(s.gateway.statistics()).to.include({ connectionsOpen: 3, connectionSlots: 3 });
+  });
+
+  it('sequences are per connection: the same sid and seq on two connections is no duplicate; a gap resnapshots only its own connection', () => {
+    const s = slotted(2, ['M-1', 'M-2', 'M-3', 'M-4']);
+    s.gateway.connectionOpened(1, 0);
+    s.gateway.connectionOpened(1, 1);
+    s.gateway.frame(snapshot(1, 1, 'M-1'), 0);
+    s.gateway.frame(snapshot(1, 1, 'M-3'), 1);
+    s.gateway.frame(snapshot(1, 2, 'M-2'), 0);
+    s.gateway.frame(snapshot(1, 2, 'M-4'), 1);
+    expect(s.gateway.statistics().tickersLive).to.equal(4);
+    expect(s.gateway.statistics().anomalies).not.to.have.property('duplicate_sequence');
+    s.sent.length = 0;
+    s.gateway.frame(delta(1, 9, 'M-3'), 1);
+    expect(s.sent.map((entry) => entry.slot)).to.deep.equal([1]);
+    expect((s.sent[0]!.command as { params: { market_tickers: string[] } }).params.market_tickers).to.deep.equal(['M-3', 'M-4']);
+    expect(s.gateway.statistics().tickersLive).to.equal(2);
+  });
+
+  it('a dropped connection makes only its own markets stale', () => {
+    const s = slotted(1, ['M-1', 'M-2']);
+    s.gateway.connectionOpened(1, 0);
+    s.gateway.connectionOpened(1, 1);
+    s.gateway.frame(snapshot(1, 1, 'M-1'), 0);
+    s.gateway.frame(snapshot(1, 1, 'M-2'), 1);
+    s.gateway.connectionClosed(1, 'reset', 1);
+    expect(s.gateway.statistics()).to.include({ tickersLive: 1, tickersAwaiting: 1, connectionsOpen: 1 });
+    // the open connection keeps routing
+    s.gateway.frame(delta(1, 2, 'M-1'), 0);
+    expect(s.frames.get(0)).to.include(delta(1, 2, 'M-1'));
+    // reopened, it subscribes its market again
+    s.gateway.connectionOpened(2, 1);
+    expect(s.subscribes(1).at(-1)).to.deep.equal(['M-2']);
+  });
+
+  it('a market added past the limit asks for a new connection, which subscribes it when open; a removed market frees its place', () => {
+    const s = slotted(2, ['M-1', 'M-2']);
+    s.gateway.connectionOpened(1, 0);
+    s.gateway.addTickers(new Map([['M-3', 0]]));
+    expect(s.opened).to.deep.equal([1]);
+    expect(s.subscribes(0)).to.have.length(2); // nothing more on the full connection
+    s.gateway.connectionOpened(1, 1);
+    expect(s.subscribes(1)).to.deep.equal([['M-3']]);
+    s.gateway.removeTickers(['M-1']);
+    s.gateway.addTickers(new Map([['M-4', 1]]));
+    expect(s.opened).to.deep.equal([1]);
+    expect(s.subscribes(0).at(-1)).to.deep.equal(['M-4']);
   });
 });

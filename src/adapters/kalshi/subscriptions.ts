@@ -28,6 +28,11 @@ export interface SubscriptionOptions {
   readonly withOrders?: boolean;
   /** tickers per subscribe or get_snapshot command */
   readonly batchSize: number;
+  /**
+   * the channels not filtered by market (lifecycle, order groups); default true. With more
+   * than one connection only the first subscribes them, so no frame of theirs arrives twice.
+   */
+  readonly accountChannels?: boolean;
 }
 
 type PendingCommand =
@@ -64,7 +69,8 @@ export class Subscriptions {
   /** Everything to send right after the handshake. */
   initialCommands(): ClientCommand[] {
     const commands = this.addCommands(this.options.tickers);
-    commands.push(this.subscribe(this.options.withOrders ? [LIFECYCLE_CHANNEL, GROUPS_CHANNEL] : [LIFECYCLE_CHANNEL], []));
+    if (this.options.accountChannels !== false)
+      commands.push(this.subscribe(this.options.withOrders ? [LIFECYCLE_CHANNEL, GROUPS_CHANNEL] : [LIFECYCLE_CHANNEL], []));
     return commands;
   }
 

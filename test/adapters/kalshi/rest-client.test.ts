@@ -402,14 +402,15 @@ describe('adapters/kalshi/rest-client', function () {
 
     it('a server that never answers: RequestTimeoutError after the deadline, outcome unknown', async () => {
       server.handler = () => 'hang';
-      const quick = new KalshiRestClient({ baseUrl, keyId: 'key-1', privateKey, clock: { now: () => nowMs }, timeoutMs: 100 });
+      // long enough for the request to reach the server on a loaded 2-core machine
+      const quick = new KalshiRestClient({ baseUrl, keyId: 'key-1', privateKey, clock: { now: () => nowMs }, timeoutMs: 400 });
       try {
         const started = performance.now();
         const error = await rejection(quick.createOrder(built(createOrderBody(intent))));
         const waited = performance.now() - started;
         expect(error).to.be.instanceOf(RequestTimeoutError);
-        expect(error).to.deep.include({ timeoutMs: 100, outcomeUnknown: true, method: 'POST' });
-        expect(waited).to.be.within(90, 2_000);
+        expect(error).to.deep.include({ timeoutMs: 400, outcomeUnknown: true, method: 'POST' });
+        expect(waited).to.be.within(390, 3_000);
         expect(server.seen).to.have.length(1); // it did reach the server
       } finally {
         await quick.close();
