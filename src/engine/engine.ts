@@ -350,7 +350,8 @@ async function assemble(parts: Parts): Promise<Runtime> {
     if (connections.has(slot) || halted) return;
     // a recording holds one connection's frames (sids and sequences are per connection)
     const recorded = slot === 0 ? recorder : undefined;
-    if (slot > 0 && recorder) sink({ level: 'warn', kind: 'recording', message: `connection ${slot} is not recorded: a recording holds the first connection only` });
+    if (slot > 0 && recorder)
+      sink({ level: 'warn', kind: 'recording', message: `connection ${slot} is not recorded: a recording holds the first connection only` });
     const where = slot === 0 ? 'connection' : `connection ${slot}`;
     const manager = new ConnectionManager(
       signedOpener(endpoint.url, endpoint.keyId, endpoint.privateKey, clock),
