@@ -201,6 +201,30 @@ describe('engine: markets enter and leave while it runs (paper, simulator)', fun
     }
   });
 
+  it('when the rules select other markets on a refresh, the new one enters and the one that closed leaves and is dropped', async () => {
+    const s = await setup(8);
+    let runtime: Runtime | undefined;
+    try {
+      runtime = await startRuntime(s.config([], { rules: [{ series: ['*'], max_markets: 2 }], max_markets: 2 }), { sweepIntervalMs: 100 });
+      const first = runtime.roster.tickers();
+      expect(first).to.have.length(2);
+      await until(async () => (await Promise.all(first.map((ticker) => resting(s.client, ticker)))).every((count) => count > 0), 20_000, 'both quoting');
+      // one selected market closes: the venue no longer lists it as open, and the next market by score takes its place
+      const closing = first[0]!;
+      s.simulator.closeMarket(closing, 'determined', 'no');
+      await runtime.refreshSelection();
+      const entered = runtime.roster.tickers().filter((ticker) => !first.includes(ticker));
+      expect(entered).to.have.length(1);
+      await until(async () => (await resting(s.client, entered[0]!)) > 0, 20_000, 'the new market quoting');
+      await until(() => !runtime!.roster.tickers().includes(closing), 20_000, 'the closed market dropped');
+      expect(runtime.gateway.tickers().sort()).to.deep.equal([first[1]!, entered[0]!].sort());
+      expect(await resting(s.client, closing)).to.equal(0);
+    } finally {
+      await runtime?.stop();
+      await s.close();
+    }
+  });
+
   it('with exchange.markets_per_connection the markets are spread over connections, and a market added past the limit opens one more', async () => {
     const tickers = Array.from({ length: 7 }, (_, index) => `KXCONN-26DEC31-T${index + 1}`);
     const s = await setup(tickers);
