@@ -45,7 +45,7 @@ export interface KalshiRestClientOptions {
   readonly keyId?: string;
   readonly privateKey?: KeyObject;
   readonly clock: Clock;
-  /** whole-request deadline, ms (default 5,000) */
+  /** whole-request deadline, ms (default 5,000), from when the request is signed and handed to undici (see enqueue) */
   readonly timeoutMs?: number;
   /** most sockets open to the host (default 4) */
   readonly connections?: number;
@@ -737,8 +737,9 @@ export class KalshiRestClient {
    * request on a reused keep-alive socket only after a setImmediate (it first lets the loop
    * read what the idle socket may hold); signed all in one turn, a burst would wait for
    * every signature (0.35 to 0.4 ms each) before the first of them left. One at a time, the
-   * first leaves after its own signature and each next one is signed while the one before
-   * it is written. The order in which requests are made is the order they are handed over.
+   * first leaves after its own signature and each next one is signed once the one before it
+   * has been written. The order in which requests are made is the order they are handed over.
+   * The `timeoutMs` deadline runs from the handover.
    */
   private enqueue(start: () => void): void {
     if (!this.turnTaken && this.waiting.length === 0) {
