@@ -186,7 +186,11 @@ export class Shard {
     if (this.stopped) return;
     if (command.kind === 'DeliverFrames') {
       this.batchReceivedAt = command.receivedAt;
-      for (const text of command.frames) this.frame(text);
+      for (const text of command.frames) {
+        this.frame(text);
+        // a frame's orders leave for the execution actor at once, not after the rest of the batch (latency)
+        this.submitForwarded();
+      }
       this.batchReceivedAt = undefined;
       this.framesProcessed += command.frames.length;
       this.outputs.post({ kind: 'FramesProcessed', frames: command.frames.length });
@@ -490,10 +494,14 @@ export class Shard {
       this.dirtyStates.clear();
       this.outputs.post({ kind: 'MakerStatesReported', states });
     }
-    if (this.forwarded.length > 0) {
-      this.outputs.submit?.(this.forwarded);
-      this.forwarded = [];
-    }
+    this.submitForwarded();
+  }
+
+  /** Hands the intents forwarded since the last call to the execution actor, in order. */
+  private submitForwarded(): void {
+    if (this.forwarded.length === 0) return;
+    this.outputs.submit?.(this.forwarded);
+    this.forwarded = [];
   }
 
   // ---- timers -------------------------------------------------------------------------

@@ -101,6 +101,28 @@ describe('Shard', () => {
     expect(h.shard.status().tickers.live).to.equal(2);
   });
 
+  it('hands the orders of each frame to the execution actor as soon as that frame is handled, not after the whole batch', () => {
+    const calls: string[][] = [];
+    const shard = new Shard(
+      { shardId: 0, threadId: 1, logLevel: 'info', orders: { idPrefix: 'run-0.1-', ownOrdersInBook: true } },
+      {
+        intent: () => undefined,
+        event: () => undefined,
+        post: (event) => calls.push([`post ${event.kind}`]),
+        submit: (batch) => calls.push(batch.map((intent) => intent.ticker)),
+      },
+      new WallClock({ now: () => Date.now() }),
+    );
+    shard.addTickers([
+      { ticker: 'A-1', params: PARAMS },
+      { ticker: 'B-1', params: PARAMS },
+    ]);
+    calls.length = 0;
+    shard.handle({ kind: 'DeliverFrames', frames: [snapshot('A-1'), snapshot('B-1')] });
+    // one submit per frame, both before the batch's reports to the gateway
+    expect(calls.slice(0, 3)).to.deep.equal([['A-1', 'A-1'], ['B-1', 'B-1'], ['post FramesProcessed']]);
+  });
+
   it('winds a leaving market down, reports it in the status, and drops it on removeTickers while the others trade on', () => {
     const h = harness([
       { ticker: 'A-1', params: PARAMS },
