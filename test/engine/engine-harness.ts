@@ -2,11 +2,14 @@
  * Shared pieces of the runtime integration tests: a config on temp files, polling, and a
  * replay of the intents file.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig, StrategyParams } from '../../src/config/types.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
+import { KalshiRestClient } from '../../src/adapters/kalshi/rest-client.js';
+import { parseRsaPrivateKey } from '../../src/protocol/auth.js';
+import { generateKeyPair, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 /** min_spread 1: the simulated books are often one tick wide, and every ticker should quote */
 export const PARAMS: StrategyParams = {
@@ -87,4 +90,41 @@ export function restingAfterReplay(records: readonly IntentRecord[]): string[] {
     else if (record.kind === 'cancel' || record.kind === 'exit_cancel') resting.delete(key);
   }
   return [...resting];
+}
+
+/** A simulator on loopback with one account: its key on disk (0600), and a signed REST client of that account. */
+export interface SimulatorAccount {
+  readonly dir: string;
+  readonly simulator: Simulator;
+  readonly keyId: string;
+  readonly keyPath: string;
+  readonly client: KalshiRestClient;
+  /** closes the client and the simulator and removes the folder */
+  close(): Promise<void>;
+}
+
+export async function simulatorAccount(prefix: string, options: Omit<SimulatorOptions, 'keys'>): Promise<SimulatorAccount> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const key = generateKeyPair();
+  const keyPath = join(dir, 'key.pem');
+  writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
+  const simulator = await startSimulator({ ...options, keys: { [key.keyId]: key.publicKeyPem } });
+  const client = new KalshiRestClient({
+    baseUrl: simulator.restUrl,
+    keyId: key.keyId,
+    privateKey: parseRsaPrivateKey(key.privateKeyPem),
+    clock: { now: () => Date.now() },
+  });
+  return {
+    dir,
+    simulator,
+    keyId: key.keyId,
+    keyPath,
+    client,
+    close: async () => {
+      await client.close();
+      await simulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

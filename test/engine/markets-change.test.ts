@@ -7,17 +7,14 @@
  * nothing, through the control API too.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KalshiRestClient } from '../../src/adapters/kalshi/rest-client.js';
+import type { KalshiRestClient } from '../../src/adapters/kalshi/rest-client.js';
 import type { AppConfig, MarketConfig, SelectionConfig } from '../../src/config/types.js';
 import { startRuntime, type Runtime } from '../../src/engine/engine.js';
 import type { IntentRecord } from '../../src/log/intent-record.js';
-import { parseRsaPrivateKey } from '../../src/protocol/auth.js';
 import { countToHundredths } from '../../src/protocol/fixed.js';
-import { generateKeyPair, startSimulator, type Simulator } from '../../src/sim/index.js';
-import { PARAMS, readJsonLines, until } from './engine-harness.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { PARAMS, readJsonLines, simulatorAccount, until } from './engine-harness.js';
 
 interface Setup {
   readonly dir: string;
@@ -28,30 +25,18 @@ interface Setup {
 }
 
 async function setup(tickers: readonly string[] | number): Promise<Setup> {
-  const dir = mkdtempSync(join(tmpdir(), 'mm-markets-change-'));
-  const key = generateKeyPair();
-  const keyPath = join(dir, 'key.pem');
-  writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
   // frozen books: nothing trades unless a test crosses the book itself
-  const simulator = await startSimulator({
+  const account = await simulatorAccount('mm-markets-change-', {
     ...(typeof tickers === 'number' ? { markets: tickers } : { tickers: [...tickers] }),
     seed: 5,
     ratePerMarket: 0,
-    keys: { [key.keyId]: key.publicKeyPem },
   });
-  const client = new KalshiRestClient({
-    baseUrl: simulator.restUrl,
-    keyId: key.keyId,
-    privateKey: parseRsaPrivateKey(key.privateKeyPem),
-    clock: { now: () => Date.now() },
-  });
+  const { dir, simulator, keyId, keyPath } = account;
   return {
-    dir,
-    simulator,
-    client,
+    ...account,
     config: (markets, selection) => ({
       exchange: { env: 'sim', ws_url: simulator.url, rest_url: simulator.restUrl },
-      credentials: { key_id: key.keyId, private_key_path: keyPath },
+      credentials: { key_id: keyId, private_key_path: keyPath },
       markets: markets.map((market) => ({ ...market })),
       ...(selection ? { selection: { rules: [], refresh_s: 3600, max_markets: 100, on_remove: 'keep_until_flat', ...selection } } : {}),
       strategy: { ...PARAMS, quote_ttl_s: 3600, exit_ttl_s: 3600 },
@@ -66,11 +51,6 @@ async function setup(tickers: readonly string[] | number): Promise<Setup> {
       },
       sim: { seed: 5 },
     }),
-    close: async () => {
-      await client.close();
-      await simulator.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
   };
 }
 

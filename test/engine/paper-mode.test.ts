@@ -5,16 +5,14 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KalshiRestClient } from '../../src/adapters/kalshi/rest-client.js';
+import type { KalshiRestClient } from '../../src/adapters/kalshi/rest-client.js';
 import type { AppConfig } from '../../src/config/types.js';
 import { startRuntime } from '../../src/engine/engine.js';
 import { parseFillRecord } from '../../src/portfolio/fill-record.js';
-import { parseRsaPrivateKey } from '../../src/protocol/auth.js';
-import { generateKeyPair, startSimulator, type Simulator } from '../../src/sim/index.js';
-import { PARAMS, readJsonLines, tickerList, until } from './engine-harness.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { PARAMS, readJsonLines, simulatorAccount, tickerList, until } from './engine-harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -29,31 +27,13 @@ interface Setup {
 }
 
 async function setup(tickers: readonly string[], options: { ratePerMarket?: number } = {}): Promise<Setup> {
-  const dir = mkdtempSync(join(tmpdir(), 'mm-paper-'));
-  const key = generateKeyPair();
-  const keyPath = join(dir, 'key.pem');
-  writeFileSync(keyPath, key.privateKeyPem, { mode: 0o600 });
-  const simulator = await startSimulator({
-    tickers: [...tickers],
-    seed: 11,
-    ratePerMarket: options.ratePerMarket ?? 40,
-    keys: { [key.keyId]: key.publicKeyPem },
-  });
-  const client = new KalshiRestClient({
-    baseUrl: simulator.restUrl,
-    keyId: key.keyId,
-    privateKey: parseRsaPrivateKey(key.privateKeyPem),
-    clock: { now: () => Date.now() },
-  });
+  const account = await simulatorAccount('mm-paper-', { tickers: [...tickers], seed: 11, ratePerMarket: options.ratePerMarket ?? 40 });
+  const { dir, simulator, keyId, keyPath } = account;
   return {
-    dir,
-    simulator,
-    keyId: key.keyId,
-    keyPath,
-    client,
+    ...account,
     config: (changes = {}) => ({
       exchange: { env: 'sim', ws_url: simulator.url, rest_url: simulator.restUrl },
-      credentials: { key_id: key.keyId, private_key_path: keyPath },
+      credentials: { key_id: keyId, private_key_path: keyPath },
       markets: (changes.tickers ?? tickers).map((ticker) => ({ ticker })),
       // a narrow book still gets quotes; short TTLs keep orders moving
       strategy: { ...PARAMS, quote_ttl_s: 2, exit_ttl_s: 4 },
@@ -69,11 +49,6 @@ async function setup(tickers: readonly string[], options: { ratePerMarket?: numb
       },
       sim: { seed: 11 },
     }),
-    close: async () => {
-      await client.close();
-      await simulator.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
   };
 }
 
