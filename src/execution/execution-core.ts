@@ -134,6 +134,8 @@ export interface ExecutionCoreOptions {
   readonly onKillSwitch?: (trip: { readonly reason: string; readonly atMs: number } | null) => void;
 }
 
+/** slots the pump puts in order by picking the least each time, before it sorts the rest */
+const PICKED_IN_ORDER = 8;
 /** Trade ids remembered for deduplication. */
 const SEEN_TRADES_LIMIT = 50_000;
 /** Ended orders kept for late fills, by order id. */
@@ -146,6 +148,10 @@ export class ExecutionCore {
   readonly #slots = new Map<string, Slot>();
   /** slots that may need work (an instruction, or an order of unknown outcome): the pump looks at these only */
   readonly #dirty = new Set<Slot>();
+  /** the pump's work lists, reused (the pump does not run inside itself) */
+  readonly #workCancels: Slot[] = [];
+  readonly #workOthers: Slot[] = [];
+  readonly #workSeqs: number[] = [];
   /** every order not yet ended and recently ended ones, by client order id and by order id */
   readonly #byClientId = new Map<string, { slot: Slot; order: TrackedOrder }>();
   readonly #byOrderId = new Map<string, { slot: Slot; order: TrackedOrder }>();
@@ -292,15 +298,52 @@ export class ExecutionCore {
       this.#wakeAt(this.#holdUntilMs);
       return;
     }
-    const work: Slot[] = [];
+    // cancels first, then the rest in the order their instructions came (sequence numbers are
+    // unique, so the order is total). The pump usually stops at the first write the budget
+    // cannot pay for, so the rest is ordered lazily: the first few by picking the least, the
+    // others sorted only when the pump gets that far. Keys are taken now, as a sort would.
+    const cancels = this.#workCancels;
+    const others = this.#workOthers;
+    const seqs = this.#workSeqs;
+    cancels.length = 0;
+    others.length = 0;
+    seqs.length = 0;
     for (const slot of this.#dirty) {
       if (slot.desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
-      else if (!slot.busy) work.push(slot);
+      else if (!slot.busy) {
+        if (slot.desired === null) cancels.push(slot);
+        else {
+          others.push(slot);
+          seqs.push(slot.instructedSeq);
+        }
+      }
     }
-    // cancels first, then the rest in the order their instructions came
-    work.sort((a, b) => Number(b.desired === null) - Number(a.desired === null) || a.instructedSeq - b.instructedSeq);
+    if (cancels.length > 1) cancels.sort((a, b) => a.instructedSeq - b.instructedSeq);
+    const total = cancels.length + others.length;
     let wakeAt = Infinity;
-    for (const slot of work) {
+    for (let index = 0; index < total; index++) {
+      let slot: Slot;
+      if (index < cancels.length) slot = cancels[index]!;
+      else {
+        const at = index - cancels.length;
+        if (at < PICKED_IN_ORDER) {
+          let least = at;
+          for (let other = at + 1; other < others.length; other++) if (seqs[other]! < seqs[least]!) least = other;
+          if (least !== at) {
+            const pickedSlot = others[least]!;
+            others[least] = others[at]!;
+            others[at] = pickedSlot;
+            const pickedSeq = seqs[least]!;
+            seqs[least] = seqs[at]!;
+            seqs[at] = pickedSeq;
+          }
+        } else if (at === PICKED_IN_ORDER) {
+          const rest = others.slice(at).map((restSlot, offset) => ({ slot: restSlot, seq: seqs[at + offset]! }));
+          rest.sort((a, b) => a.seq - b.seq);
+          for (let offset = 0; offset < rest.length; offset++) others[at + offset] = rest[offset]!.slot;
+        }
+        slot = others[at]!;
+      }
       const next = this.#step(slot, now);
       if (next === 'blocked') {
         wakeAt = Math.min(wakeAt, now + Math.max(1, this.#options.budget.msUntil(2, now)));
