@@ -201,6 +201,21 @@ export class Shard {
     this.report();
   }
 
+  /**
+   * One frame already parsed by the caller (`parsed` is JSON.parse(text), not changed
+   * afterwards), handled as `handle` handles a DeliverFrames of that one frame received at
+   * `receivedAt`: for an in-thread replay that has parsed the frame for itself.
+   */
+  deliverParsed(text: string, parsed: unknown, receivedAt: number): void {
+    if (this.stopped) return;
+    this.batchReceivedAt = receivedAt;
+    this.parsedFrame(parsed as ParsedFrame, text);
+    this.batchReceivedAt = undefined;
+    this.framesProcessed += 1;
+    this.outputs.post({ kind: 'FramesProcessed', frames: 1 });
+    this.report();
+  }
+
   /** The best bids of each ticker whose top changed since the last call (positions are marked on them). */
   marks(): Array<{ ticker: string; yesBid?: number; noBid?: number }> {
     const out: Array<{ ticker: string; yesBid?: number; noBid?: number }> = [];
@@ -304,6 +319,10 @@ export class Shard {
       this.unreadable(text, `frame is not JSON: ${(error as Error).message}`);
       return;
     }
+    this.parsedFrame(parsed, text);
+  }
+
+  private parsedFrame(parsed: ParsedFrame, text: string): void {
     const msg = typeof parsed?.msg === 'object' && parsed.msg !== null ? parsed.msg : undefined;
     const ticker = typeof msg?.market_ticker === 'string' ? msg.market_ticker : undefined;
     const host = ticker === undefined ? undefined : this.hosts.get(ticker);

@@ -247,7 +247,7 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
           note(`frame ${frames} skipped by the sandbox: ${(error as Error).message}`);
         }
       });
-      if (parsed.type !== 'trade') shard.handle({ kind: 'DeliverFrames', frames: [entry.text], receivedAt: 0 });
+      if (parsed.type !== 'trade') shard.deliverParsed(entry.text, parsed, 0);
       if (venue.answers !== answers || pending.length > 0 || fillsSinceSample > 0) await drain();
       // positions are marked only here and at the end: nothing reads the marks in between (no risk gate)
       if (clock.started && (clock.now() >= nextSampleMs || fillsSinceSample > 0)) {
