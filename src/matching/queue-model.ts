@@ -620,9 +620,13 @@ export class QueueModel {
   /** Held decreases and credits older than the pairing window (relative to `nowMs`) end. */
   #expire(nowMs: number): void {
     const limit = nowMs - this.config.tradePairingMs;
+    // straight over the maps: resolving or ending an entry deletes only that entry (which a
+    // Map's iteration allows), nothing is added meanwhile
     for (const side of SIDES) {
-      for (const [price, held] of [...this.#held[side]]) if (held.tsMs < limit) this.#resolveHeld(side, price);
-      for (const [price, credit] of [...this.#credit[side]]) if (credit.tsMs < limit) this.#credit[side].delete(price);
+      const held = this.#held[side];
+      if (held.size > 0) for (const [price, entry] of held) if (entry.tsMs < limit) this.#resolveHeld(side, price);
+      const credits = this.#credit[side];
+      if (credits.size > 0) for (const [price, credit] of credits) if (credit.tsMs < limit) credits.delete(price);
     }
   }
 }
