@@ -308,15 +308,28 @@ export class ExecutionCore {
     cancels.length = 0;
     others.length = 0;
     seqs.length = 0;
+    // the least of the others is found on the way (it goes first, unless cancels stop the pump)
+    let least = 0;
     for (const slot of this.#dirty) {
-      if (slot.desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
+      const desired = slot.desired;
+      if (desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
       else if (!slot.busy) {
-        if (slot.desired === null) cancels.push(slot);
+        if (desired === null) cancels.push(slot);
         else {
+          const seq = slot.instructedSeq;
+          if (others.length > 0 && seq < seqs[least]!) least = others.length;
           others.push(slot);
-          seqs.push(slot.instructedSeq);
+          seqs.push(seq);
         }
       }
+    }
+    if (least !== 0) {
+      const leastSlot = others[least]!;
+      others[least] = others[0]!;
+      others[0] = leastSlot;
+      const leastSeq = seqs[least]!;
+      seqs[least] = seqs[0]!;
+      seqs[0] = leastSeq;
     }
     if (cancels.length > 1) cancels.sort((a, b) => a.instructedSeq - b.instructedSeq);
     const total = cancels.length + others.length;
@@ -326,15 +339,15 @@ export class ExecutionCore {
       if (index < cancels.length) slot = cancels[index]!;
       else {
         const at = index - cancels.length;
-        if (at < PICKED_IN_ORDER) {
-          let least = at;
-          for (let other = at + 1; other < others.length; other++) if (seqs[other]! < seqs[least]!) least = other;
-          if (least !== at) {
-            const pickedSlot = others[least]!;
-            others[least] = others[at]!;
+        if (at > 0 && at < PICKED_IN_ORDER) {
+          let pick = at;
+          for (let other = at + 1; other < others.length; other++) if (seqs[other]! < seqs[pick]!) pick = other;
+          if (pick !== at) {
+            const pickedSlot = others[pick]!;
+            others[pick] = others[at]!;
             others[at] = pickedSlot;
-            const pickedSeq = seqs[least]!;
-            seqs[least] = seqs[at]!;
+            const pickedSeq = seqs[pick]!;
+            seqs[pick] = seqs[at]!;
             seqs[at] = pickedSeq;
           }
         } else if (at === PICKED_IN_ORDER) {
