@@ -25,6 +25,7 @@ import { WriteBudget } from '../execution/write-budget.js';
 import type { RuntimeEvent } from '../log/runtime-event.js';
 import type { Fill } from '../portfolio/fill.js';
 import type { MarketPnl } from '../portfolio/portfolio.js';
+import type { BookDelta, BookSnapshot } from '../protocol/decode.js';
 import { frameTimeMs } from '../protocol/frame-time.js';
 import { isJsonObject } from '../protocol/json-object.js';
 import { openRecording } from '../replay/recording-reader.js';
@@ -239,15 +240,21 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
       const answers = venue.answers;
       const msg = parsed.msg;
       const type = parsed.type;
+      // the book update, decoded once for the sandbox and the shard (when the step runs now)
+      let decoded: BookSnapshot | BookDelta | undefined;
       clock.atFrame(timeMs, () => {
         try {
           const event = feedEvent(type, msg);
-          if (event !== undefined) venue.ingest(event);
+          if (event !== undefined) {
+            if (event.kind === 'snapshot') decoded = event.snapshot;
+            else if (event.kind === 'delta') decoded = event.delta;
+            venue.ingest(event);
+          }
         } catch (error) {
           note(`frame ${frames} skipped by the sandbox: ${(error as Error).message}`);
         }
       });
-      if (parsed.type !== 'trade') shard.deliverParsed(entry.text, parsed, 0);
+      if (parsed.type !== 'trade') shard.deliverParsed(entry.text, parsed, 0, decoded);
       if (venue.answers !== answers || pending.length > 0 || fillsSinceSample > 0) await drain();
       // positions are marked only here and at the end: nothing reads the marks in between (no risk gate)
       if (clock.started && (clock.now() >= nextSampleMs || fillsSinceSample > 0)) {
