@@ -66,6 +66,8 @@ export interface ShardOptions {
 }
 
 const LADDER_DEPTH = 5;
+/** the report of one frame handled (deliverParsed), made once: it never changes */
+const ONE_FRAME_PROCESSED: ActorEvent = Object.freeze({ kind: 'FramesProcessed', frames: 1 });
 
 interface ParsedFrame {
   readonly type?: unknown;
@@ -214,7 +216,7 @@ export class Shard {
     this.parsedFrame(parsed as ParsedFrame, text, decoded);
     this.batchReceivedAt = undefined;
     this.framesProcessed += 1;
-    this.outputs.post({ kind: 'FramesProcessed', frames: 1 });
+    this.outputs.post(ONE_FRAME_PROCESSED);
     this.report();
   }
 
