@@ -187,7 +187,7 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
     let realized = 0;
     series.t.push(now);
     for (const ticker of tickers) {
-      const market = core.portfolio.market(ticker);
+      const market = core.portfolio.marketFigures(ticker);
       net += market.netMicros;
       realized += market.realizedMicros;
       marketDrawdown.get(ticker)!.update(market.netMicros);
