@@ -302,24 +302,26 @@ export class ExecutionCore {
     // unique, so the order is total). The pump usually stops at the first write the budget
     // cannot pay for, so the rest is ordered lazily: the first few by picking the least, the
     // others sorted only when the pump gets that far. Keys are taken now, as a sort would.
+    // the lists are kept between pumps and written over (emptying them would give up their
+    // storage, and the pump runs often); only their first `cancelCount` / `otherCount` count
     const cancels = this.#workCancels;
     const others = this.#workOthers;
     const seqs = this.#workSeqs;
-    cancels.length = 0;
-    others.length = 0;
-    seqs.length = 0;
+    let cancelCount = 0;
+    let otherCount = 0;
     // the least of the others is found on the way (it goes first, unless cancels stop the pump)
     let least = 0;
     for (const slot of this.#dirty) {
       const desired = slot.desired;
       if (desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
       else if (!slot.busy) {
-        if (desired === null) cancels.push(slot);
+        if (desired === null) cancels[cancelCount++] = slot;
         else {
           const seq = slot.instructedSeq;
-          if (others.length > 0 && seq < seqs[least]!) least = others.length;
-          others.push(slot);
-          seqs.push(seq);
+          if (otherCount > 0 && seq < seqs[least]!) least = otherCount;
+          others[otherCount] = slot;
+          seqs[otherCount] = seq;
+          otherCount++;
         }
       }
     }
@@ -331,17 +333,26 @@ export class ExecutionCore {
       seqs[least] = seqs[0]!;
       seqs[0] = leastSeq;
     }
-    if (cancels.length > 1) cancels.sort((a, b) => a.instructedSeq - b.instructedSeq);
-    const total = cancels.length + others.length;
+    // cancels by sequence (insertion: they are few)
+    for (let index = 1; index < cancelCount; index++) {
+      const slot = cancels[index]!;
+      let at = index;
+      while (at > 0 && cancels[at - 1]!.instructedSeq > slot.instructedSeq) {
+        cancels[at] = cancels[at - 1]!;
+        at--;
+      }
+      cancels[at] = slot;
+    }
+    const total = cancelCount + otherCount;
     let wakeAt = Infinity;
     for (let index = 0; index < total; index++) {
       let slot: Slot;
-      if (index < cancels.length) slot = cancels[index]!;
+      if (index < cancelCount) slot = cancels[index]!;
       else {
-        const at = index - cancels.length;
+        const at = index - cancelCount;
         if (at > 0 && at < PICKED_IN_ORDER) {
           let pick = at;
-          for (let other = at + 1; other < others.length; other++) if (seqs[other]! < seqs[pick]!) pick = other;
+          for (let other = at + 1; other < otherCount; other++) if (seqs[other]! < seqs[pick]!) pick = other;
           if (pick !== at) {
             const pickedSlot = others[pick]!;
             others[pick] = others[at]!;
@@ -351,7 +362,7 @@ export class ExecutionCore {
             seqs[at] = pickedSeq;
           }
         } else if (at === PICKED_IN_ORDER) {
-          const rest = others.slice(at).map((restSlot, offset) => ({ slot: restSlot, seq: seqs[at + offset]! }));
+          const rest = others.slice(at, otherCount).map((restSlot, offset) => ({ slot: restSlot, seq: seqs[at + offset]! }));
           rest.sort((a, b) => a.seq - b.seq);
           for (let offset = 0; offset < rest.length; offset++) others[at + offset] = rest[offset]!.slot;
         }
