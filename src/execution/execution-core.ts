@@ -172,6 +172,11 @@ export class ExecutionCore {
    */
   #rateScale = 1;
   #timer: { handle: TimerHandle; atMs: number } | undefined;
+  /** the pump's timer callback, made once (the pump wakes often while the budget refills) */
+  readonly #onWake = (): void => {
+    this.#timer = undefined;
+    this.pump();
+  };
   #pumping = false;
   #pumpAgain = false;
   #stopped = false;
@@ -487,10 +492,7 @@ export class ExecutionCore {
     if (this.#stopped && this.#inFlight.size === 0 && ![...this.#slots.values()].some((slot) => slot.desired !== undefined)) return;
     if (this.#timer !== undefined && this.#timer.atMs <= atMs) return;
     if (this.#timer !== undefined) this.#options.clock.clearTimer(this.#timer.handle);
-    const handle = this.#options.clock.setTimer(atMs, () => {
-      this.#timer = undefined;
-      this.pump();
-    });
+    const handle = this.#options.clock.setTimer(atMs, this.#onWake);
     this.#timer = { handle, atMs };
   }
 
