@@ -17,7 +17,7 @@
  */
 import type { LogLevel, StrategyParams } from '../config/types.js';
 import type { Intent } from '../strategy/intent.js';
-import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot } from '../protocol/decode.js';
+import { decodeDelta, decodeFill, decodeLifecycle, decodePosition, decodeSnapshot, type BookDelta, type BookSnapshot } from '../protocol/decode.js';
 import { e4ToDollars, hundredthsToCount, ticksToDollars } from '../protocol/fixed.js';
 import type { FillMsg, LifecycleMsg, MarketPositionMsg, OrderbookDeltaMsg, OrderbookSnapshotMsg } from '../protocol/wire.js';
 import { messageJson, scanFrame } from '../protocol/frame-scan.js';
@@ -66,6 +66,8 @@ export interface ShardOptions {
 }
 
 const LADDER_DEPTH = 5;
+/** the report of one frame handled (deliverParsed), made once: it never changes */
+const ONE_FRAME_PROCESSED: ActorEvent = Object.freeze({ kind: 'FramesProcessed', frames: 1 });
 
 interface ParsedFrame {
   readonly type?: unknown;
@@ -205,6 +207,23 @@ export class Shard {
     this.report();
   }
 
+  /**
+   * One frame already parsed by the caller (`parsed` is JSON.parse(text), not changed
+   * afterwards), handled as `handle` handles a DeliverFrames of that one frame received at
+   * `receivedAt`: for an in-thread replay that has parsed the frame for itself. `decoded`: the
+   * book snapshot or delta the frame's message decodes to (decodeSnapshot, decodeDelta), when
+   * the caller has decoded it already (it is not changed afterwards).
+   */
+  deliverParsed(text: string, parsed: unknown, receivedAt: number, decoded?: BookSnapshot | BookDelta): void {
+    if (this.stopped) return;
+    this.batchReceivedAt = receivedAt;
+    this.parsedFrame(parsed as ParsedFrame, text, decoded);
+    this.batchReceivedAt = undefined;
+    this.framesProcessed += 1;
+    this.outputs.post(ONE_FRAME_PROCESSED);
+    this.report();
+  }
+
   /** The best bids of each ticker whose top changed since the last call (positions are marked on them). */
   marks(): Array<{ ticker: string; yesBid?: number; noBid?: number }> {
     const out: Array<{ ticker: string; yesBid?: number; noBid?: number }> = [];
@@ -308,6 +327,10 @@ export class Shard {
       this.unreadable(text, `frame is not JSON: ${(error as Error).message}`);
       return;
     }
+    this.parsedFrame(parsed, text);
+  }
+
+  private parsedFrame(parsed: ParsedFrame, text: string, decoded?: BookSnapshot | BookDelta): void {
     const msg = typeof parsed?.msg === 'object' && parsed.msg !== null ? parsed.msg : undefined;
     const ticker = typeof msg?.market_ticker === 'string' ? msg.market_ticker : undefined;
     const host = ticker === undefined ? undefined : this.hosts.get(ticker);
@@ -315,16 +338,16 @@ export class Shard {
       this.unreadable(text, ticker === undefined ? 'frame without market_ticker' : `frame for ${ticker}, which this actor does not host`);
       return;
     }
-    this.clock.atFrame(frameTimeMs(msg), () => this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!, text)));
+    this.clock.atFrame(frameTimeMs(msg), () => this.guarded(host, text, () => this.apply(host, String(parsed.type), msg!, text, decoded)));
   }
 
-  private apply(host: TickerHost, type: string, msg: Record<string, unknown>, text: string): Intent[] {
+  private apply(host: TickerHost, type: string, msg: Record<string, unknown>, text: string, decoded?: BookSnapshot | BookDelta): Intent[] {
     const ticker = host.ticker;
     switch (type) {
       case 'orderbook_snapshot':
-        return this.bookStep(host, host.snapshot(decodeSnapshot(msg as unknown as OrderbookSnapshotMsg)), text);
+        return this.bookStep(host, host.snapshot((decoded as BookSnapshot | undefined) ?? decodeSnapshot(msg as unknown as OrderbookSnapshotMsg)), text);
       case 'orderbook_delta':
-        return this.bookStep(host, host.delta(decodeDelta(msg as unknown as OrderbookDeltaMsg)), text);
+        return this.bookStep(host, host.delta((decoded as BookDelta | undefined) ?? decodeDelta(msg as unknown as OrderbookDeltaMsg)), text);
       case 'market_position': {
         const update = decodePosition(msg as unknown as MarketPositionMsg);
         const cost = update.costE4 === undefined ? '?' : e4ToDollars(update.costE4);

@@ -25,6 +25,7 @@ import { WriteBudget } from '../execution/write-budget.js';
 import type { RuntimeEvent } from '../log/runtime-event.js';
 import type { Fill } from '../portfolio/fill.js';
 import type { MarketPnl } from '../portfolio/portfolio.js';
+import type { BookDelta, BookSnapshot } from '../protocol/decode.js';
 import { frameTimeMs } from '../protocol/frame-time.js';
 import { isJsonObject } from '../protocol/json-object.js';
 import { openRecording } from '../replay/recording-reader.js';
@@ -186,7 +187,7 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
     let realized = 0;
     series.t.push(now);
     for (const ticker of tickers) {
-      const market = core.portfolio.market(ticker);
+      const market = core.portfolio.marketFigures(ticker);
       net += market.netMicros;
       realized += market.realizedMicros;
       marketDrawdown.get(ticker)!.update(market.netMicros);
@@ -212,6 +213,21 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
   };
 
   let frames = 0;
+  /** Feeds a frame's message to the sandbox; returns the book snapshot or delta it decoded to. */
+  const feed = (type: string, msg: Record<string, unknown>): BookSnapshot | BookDelta | undefined => {
+    let decoded: BookSnapshot | BookDelta | undefined;
+    try {
+      const event = feedEvent(type, msg);
+      if (event !== undefined) {
+        if (event.kind === 'snapshot') decoded = event.snapshot;
+        else if (event.kind === 'delta') decoded = event.delta;
+        venue.ingest(event);
+      }
+    } catch (error) {
+      note(`frame ${frames} skipped by the sandbox: ${(error as Error).message}`);
+    }
+    return decoded;
+  };
   let framesUsed = 0;
   let framesLost = 0;
   const progressEvery = options.progressEvery ?? 5000;
@@ -239,15 +255,13 @@ export async function runRecording(path: string, settings: BacktestSettings, opt
       const answers = venue.answers;
       const msg = parsed.msg;
       const type = parsed.type;
-      clock.atFrame(timeMs, () => {
-        try {
-          const event = feedEvent(type, msg);
-          if (event !== undefined) venue.ingest(event);
-        } catch (error) {
-          note(`frame ${frames} skipped by the sandbox: ${(error as Error).message}`);
-        }
-      });
-      if (parsed.type !== 'trade') shard.handle({ kind: 'DeliverFrames', frames: [entry.text], receivedAt: 0 });
+      // as clock.atFrame(timeMs, step), without making the step for a clock already going;
+      // the book update is decoded once for the sandbox and the shard (when it is fed now)
+      if (timeMs !== undefined) clock.advanceTo(timeMs);
+      let decoded: BookSnapshot | BookDelta | undefined;
+      if (clock.started) decoded = feed(type, msg);
+      else clock.atFrame(undefined, () => void feed(type, msg));
+      if (parsed.type !== 'trade') shard.deliverParsed(entry.text, parsed, 0, decoded);
       if (venue.answers !== answers || pending.length > 0 || fillsSinceSample > 0) await drain();
       // positions are marked only here and at the end: nothing reads the marks in between (no risk gate)
       if (clock.started && (clock.now() >= nextSampleMs || fillsSinceSample > 0)) {

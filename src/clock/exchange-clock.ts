@@ -128,7 +128,9 @@ export class ExchangeClock implements Clock {
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (!before(heap[index]!, heap[parent]!)) break;
-      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      const moved = heap[index]!;
+      heap[index] = heap[parent]!;
+      heap[parent] = moved;
       index = parent;
     }
   }
@@ -146,7 +148,9 @@ export class ExchangeClock implements Clock {
       if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
       if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
       if (smallest === index) return;
-      [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+      const moved = heap[index]!;
+      heap[index] = heap[smallest]!;
+      heap[smallest] = moved;
       index = smallest;
     }
   }

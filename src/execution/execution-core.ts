@@ -134,6 +134,8 @@ export interface ExecutionCoreOptions {
   readonly onKillSwitch?: (trip: { readonly reason: string; readonly atMs: number } | null) => void;
 }
 
+/** slots the pump puts in order by picking the least each time, before it sorts the rest */
+const PICKED_IN_ORDER = 8;
 /** Trade ids remembered for deduplication. */
 const SEEN_TRADES_LIMIT = 50_000;
 /** Ended orders kept for late fills, by order id. */
@@ -146,6 +148,10 @@ export class ExecutionCore {
   readonly #slots = new Map<string, Slot>();
   /** slots that may need work (an instruction, or an order of unknown outcome): the pump looks at these only */
   readonly #dirty = new Set<Slot>();
+  /** the pump's work lists, reused (the pump does not run inside itself) */
+  readonly #workCancels: Slot[] = [];
+  readonly #workOthers: Slot[] = [];
+  readonly #workSeqs: number[] = [];
   /** every order not yet ended and recently ended ones, by client order id and by order id */
   readonly #byClientId = new Map<string, { slot: Slot; order: TrackedOrder }>();
   readonly #byOrderId = new Map<string, { slot: Slot; order: TrackedOrder }>();
@@ -166,6 +172,11 @@ export class ExecutionCore {
    */
   #rateScale = 1;
   #timer: { handle: TimerHandle; atMs: number } | undefined;
+  /** the pump's timer callback, made once (the pump wakes often while the budget refills) */
+  readonly #onWake = (): void => {
+    this.#timer = undefined;
+    this.pump();
+  };
   #pumping = false;
   #pumpAgain = false;
   #stopped = false;
@@ -292,15 +303,76 @@ export class ExecutionCore {
       this.#wakeAt(this.#holdUntilMs);
       return;
     }
-    const work: Slot[] = [];
+    // cancels first, then the rest in the order their instructions came (sequence numbers are
+    // unique, so the order is total). The pump usually stops at the first write the budget
+    // cannot pay for, so the rest is ordered lazily: the first few by picking the least, the
+    // others sorted only when the pump gets that far. Keys are taken now, as a sort would.
+    // the lists are kept between pumps and written over (emptying them would give up their
+    // storage, and the pump runs often); only their first `cancelCount` / `otherCount` count
+    const cancels = this.#workCancels;
+    const others = this.#workOthers;
+    const seqs = this.#workSeqs;
+    let cancelCount = 0;
+    let otherCount = 0;
+    // the least of the others is found on the way (it goes first, unless cancels stop the pump)
+    let least = 0;
     for (const slot of this.#dirty) {
-      if (slot.desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
-      else if (!slot.busy) work.push(slot);
+      const desired = slot.desired;
+      if (desired === undefined && slot.live?.status !== 'unknown') this.#dirty.delete(slot);
+      else if (!slot.busy) {
+        if (desired === null) cancels[cancelCount++] = slot;
+        else {
+          const seq = slot.instructedSeq;
+          if (otherCount > 0 && seq < seqs[least]!) least = otherCount;
+          others[otherCount] = slot;
+          seqs[otherCount] = seq;
+          otherCount++;
+        }
+      }
     }
-    // cancels first, then the rest in the order their instructions came
-    work.sort((a, b) => Number(b.desired === null) - Number(a.desired === null) || a.instructedSeq - b.instructedSeq);
+    if (least !== 0) {
+      const leastSlot = others[least]!;
+      others[least] = others[0]!;
+      others[0] = leastSlot;
+      const leastSeq = seqs[least]!;
+      seqs[least] = seqs[0]!;
+      seqs[0] = leastSeq;
+    }
+    // cancels by sequence (insertion: they are few)
+    for (let index = 1; index < cancelCount; index++) {
+      const slot = cancels[index]!;
+      let at = index;
+      while (at > 0 && cancels[at - 1]!.instructedSeq > slot.instructedSeq) {
+        cancels[at] = cancels[at - 1]!;
+        at--;
+      }
+      cancels[at] = slot;
+    }
+    const total = cancelCount + otherCount;
     let wakeAt = Infinity;
-    for (const slot of work) {
+    for (let index = 0; index < total; index++) {
+      let slot: Slot;
+      if (index < cancelCount) slot = cancels[index]!;
+      else {
+        const at = index - cancelCount;
+        if (at > 0 && at < PICKED_IN_ORDER) {
+          let pick = at;
+          for (let other = at + 1; other < otherCount; other++) if (seqs[other]! < seqs[pick]!) pick = other;
+          if (pick !== at) {
+            const pickedSlot = others[pick]!;
+            others[pick] = others[at]!;
+            others[at] = pickedSlot;
+            const pickedSeq = seqs[pick]!;
+            seqs[pick] = seqs[at]!;
+            seqs[at] = pickedSeq;
+          }
+        } else if (at === PICKED_IN_ORDER) {
+          const rest = others.slice(at, otherCount).map((restSlot, offset) => ({ slot: restSlot, seq: seqs[at + offset]! }));
+          rest.sort((a, b) => a.seq - b.seq);
+          for (let offset = 0; offset < rest.length; offset++) others[at + offset] = rest[offset]!.slot;
+        }
+        slot = others[at]!;
+      }
       const next = this.#step(slot, now);
       if (next === 'blocked') {
         wakeAt = Math.min(wakeAt, now + Math.max(1, this.#options.budget.msUntil(2, now)));
@@ -420,10 +492,7 @@ export class ExecutionCore {
     if (this.#stopped && this.#inFlight.size === 0 && ![...this.#slots.values()].some((slot) => slot.desired !== undefined)) return;
     if (this.#timer !== undefined && this.#timer.atMs <= atMs) return;
     if (this.#timer !== undefined) this.#options.clock.clearTimer(this.#timer.handle);
-    const handle = this.#options.clock.setTimer(atMs, () => {
-      this.#timer = undefined;
-      this.pump();
-    });
+    const handle = this.#options.clock.setTimer(atMs, this.#onWake);
     this.#timer = { handle, atMs };
   }
 

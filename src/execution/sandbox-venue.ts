@@ -168,6 +168,8 @@ export class SandboxVenue implements Venue {
   readonly #options: SandboxVenueOptions;
   #handlers: VenueHandlers = NO_HANDLERS;
   readonly #markets = new Map<string, MarketState>();
+  /** the markets with a request in flight (their model has a next due time): nextDueMs looks only at them */
+  readonly #withDue = new Set<MarketState>();
   readonly #records = new Map<string, Record_>();
   readonly #byClientId = new Map<string, string>();
   /** every fill given, by order id (fills()) */
@@ -223,13 +225,21 @@ export class SandboxVenue implements Venue {
       const market = this.#market(event.snapshot.ticker);
       const at = byClock ? now : (event.tsMs ?? now);
       this.#seen(market, at);
-      market.model.snapshot(event.snapshot.yes, event.snapshot.no, at);
+      try {
+        market.model.snapshot(event.snapshot.yes, event.snapshot.no, at);
+      } finally {
+        this.#touched(market);
+      }
     } else if (event.kind === 'delta') {
       const { delta } = event;
       const market = this.#market(delta.ticker);
       const at = byClock ? now : (delta.tsMs ?? now);
       this.#seen(market, at);
-      market.model.delta(delta.side, delta.price, delta.delta, delta.own === true, at);
+      try {
+        market.model.delta(delta.side, delta.price, delta.delta, delta.own === true, at);
+      } finally {
+        this.#touched(market);
+      }
     } else {
       const { trade } = event;
       const market = this.#market(trade.ticker);
@@ -237,19 +247,29 @@ export class SandboxVenue implements Venue {
       this.#seen(market, at);
       market.trades += 1;
       const makerSide: Side = trade.takerSide === 'yes' ? 'no' : 'yes';
-      market.model.trade(makerSide, makerSide === 'yes' ? trade.yesPrice : 100 - trade.yesPrice, trade.count, at);
+      try {
+        market.model.trade(makerSide, makerSide === 'yes' ? trade.yesPrice : 100 - trade.yesPrice, trade.count, at);
+      } finally {
+        this.#touched(market);
+      }
     }
   }
 
   /** Lets every market's model catch up with the time (requests due by then take effect). */
   advance(nowMs: number): void {
-    for (const market of this.#markets.values()) market.model.advance(nowMs);
+    for (const market of this.#markets.values()) {
+      try {
+        market.model.advance(nowMs);
+      } finally {
+        this.#touched(market);
+      }
+    }
   }
 
   /** The earliest time a request in flight takes effect, or undefined. */
   nextDueMs(): number | undefined {
     let due: number | undefined;
-    for (const market of this.#markets.values()) {
+    for (const market of this.#withDue) {
       const next = market.model.nextDueMs();
       if (next !== undefined && (due === undefined || next < due)) due = next;
     }
@@ -307,18 +327,23 @@ export class SandboxVenue implements Venue {
     this.#records.set(orderId, { order, queueSide: place.side, arrived: false });
     this.#byClientId.set(intent.clientOrderId, orderId);
     return new Promise<VenueOrderAck>((resolve, reject) => {
-      const request = market.model.submit(
-        {
-          id: orderId,
-          side: place.side,
-          price: place.price,
-          size: intent.size,
-          postOnly: intent.postOnly,
-          immediateOrCancel: intent.timeInForce === 'immediate_or_cancel',
-          reduceOnly: intent.reduceOnly,
-        },
-        this.#options.clock.now(),
-      );
+      let request: number;
+      try {
+        request = market.model.submit(
+          {
+            id: orderId,
+            side: place.side,
+            price: place.price,
+            size: intent.size,
+            postOnly: intent.postOnly,
+            immediateOrCancel: intent.timeInForce === 'immediate_or_cancel',
+            reduceOnly: intent.reduceOnly,
+          },
+          this.#options.clock.now(),
+        );
+      } finally {
+        this.#touched(market);
+      }
       this.#await(market, request, { kind: 'create', resolve: resolve as (value: never) => void, reject, orderId });
     });
   }
@@ -329,7 +354,12 @@ export class SandboxVenue implements Venue {
     if (record.order.status !== 'resting') return this.#answered(0);
     const market = this.#market(target.ticker);
     return new Promise<number>((resolve, reject) => {
-      const request = market.model.cancel(target.orderId, this.#options.clock.now());
+      let request: number;
+      try {
+        request = market.model.cancel(target.orderId, this.#options.clock.now());
+      } finally {
+        this.#touched(market);
+      }
       this.#await(market, request, { kind: 'cancel', resolve: resolve as (value: never) => void, reject, orderId: target.orderId });
     });
   }
@@ -357,7 +387,12 @@ export class SandboxVenue implements Venue {
     const market = this.#market(order.ticker);
     const place = queuePlace(order.leg, order.action, request.price);
     return new Promise((resolve, reject) => {
-      const number = market.model.amend(order.orderId, place.price, request.filled + request.resting, this.#options.clock.now());
+      let number: number;
+      try {
+        number = market.model.amend(order.orderId, place.price, request.filled + request.resting, this.#options.clock.now());
+      } finally {
+        this.#touched(market);
+      }
       this.#await(market, number, { kind: 'amend', resolve: resolve as (value: never) => void, reject, orderId: order.orderId, amend: request });
     });
   }
@@ -371,7 +406,12 @@ export class SandboxVenue implements Venue {
       return Promise.reject(new VenueRefusedError('invalid_order_size', `reduce_to must be a whole number of hundredths, got ${target.reduceTo}`, 400));
     const market = this.#market(target.ticker);
     return new Promise((resolve, reject) => {
-      const request = market.model.decrease(target.orderId, target.reduceTo, this.#options.clock.now());
+      let request: number;
+      try {
+        request = market.model.decrease(target.orderId, target.reduceTo, this.#options.clock.now());
+      } finally {
+        this.#touched(market);
+      }
       this.#await(market, request, { kind: 'decrease', resolve: resolve as (value: never) => void, reject, orderId: target.orderId });
     });
   }
@@ -574,10 +614,20 @@ export class SandboxVenue implements Venue {
     if (due === undefined) return;
     const handle = this.#options.clock.setTimer(due, () => {
       market.timer = undefined;
-      market.model.advance(Math.max(due, this.#options.clock.now()));
+      try {
+        market.model.advance(Math.max(due, this.#options.clock.now()));
+      } finally {
+        this.#touched(market);
+      }
       this.#arm(market);
     });
     market.timer = { handle, atMs: due };
+  }
+
+  /** After a call to a market's model: whether it has a request in flight now. */
+  #touched(market: MarketState): void {
+    if (market.model.nextDueMs() === undefined) this.#withDue.delete(market);
+    else this.#withDue.add(market);
   }
 
   #seen(market: MarketState, atMs: number): void {

@@ -208,6 +208,8 @@ export class QueueModel {
   readonly #taken: Record<Side, number[]> = { yes: new Array<number>(100).fill(0), no: new Array<number>(100).fill(0) };
   readonly #held: Record<Side, Map<number, Held>> = { yes: new Map(), no: new Map() };
   readonly #credit: Record<Side, Map<number, Held>> = { yes: new Map(), no: new Map() };
+  /** no held decrease or credit is older than this (a lower bound; Infinity: there are none): #expire has nothing to do before it */
+  #pairingFloorMs = Infinity;
   readonly #orders = new Map<string, Order>();
   #schedule: Scheduled[] = [];
   #nextRequest = 1;
@@ -309,6 +311,7 @@ export class QueueModel {
       return;
     }
     this.#held[side].set(price, { qty: decrease, tsMs: this.#nowMs, seq: this.#seq });
+    if (this.#nowMs < this.#pairingFloorMs) this.#pairingFloorMs = this.#nowMs;
   }
 
   /**
@@ -332,7 +335,10 @@ export class QueueModel {
     if (count > paired) {
       const credit = this.#credit[makerSide].get(makerPrice);
       if (credit) credit.qty += count - paired;
-      else this.#credit[makerSide].set(makerPrice, { qty: count - paired, tsMs: this.#nowMs, seq: this.#seq });
+      else {
+        this.#credit[makerSide].set(makerPrice, { qty: count - paired, tsMs: this.#nowMs, seq: this.#seq });
+        if (this.#nowMs < this.#pairingFloorMs) this.#pairingFloorMs = this.#nowMs;
+      }
     }
     // our orders at better prices were traded through: they fill first, best price first
     let left = count;
@@ -620,10 +626,25 @@ export class QueueModel {
   /** Held decreases and credits older than the pairing window (relative to `nowMs`) end. */
   #expire(nowMs: number): void {
     const limit = nowMs - this.config.tradePairingMs;
+    if (this.#pairingFloorMs >= limit) return; // nothing that old
+    let floor = Infinity;
+    // straight over the maps: resolving or ending an entry deletes only that entry (which a
+    // Map's iteration allows), nothing is added meanwhile
     for (const side of SIDES) {
-      for (const [price, held] of [...this.#held[side]]) if (held.tsMs < limit) this.#resolveHeld(side, price);
-      for (const [price, credit] of [...this.#credit[side]]) if (credit.tsMs < limit) this.#credit[side].delete(price);
+      const held = this.#held[side];
+      if (held.size > 0)
+        for (const [price, entry] of held) {
+          if (entry.tsMs < limit) this.#resolveHeld(side, price);
+          else if (entry.tsMs < floor) floor = entry.tsMs;
+        }
+      const credits = this.#credit[side];
+      if (credits.size > 0)
+        for (const [price, credit] of credits) {
+          if (credit.tsMs < limit) credits.delete(price);
+          else if (credit.tsMs < floor) floor = credit.tsMs;
+        }
     }
+    this.#pairingFloorMs = floor;
   }
 }
 

@@ -306,6 +306,24 @@ export class Portfolio {
     return state ? snapshot(state) : snapshot(emptyState(ticker));
   }
 
+  /**
+   * The figures of `market()` a sampler reads, without building the whole snapshot (the same
+   * values, the same checks).
+   */
+  marketFigures(ticker: string): Pick<MarketPnl, 'position' | 'netMicros' | 'realizedMicros' | 'yesBid' | 'noBid'> {
+    checkTicker(ticker);
+    const state = this.states.get(ticker) ?? emptyState(ticker);
+    const unrealizedMidMicros = safe(positionValue(state, 'mid') - state.costMicros, 'unrealized');
+    safe(positionValue(state, 'bid') - state.costMicros, 'unrealized');
+    return {
+      position: state.position,
+      netMicros: safe(state.realizedMicros + unrealizedMidMicros - state.feesMicros, 'net'),
+      realizedMicros: state.realizedMicros,
+      yesBid: state.yesBid,
+      noBid: state.noBid,
+    };
+  }
+
   /** Every known market's figures, ordered by ticker. */
   markets(): MarketPnl[] {
     return [...this.states.keys()].sort().map((ticker) => snapshot(this.states.get(ticker)!));

@@ -101,14 +101,11 @@ export function decodeDelta(msg: OrderbookDeltaMsg | undefined): BookDelta {
   } else {
     throw new ProtocolError('orderbook_delta: missing price_dollars/delta_fp');
   }
-  return {
-    ticker,
-    side: m.side,
-    price,
-    delta,
-    ...(typeof m.ts_ms === 'number' ? { tsMs: m.ts_ms } : {}),
-    ...(typeof m.client_order_id === 'string' ? { own: true } : {}),
-  };
+  // built field by field (no spread of temporary objects: this runs for every book delta)
+  const out: { ticker: string; side: Side; price: number; delta: number; tsMs?: number; own?: boolean } = { ticker, side: m.side, price, delta };
+  if (typeof m.ts_ms === 'number') out.tsMs = m.ts_ms;
+  if (typeof m.client_order_id === 'string') out.own = true;
+  return out;
 }
 
 export function decodePosition(msg: MarketPositionMsg | undefined): PositionUpdate {
