@@ -96,6 +96,9 @@ interface Slot {
   makerIdFor: string | undefined;
 }
 
+/** Attempts to cancel one order left from before, and the first wait between them (doubling: 0.25 + 0.5 + 1 + 2 + 4 s). */
+const RECONCILE_CANCEL_ATTEMPTS = 6;
+const RECONCILE_RETRY_MS = 250;
 export interface ExecutionCounters {
   readonly intents: number;
   /** requests sent, by kind (create, cancel, amend, decrease, lookup) */
@@ -1272,16 +1275,7 @@ export class ExecutionCore {
           continue;
         }
       }
-      const cost = writeCost('cancel');
-      while (!this.#options.budget.tryTake(cost, this.#options.clock.now()))
-        await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
-      try {
-        await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
-        this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
-        cancelled += 1;
-      } catch (error) {
-        this.#options.log({ level: 'warn', kind: 'reconcile_cancel_failed', ticker: order.ticker, message: `${order.orderId}: ${(error as Error).message}` });
-      }
+      if (await this.#cancelLeftOver(order)) cancelled += 1;
     }
     // one order group per market: the exchange stops a market whose fills run away, even if this process cannot
     const limit = this.#options.orderGroupContracts;
@@ -1422,6 +1416,44 @@ export class ExecutionCore {
       if (!pending || this.#options.clock.now() >= deadline) return;
       this.pump();
       if (this.#inFlight.size === 0) await this.#sleep(Math.max(1, Math.min(50, this.#holdUntilMs - this.#options.clock.now())));
+    }
+  }
+
+  /**
+   * Cancels an order left from before (reconciliation). A refusal that may pass (a 429, say
+   * after a killed run spent the account's budget; a 5xx; a lost answer) is tried again, up
+   * to RECONCILE_CANCEL_ATTEMPTS times with a doubling wait; an order the venue no longer
+   * knows (404) is gone already. True when this call cancelled it.
+   */
+  async #cancelLeftOver(order: { orderId: string; ticker: string }): Promise<boolean> {
+    const cost = writeCost('cancel');
+    for (let attempt = 1; ; attempt += 1) {
+      while (!this.#options.budget.tryTake(cost, this.#options.clock.now()))
+        await this.#sleep(Math.max(1, this.#options.budget.msUntil(cost, this.#options.clock.now())));
+      try {
+        await this.#options.venue.cancel({ orderId: order.orderId, ticker: order.ticker });
+        this.#requests.cancel = (this.#requests.cancel ?? 0) + 1;
+        return true;
+      } catch (error) {
+        if (error instanceof VenueRefusedError && error.status === 404) return false;
+        const message = `${order.orderId}: ${(error as Error).message}`;
+        if (attempt >= RECONCILE_CANCEL_ATTEMPTS) {
+          this.#options.log({
+            level: 'error',
+            kind: 'reconcile_cancel_failed',
+            ticker: order.ticker,
+            message: `${message}; still resting after ${attempt} attempts (the next resync cancels it)`,
+          });
+          return false;
+        }
+        this.#options.log({
+          level: 'warn',
+          kind: 'reconcile_cancel_retry',
+          ticker: order.ticker,
+          message: `${message}; trying again (attempt ${attempt + 1})`,
+        });
+        await this.#sleep(RECONCILE_RETRY_MS * 2 ** (attempt - 1));
+      }
     }
   }
 

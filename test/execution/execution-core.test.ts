@@ -443,6 +443,43 @@ describe('execution/execution-core: reconciliation before quoting', () => {
     expect(h.core.portfolio.market(T)).to.include({ position: -300, costMicros: 1_650_000 });
   });
 
+  it('cancel: a cancel refused for a while (429 after a killed run spent the budget, a lost answer) is tried again until the order is gone', async () => {
+    const h = harness();
+    h.venue.orders.set('old1', orphan('old1', 'x1', 30));
+    h.venue.fail('cancel', 'rate_limited');
+    h.venue.fail('cancel', 'rate_limited');
+    h.venue.fail('cancel', 'unknown');
+    let report: Awaited<ReturnType<typeof h.core.reconcile>> | undefined;
+    const reconciling = h.core.reconcile([T], 'cancel').then((value) => (report = value));
+    for (let step = 0; step < 40 && report === undefined; step++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      h.clock.advance(250);
+    }
+    await reconciling;
+    expect(report).to.include({ cancelled: 1 });
+    expect(h.venue.resting()).to.deep.equal([]);
+    expect(h.venue.kinds().filter((kind) => kind === 'cancel')).to.have.length(4);
+    expect(h.logs.filter((event) => event.kind === 'reconcile_cancel_retry')).to.have.length(3);
+  });
+
+  it('cancel: an order already gone (404) is not tried again; one refused every time is reported after the last attempt', async () => {
+    const h = harness();
+    h.venue.orders.set('old1', orphan('old1', 'x1', 30));
+    h.venue.orders.set('old2', orphan('old2', 'x2', 31));
+    h.venue.fail('cancel', 'not_found');
+    for (let attempt = 0; attempt < 6; attempt++) h.venue.fail('cancel', 'rate_limited');
+    let report: Awaited<ReturnType<typeof h.core.reconcile>> | undefined;
+    const reconciling = h.core.reconcile([T], 'cancel').then((value) => (report = value));
+    for (let step = 0; step < 200 && report === undefined; step++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      h.clock.advance(250);
+    }
+    await reconciling;
+    expect(report).to.include({ cancelled: 0 });
+    expect(h.venue.kinds().filter((kind) => kind === 'cancel')).to.have.length(7);
+    expect(h.logs.filter((event) => event.kind === 'reconcile_cancel_failed').map((event) => event.level)).to.deep.equal(['error']);
+  });
+
   it("adopt: a resting order becomes the slot's live order; an equal first target sends nothing, a different one amends it", async () => {
     const h = harness();
     h.venue.orders.set('old1', orphan('old1', 'x1', 43));
