@@ -24,7 +24,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { AppConfig } from '../config/types.js';
-import { ConfigError } from '../config/config-error.js';
 import { defaultRestUrl } from '../config/endpoints.js';
 import { assignTickers } from '../actors/assignment.js';
 import { wallClock, type TimeSource } from '../clock/clock.js';
@@ -51,7 +50,7 @@ import { controlActions, engineState, StateSampler } from './engine-state.js';
 import { KalshiRestClient } from '../adapters/kalshi/rest-client.js';
 import { desiredMarkets, refresherFor, type SelectionRefresher } from '../selection/index.js';
 import type { WindDownPolicy } from '../strategy/dual-maker.js';
-import { MarketRoster } from './market-roster.js';
+import { MarketRoster, seedPositions } from './market-roster.js';
 import { describeChange, planReload, type ReloadResult } from './reload.js';
 
 export interface RuntimeOptions {
@@ -218,7 +217,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
   if (execution) {
     const policy = config.execution.on_start ?? 'cancel';
     const reconciled = await execution.reconcile(policy);
-    for (const holding of reconciled.positions) positions.set(holding.ticker, { position: holding.position, costE4: Math.ceil(holding.costMicros / 100) });
+    seedPositions(positions, reconciled);
     const held = reconciled.positions.map((holding) => `${holding.ticker} ${holding.position / 100}`).join(', ');
     sink({
       level: 'info',
@@ -267,7 +266,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
   if (execution && chosen.length > 0) {
     // the markets the rules chose are reconciled like the explicit ones
     const reconciled = await execution.addTickers(chosen, config.execution.on_start ?? 'cancel');
-    for (const holding of reconciled.positions) positions.set(holding.ticker, { position: holding.position, costE4: Math.ceil(holding.costMicros / 100) });
+    seedPositions(positions, reconciled);
   }
   const assignment = assignTickers([...params.keys()], config.runtime.workers);
   const owners = new Map<string, number>();
@@ -345,7 +344,6 @@ async function assemble(parts: Parts): Promise<Runtime> {
     run.catch((error: Error) => sink({ level: 'error', kind: 'connection_failed', message: `${slot === 0 ? '' : `connection ${slot}: `}${error.message}` }));
     endConnections(run);
   };
-  let gatewayRef: Gateway | undefined;
   const openSlot = (slot: number): void => {
     if (connections.has(slot) || halted) return;
     // a recording holds one connection's frames (sids and sequences are per connection)
@@ -358,7 +356,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
       {
         opened: (generation) => {
           recorded?.sessionOpened();
-          if (!halted) gatewayRef?.connectionOpened(generation, slot);
+          if (!halted) gatewayHolder.gateway?.connectionOpened(generation, slot);
           // the private channels were down too: catch up on what they missed
           if (generation > 1 && execution && !halted)
             void execution.resync().catch((error: Error) => sink({ level: 'error', kind: 'resync_failed', message: error.message }));
@@ -366,11 +364,11 @@ async function assemble(parts: Parts): Promise<Runtime> {
         frame: (text) => {
           if (halted) return;
           recorded?.frame(text, clock.now());
-          gatewayRef?.frame(text, slot);
+          gatewayHolder.gateway?.frame(text, slot);
         },
         closed: (generation, reason) => {
           recorded?.sessionClosed();
-          if (!halted) gatewayRef?.connectionClosed(generation, reason, slot);
+          if (!halted) gatewayHolder.gateway?.connectionClosed(generation, reason, slot);
         },
         retrying: (error, attempt) =>
           sink({ level: 'warn', kind: 'reconnect', message: `${where} attempt ${attempt} failed: ${error.message}; retrying with backoff` }),
@@ -392,7 +390,6 @@ async function assemble(parts: Parts): Promise<Runtime> {
     openSlot,
   });
   gatewayHolder.gateway = gateway;
-  gatewayRef = gateway;
   const roster = new MarketRoster({
     actors: supervisor,
     feed: gateway,
@@ -463,7 +460,7 @@ async function assemble(parts: Parts): Promise<Runtime> {
     try {
       next = options.readConfig();
     } catch (error) {
-      const detail = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+      const detail = error instanceof Error ? error.message : String(error);
       sink({ level: 'warn', kind: 'reload', message: `config reload refused: ${detail}` });
       return { ok: false, message: `the config is refused, the running one stays:\n${detail}`, lines: [] };
     }

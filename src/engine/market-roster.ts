@@ -79,6 +79,20 @@ export interface LeavingMarket {
   readonly waitingFor: string;
 }
 
+/**
+ * The venue's positions from a reconciliation, as the makers start from them (cost in E4,
+ * rounded up from micros); only those of `only` when given.
+ */
+export function seedPositions(
+  positions: Map<string, { position: number; costE4: number }>,
+  report: Pick<ReconcileReport, 'positions'>,
+  only?: readonly string[],
+): void {
+  for (const holding of report.positions)
+    if (only === undefined || only.includes(holding.ticker))
+      positions.set(holding.ticker, { position: holding.position, costE4: Math.ceil(holding.costMicros / 100) });
+}
+
 function changedKeys(before: StrategyParams, after: StrategyParams): string[] {
   return (Object.keys(after) as Array<keyof StrategyParams>).filter((key) => after[key] !== before[key]);
 }
@@ -163,8 +177,7 @@ export class MarketRoster {
     if (execution) {
       // before its first quote: what rests from before is cancelled (or adopted), its position read
       const reconciled = await execution.addTickers(tickers, this.deps.onStart);
-      for (const holding of reconciled.positions)
-        if (tickers.includes(holding.ticker)) positions.set(holding.ticker, { position: holding.position, costE4: Math.ceil(holding.costMicros / 100) });
+      seedPositions(positions, reconciled, tickers);
     }
     for (const ticker of tickers) params.set(ticker, desired.get(ticker)!);
     const placed = await this.deps.actors.addTickers(tickers);
