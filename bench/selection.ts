@@ -29,6 +29,8 @@ import { startRuntime } from '../src/engine/engine.js';
 import { resolveSelection, selectionSettings } from '../src/selection/index.js';
 import { generateKeyPair, startSimulator } from '../src/sim/index.js';
 import { describeMachine } from './machine.js';
+import { quantile } from './statistics.js';
+import { STRATEGY_SCHEMA } from '../src/config/schema.js';
 
 const RESULTS_FILE = fileURLToPath(new URL('./selection-results.json', import.meta.url));
 const RUNS = 3;
@@ -55,20 +57,11 @@ const SELECTION: SelectionConfig = {
   max_markets: SELECTED,
   on_remove: 'keep_until_flat',
 };
-/** as the engine tests' PARAMS: a narrow book still gets quotes */
-const STRATEGY: StrategyParams = {
+/** the strategy's defaults with min_spread 1 (as the engine tests' PARAMS): a narrow book still gets quotes */
+const STRATEGY = {
+  ...(Object.fromEntries(Object.entries(STRATEGY_SCHEMA).map(([key, node]) => [key, node.default])) as unknown as StrategyParams),
   min_spread: 1,
-  bid_size: 5,
-  exit_size: 5,
-  sum_cushion: 3,
-  take_profit: 2,
-  quote_ttl_s: 6,
-  exit_ttl_s: 20,
-  max_inventory: 100,
-  reduce_step: 10,
-  improve: true,
-  thin_queue: 50,
-};
+} satisfies StrategyParams;
 
 interface RunResult {
   readonly run: number;
@@ -201,12 +194,6 @@ async function oneRun(run: number): Promise<RunResult> {
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : Math.round((sorted[middle - 1]! + sorted[middle]!) / 2);
-}
-
 const FIGURES: ReadonlyArray<{ key: keyof RunResult; name: string }> = [
   { key: 'resolveAloneMs', name: 'selection resolved on its own (ms of its own)' },
   { key: 'selectionMs', name: '(a) selection event' },
@@ -225,7 +212,15 @@ async function main(): Promise<void> {
     progress(`run ${run}: selection ${result.selectionMs} ms, subscribed ${result.subscribedMs} ms, quoted ${result.firstQuotesMs} ms`);
     runs.push(result);
   }
-  const medians = Object.fromEntries(FIGURES.map(({ key }) => [key, median(runs.map((run) => run[key] as number))]));
+  const medians = Object.fromEntries(
+    FIGURES.map(({ key }) => [
+      key,
+      quantile(
+        runs.map((run) => run[key] as number),
+        0.5,
+      ),
+    ]),
+  );
 
   const header = ['figure (ms from the start call)', 'median', ...runs.map((run) => `run ${run.run}`)];
   const lines = FIGURES.map(({ key, name }) => [name, String(medians[key]), ...runs.map((run) => String(run[key]))]);
