@@ -54,6 +54,12 @@ async function setup(tickers: readonly string[] | number): Promise<Setup> {
   };
 }
 
+/** Stops the engine (a second stop in `finally` answers the same report) and checks that the venue confirms nothing rests. */
+async function stopLeavingNothing(runtime: Runtime): Promise<void> {
+  const report = await runtime.stop();
+  expect(report.execution!.remaining).to.equal(0);
+}
+
 async function resting(client: KalshiRestClient, ticker: string): Promise<number> {
   return (await client.listAllOrders({ status: 'resting', ticker })).length;
 }
@@ -102,9 +108,7 @@ describe('engine: markets enter and leave while it runs (paper, simulator)', fun
       const intentsOfB = readJsonLines<IntentRecord>(join(s.dir, 'intents.jsonl')).filter((intent) => intent.ticker === B);
       const lastQuote = intentsOfB.map((intent) => intent.kind).lastIndexOf('quote');
       expect(intentsOfB.slice(lastQuote + 1).map((intent) => intent.kind)).to.include('cancel');
-      const report = await runtime.stop();
-      runtime = undefined;
-      expect(report.execution!.remaining).to.equal(0);
+      await stopLeavingNothing(runtime);
       expect(await resting(s.client, A!)).to.equal(0);
       expect(await resting(s.client, C!)).to.equal(0);
     } finally {
@@ -151,9 +155,7 @@ describe('engine: markets enter and leave while it runs (paper, simulator)', fun
         .filter((intent) => intent.ticker === KEEP);
       expect(afterwards.filter((intent) => intent.kind === 'quote' || intent.kind === 'reprice')).to.deep.equal([]);
       expect(await resting(s.client, KEEP!)).to.be.greaterThan(0);
-      const report = await runtime.stop();
-      runtime = undefined;
-      expect(report.execution!.remaining).to.equal(0);
+      await stopLeavingNothing(runtime);
     } finally {
       await runtime?.stop();
       await s.close();
@@ -231,9 +233,7 @@ describe('engine: markets enter and leave while it runs (paper, simulator)', fun
         20_000,
         'the added two quoting',
       );
-      const report = await runtime.stop();
-      runtime = undefined;
-      expect(report.execution!.remaining).to.equal(0);
+      await stopLeavingNothing(runtime);
     } finally {
       await runtime?.stop();
       await s.close();
