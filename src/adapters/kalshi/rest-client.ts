@@ -8,9 +8,6 @@
  *   which only the public market data (markets, series) answers.
  * - One undici Agent keeps connections alive, so an order does not wait for a TCP (and TLS)
  *   handshake; `connections` caps the sockets to the host.
- * - Requests made in one turn are signed and handed to undici one at a time, in the order
- *   they were made, one turn of the event loop apart (see `enqueue`): the first of a burst
- *   leaves after its own signature, not after all of them.
  * - A request that has no answer within `timeoutMs` fails with RequestTimeoutError: it may or
  *   may not have reached the exchange, so its outcome is unknown. A refusal (4xx) is a
  *   RestError whose outcome is known: nothing happened. Every error says which with
@@ -45,7 +42,7 @@ export interface KalshiRestClientOptions {
   readonly keyId?: string;
   readonly privateKey?: KeyObject;
   readonly clock: Clock;
-  /** whole-request deadline, ms (default 5,000), from when the request is signed and handed to undici (see enqueue) */
+  /** whole-request deadline, ms (default 5,000) */
   readonly timeoutMs?: number;
   /** most sockets open to the host (default 4) */
   readonly connections?: number;
@@ -475,11 +472,6 @@ export class KalshiRestClient {
   private readonly keyId: string | undefined;
   private readonly privateKey: KeyObject | undefined;
   private readonly clock: Clock;
-  /** requests waiting for their turn to be signed and sent, in the order they were made (see enqueue) */
-  private readonly waiting: Array<() => void> = [];
-  /** a request was handed to undici since the last check phase */
-  private turnTaken = false;
-  private nextScheduled = false;
 
   /** Throws a RangeError on a base URL that is not http(s) or on a non-positive timeout or connection count. */
   constructor(options: KalshiRestClientOptions) {
@@ -731,95 +723,48 @@ export class KalshiRestClient {
     };
   }
 
-  /**
-   * Requests are signed and handed to undici one at a time, the first of a turn at once and
-   * each further one a turn of the event loop after the one before it. undici writes a
-   * request on a reused keep-alive socket only after a setImmediate (it first lets the loop
-   * read what the idle socket may hold); signed all in one turn, a burst would wait for
-   * every signature (0.35 to 0.4 ms each) before the first of them left. One at a time, the
-   * first leaves after its own signature and each next one is signed once the one before it
-   * has been written. The order in which requests are made is the order they are handed over.
-   * The `timeoutMs` deadline runs from the handover.
-   */
-  private enqueue(start: () => void): void {
-    if (!this.turnTaken && this.waiting.length === 0) {
-      this.turnTaken = true;
-      start();
-      this.scheduleNext();
-      return;
-    }
-    this.waiting.push(start);
-    this.scheduleNext();
-  }
-
-  private scheduleNext(): void {
-    if (this.nextScheduled) return;
-    this.nextScheduled = true;
-    // scheduled after the request just handed over, so undici's own immediate (the write) runs first
-    setImmediate(this.startNext);
-  }
-
-  private readonly startNext = (): void => {
-    this.nextScheduled = false;
-    const start = this.waiting.shift();
-    if (start === undefined) {
-      this.turnTaken = false;
-      return;
-    }
-    start();
-    this.scheduleNext();
-  };
-
   private async send<T>(call: Call, parse: (body: unknown) => T): Promise<T> {
     const path = `${this.prefix}${call.endpoint}`;
     const search = queryString(call.query);
     const { method } = call;
+    const headers: Record<string, string> = {
+      ...(this.keyId !== undefined && this.privateKey !== undefined ? authHeaders(this.keyId, this.privateKey, this.clock.now(), method, path) : {}),
+      accept: 'application/json',
+    };
     let payload: string | undefined;
-    if (call.body !== undefined) payload = JSON.stringify(call.body);
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      this.enqueue(() => {
-        let headers: Record<string, string>;
-        try {
-          // signed when its turn comes, so the timestamp is that of the sending
-          headers = {
-            ...(this.keyId !== undefined && this.privateKey !== undefined ? authHeaders(this.keyId, this.privateKey, this.clock.now(), method, path) : {}),
-            accept: 'application/json',
-          };
-        } catch (error) {
-          reject(error as Error);
-          return;
-        }
-        if (payload !== undefined) headers['content-type'] = 'application/json';
-        const controller = new AbortController();
-        let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, this.timeoutMs);
-        this.agent
-          .request({
-            origin: this.origin,
-            path: `${path}${search}`,
-            method,
-            headers,
-            ...(payload !== undefined ? { body: payload } : {}),
-            // undici drops the connection after a DELETE with a body (undefined for HTTP in
-            // general); Kalshi defines that body (batch cancel), so the connection is kept
-            reset: false,
-            signal: controller.signal,
-          })
-          .then(async (response) => ({ status: response.statusCode, text: await response.body.text() }))
-          .then(resolve, (error: unknown) => {
-            if (timedOut) {
-              reject(new RequestTimeoutError(method, path, this.timeoutMs));
-              return;
-            }
-            const code = errorCode(error);
-            reject(new NetworkError(method, path, code, code === undefined || !NOT_SENT_CODES.has(code), error));
-          })
-          .finally(() => clearTimeout(timer));
+    if (call.body !== undefined) {
+      payload = JSON.stringify(call.body);
+      headers['content-type'] = 'application/json';
+    }
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.agent.request({
+        origin: this.origin,
+        path: `${path}${search}`,
+        method,
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+        // undici drops the connection after a DELETE with a body (undefined for HTTP in
+        // general); Kalshi defines that body (batch cancel), so the connection is kept
+        reset: false,
+        signal: controller.signal,
       });
-    });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      if (timedOut) throw new RequestTimeoutError(method, path, this.timeoutMs);
+      const code = errorCode(error);
+      throw new NetworkError(method, path, code, code === undefined || !NOT_SENT_CODES.has(code), error);
+    } finally {
+      clearTimeout(timer);
+    }
     const body = parseJson(text);
     if (status >= 200 && status < 300) {
       try {
